@@ -1,0 +1,126 @@
+"""Shared fixtures: eager tasks by default, a real Celery worker and the simulators on demand."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def skip_or_fail(reason: str) -> None:
+    """Outside CI a missing service skips the test; in CI it is a failure."""
+    if IN_CI:
+        pytest.fail(f"CI needs this: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks_unless_worker(request, settings):
+    """Tests run tasks eagerly in-process, except those marked `worker`, which use the real one."""
+    from migraciones.celery import app
+
+    eager = request.node.get_closest_marker("worker") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real `celery worker` subprocess on the Redis broker, using the test database."""
+    from django.conf import settings
+    from django.db import connection
+
+    broker = settings.CELERY_BROKER_URL
+    if not broker:
+        skip_or_fail("CELERY_BROKER_URL is not set: no Celery worker")
+    if connection.vendor != "postgresql":
+        skip_or_fail("the worker tests need PostgreSQL (the SQLite test database is in memory)")
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env["DATABASE_URL"] = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env["DB_CONN_MAX_AGE"] = "0"
+    log = open(ROOT / "var" / "celery-test-worker.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "migraciones", "worker", "-l", "info", "--pool=prefork",
+         "--concurrency=2", "-Q", "default,validation,personalization,biometrics,notifications",
+         "-n", f"test-{os.getpid()}@%h"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    from migraciones.celery import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the Celery worker exited with {proc.returncode}; see var/celery-test-worker.log")
+        replies = app.control.ping(timeout=1.0) or []
+        if any(f"test-{os.getpid()}@" in name for reply in replies for name in reply):
+            break
+    else:
+        proc.kill()
+        pytest.fail("the Celery worker did not answer within 60 s")
+    yield proc
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def simulators_base_url():
+    """The external systems' simulators, over real HTTP on a free loopback port."""
+    from integraciones.simulators import start_in_thread
+
+    server, url = start_in_thread(latency_ms=2, notify_secret="demo-bn-notify-secret")
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def external_systems(simulators_base_url, settings):
+    """Point every client at the simulators, with faults cleared and breakers closed."""
+    import requests
+
+    from integraciones.http import reset_breakers
+    from integraciones.simulators import PREFIXES
+
+    def clear():
+        for prefix in PREFIXES.values():
+            requests.delete(f"{simulators_base_url}{prefix}/__faults__", timeout=5)
+        reset_breakers()
+
+    settings.RENIEC_URL = f"{simulators_base_url}{PREFIXES['reniec']}"
+    settings.BANCO_NACION_URL = f"{simulators_base_url}{PREFIXES['banco_nacion']}"
+    settings.PNP_URL = f"{simulators_base_url}{PREFIXES['pnp']}"
+    settings.INTERPOL_URL = f"{simulators_base_url}{PREFIXES['interpol']}"
+    settings.INTEGRATIONS_TIMEOUT = 1.0
+    settings.INTEGRATIONS_RETRIES = 1
+    clear()
+
+    class External:
+        base_url = simulators_base_url
+
+        @staticmethod
+        def fault(service: str, **fault):
+            requests.post(f"{simulators_base_url}{PREFIXES[service]}/__faults__", json=fault, timeout=5).raise_for_status()
+
+        clear_faults = staticmethod(clear)
+
+    yield External
+    clear()

@@ -1,0 +1,85 @@
+"""`python manage.py seed_demo [--persons N]`: offices, one sign-in per role, a demo registry."""
+import json
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cuentas import roles
+from cuentas.models import Office
+from cuentas.services import roles_ensure, user_role_add
+
+OFFICES = [
+    ("LIM-BRE", "Sede Breña", "Av. España 700, Breña", "Lima", 6),
+    ("LIM-AIJCH", "Aeropuerto Internacional Jorge Chávez", "Av. Elmer Faucett s/n, Callao", "Callao", 4),
+    ("ARE-CEN", "Sede Arequipa", "Calle Buenos Aires 111, Cayma", "Arequipa", 3),
+    ("CUS-CEN", "Sede Cusco", "Av. El Sol 612", "Cusco", 2),
+    ("TAC-CEN", "Sede Tacna", "Av. Bolognesi 1075", "Tacna", 3),
+]
+
+# Fixed demo sign-ins (development only: seed_demo refuses to run in production).
+DEMO_USERS = [
+    {"role": roles.CITIZEN, "username": "70275722", "password": "Ciudadano-2026!", "dni": "70275722",
+     "first_name": "JORGE ANTHONY", "last_name": "CARDENAS", "document_type": "DNI", "document_number": "70275722",
+     "nationality": "PER", "email": "jorge.cardenas@example.pe"},
+    {"role": roles.FOREIGNER, "username": "ana.rodriguez@example.com", "password": "Extranjera-2026!",
+     "first_name": "ANA MARÍA", "last_name": "RODRÍGUEZ PÉREZ", "document_type": "PASAPORTE",
+     "document_number": "VE1234567", "nationality": "VEN", "email": "ana.rodriguez@example.com"},
+    {"role": roles.OFFICER, "username": "oficial.brena", "password": "Oficial-2026!", "office": "LIM-BRE",
+     "first_name": "LUCÍA", "last_name": "HUAMÁN TORRES", "email": "lhuaman@migraciones.gob.pe"},
+    {"role": roles.SUPERVISOR, "username": "supervisor.brena", "password": "Supervisor-2026!", "office": "LIM-BRE",
+     "first_name": "CARLOS", "last_name": "MENDOZA RÍOS", "email": "cmendoza@migraciones.gob.pe"},
+    {"role": roles.DEVICE, "username": "device.gate01", "password": "Dispositivo-2026!", "office": "LIM-AIJCH"},
+    {"role": roles.INSTITUTION, "username": "banco.demo", "password": "Institucion-2026!",
+     "first_name": "BANCO DEMO S.A.", "email": "cumplimiento@bancodemo.pe"},
+]
+
+
+class Command(BaseCommand):
+    help = "Carga datos de demostración: sedes, un usuario por rol y un registro RIM."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--persons", type=int, default=1000, help="personas en el RIM (por defecto 1000)")
+        parser.add_argument("--seed", type=int, default=7)
+
+    def handle(self, *args, persons: int, seed: int, **options):
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo no se ejecuta en producción")
+        roles_ensure()
+        with transaction.atomic():
+            offices = self._offices()
+            creds = [self._user(spec, offices) for spec in DEMO_USERS]
+        from rim.demo import seed_registry
+
+        stats = seed_registry(persons=persons, seed=seed)
+        path = settings.VAR_DIR / "demo_credentials.json"
+        path.write_text(json.dumps({"users": creds}, indent=2, ensure_ascii=False))
+        self.stdout.write(f"Demo listo: {len(offices)} sedes, {len(creds)} usuarios, registro: {stats}")
+        self.stdout.write(f"Credenciales en {path}")
+
+    def _offices(self) -> dict[str, Office]:
+        out = {}
+        for code, name, address, city, counters in OFFICES:
+            out[code], _ = Office.objects.update_or_create(
+                code=code, defaults=dict(name=name, address=address, city=city, counters=counters)
+            )
+        return out
+
+    def _user(self, spec: dict, offices: dict[str, Office]) -> dict:
+        User = get_user_model()
+        fields = {k: v for k, v in spec.items() if k not in ("role", "password", "office", "username")}
+        fields["office"] = offices.get(spec.get("office", ""))
+        fields["email_verified"] = True
+        fields["is_active"] = True
+        fields["is_staff"] = spec["role"] in roles.STAFF_ROLES
+        user, _ = User.objects.update_or_create(username=spec["username"], defaults=fields)
+        user.set_password(spec["password"])
+        user.save()
+        user_role_add(user=user, role=spec["role"], actor="seed_demo")
+        entry = {"role": spec["role"], "username": spec["username"], "password": spec["password"]}
+        if spec["role"] in roles.STAFF_ROLES:
+            device, _ = TOTPDevice.objects.get_or_create(user=user, name="demo", defaults={"confirmed": True})
+            entry["totp_key_hex"] = device.key
+        return entry

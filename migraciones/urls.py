@@ -1,0 +1,22 @@
+"""Root URLs: pages of every app, the API with its schema, health, admin."""
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("mis-datos/", views.my_data, name="my_data"),
+    path("mis-datos/quien-consulto/", views.my_data_access_log, name="my_data_access_log"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("cuentas/", include("cuentas.urls")),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+admin.site.site_header = "MIGRACIONES · Back office"
+admin.site.site_title = "MIGRACIONES"

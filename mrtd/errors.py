@@ -1,0 +1,45 @@
+"""Typed errors of the mrtd library; every parser and protocol step raises one of these."""
+
+
+class MRTDError(Exception):
+    """Base of every error raised by mrtd."""
+
+
+class MRZError(MRTDError):
+    """An MRZ that cannot be parsed at all (wrong line count or length, bad characters)."""
+
+
+class TLVError(MRTDError, ValueError):
+    """Bytes that are not well-formed BER-TLV."""
+
+
+class LDSError(MRTDError, ValueError):
+    """A data group or EF.COM / EF.SOD that cannot be decoded."""
+
+
+class PKIError(MRTDError):
+    """A certificate, key, CRL or master list that cannot be loaded or used."""
+
+
+class BACError(MRTDError):
+    """Basic access control failed (usually a wrong MRZ)."""
+
+
+class SMError(MRTDError):
+    """Secure messaging failed: bad MAC, bad padding, unexpected objects."""
+
+
+class CardError(MRTDError):
+    """The card answered with an error status word."""
+
+    def __init__(self, message: str, sw: int | None = None):
+        super().__init__(message)
+        self.sw = sw
+
+
+class ReaderError(MRTDError):
+    """No reader, no card, a removed card or a silent card."""
+
+
+class VDSError(MRTDError):
+    """A visible digital seal that cannot be decoded or verified."""

@@ -1,0 +1,315 @@
+"""Writes to the RIM: each one validated, atomic, and recorded in the audit log with its actor."""
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.pe import ruc as pe_ruc
+
+from auditoria.services import audit_record
+from migraciones.errors import Conflict, ValidationFailed
+
+from .models import (
+    Alert,
+    CrossingPoint,
+    DocumentStatusEvent,
+    FamilyLink,
+    IdentityDocument,
+    Movement,
+    Person,
+    Study,
+    Workplace,
+)
+from .normalize import normalize_document_number, normalize_name
+
+# Fields of a person that person_update may change; search_name follows the names.
+PERSON_UPDATABLE_FIELDS = frozenset({
+    "given_names", "first_surname", "second_surname", "birth_date", "sex", "nationality", "height_cm",
+    "eye_color", "hair_color", "distinguishing_marks", "user",
+})
+
+# Allowed document status changes: a cancelled, stolen or expired document never becomes valid again.
+DOCUMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    IdentityDocument.Status.VIGENTE: frozenset({
+        IdentityDocument.Status.CANCELADO, IdentityDocument.Status.PERDIDO,
+        IdentityDocument.Status.ROBADO, IdentityDocument.Status.VENCIDO,
+    }),
+    IdentityDocument.Status.PERDIDO: frozenset({IdentityDocument.Status.ROBADO, IdentityDocument.Status.CANCELADO}),
+    IdentityDocument.Status.ROBADO: frozenset({IdentityDocument.Status.CANCELADO}),
+    IdentityDocument.Status.VENCIDO: frozenset({IdentityDocument.Status.CANCELADO}),
+    IdentityDocument.Status.CANCELADO: frozenset(),
+}
+
+
+def _actor_repr(actor: Any) -> str:
+    if actor is None:
+        return "sistema"
+    if isinstance(actor, str):
+        return actor[:200]
+    return actor.get_username()[:200]
+
+
+def _validate(instance: models.Model) -> None:
+    """full_clean, with Django's errors turned into the project's typed error naming each field."""
+    try:
+        instance.full_clean()
+    except DjangoValidationError as exc:
+        fields = {name: " ".join(messages) for name, messages in exc.message_dict.items()}
+        raise ValidationFailed(_("Datos inválidos en el registro migratorio."), fields=fields) from exc
+
+
+def _save_new(instance: models.Model, *, conflict_message: str, conflict_field: str) -> None:
+    """Validate and insert; a uniqueness race lost at the database is a Conflict on that field."""
+    _validate(instance)
+    try:
+        with transaction.atomic():
+            instance.save(force_insert=True)
+    except IntegrityError as exc:
+        raise Conflict(conflict_message, fields={conflict_field: conflict_message}) from exc
+
+
+def _set_search_name(person: Person) -> None:
+    person.search_name = normalize_name(f"{person.given_names} {person.first_surname} {person.second_surname}")
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor: Any,
+    given_names: str,
+    first_surname: str,
+    second_surname: str = "",
+    birth_date: dt.date,
+    sex: str,
+    nationality: str,
+    height_cm: int | None = None,
+    eye_color: str = "",
+    hair_color: str = "",
+    distinguishing_marks: str = "",
+    user: Any = None,
+) -> Person:
+    """Register a person with their names exactly as written (accents, compound names kept)."""
+    person = Person(
+        given_names=given_names.strip(), first_surname=first_surname.strip(), second_surname=second_surname.strip(),
+        birth_date=birth_date, sex=sex, nationality=nationality.strip().upper(), height_cm=height_cm,
+        eye_color=eye_color, hair_color=hair_color, distinguishing_marks=distinguishing_marks, user=user,
+    )
+    _set_search_name(person)
+    _save_new(person, conflict_message=_("Ese usuario ya está vinculado a otra persona."), conflict_field="user")
+    audit_record(actor=actor, action="rim.person_create", obj=person, person_id=person.pk)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Any, person: Person, data: dict[str, Any]) -> Person:
+    """Change some of a person's fields; the audit entry lists which ones changed."""
+    unknown = set(data) - PERSON_UPDATABLE_FIELDS
+    if unknown:
+        raise ValidationFailed(
+            _("Campos que no se pueden modificar."), fields={name: _("No se puede modificar.") for name in sorted(unknown)}
+        )
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    changed = sorted(name for name, value in data.items() if getattr(person, name) != value)
+    for name in changed:
+        setattr(person, name, data[name])
+    if not changed:
+        return person
+    _set_search_name(person)
+    _validate(person)
+    person.save()
+    audit_record(actor=actor, action="rim.person_update", obj=person, person_id=person.pk, details={"fields": changed})
+    return person
+
+
+@transaction.atomic
+def document_add(
+    *,
+    actor: Any,
+    person: Person,
+    kind: str,
+    number: str,
+    issuing_state: str,
+    issue_date: dt.date | None = None,
+    expiry_date: dt.date | None = None,
+) -> IdentityDocument:
+    """Record a document; its number is stored without spaces or dashes, in capitals."""
+    document = IdentityDocument(
+        person=person, kind=kind, number=normalize_document_number(number), issuing_state=issuing_state.strip().upper(),
+        issue_date=issue_date, expiry_date=expiry_date,
+    )
+    if document.expiry_date and document.issue_date and document.expiry_date < document.issue_date:
+        raise ValidationFailed(
+            _("La fecha de caducidad es anterior a la de emisión."),
+            fields={"expiry_date": _("Debe ser posterior a la fecha de emisión.")},
+        )
+    duplicate = _("Ya existe un documento con ese tipo, Estado emisor y número.")
+    if IdentityDocument.objects.filter(kind=document.kind, issuing_state=document.issuing_state,
+                                       number=document.number).exists():
+        raise Conflict(duplicate, fields={"number": duplicate})
+    _save_new(document, conflict_message=duplicate, conflict_field="number")
+    audit_record(actor=actor, action="rim.document_add", obj=document, person_id=person.pk,
+                 details={"kind": document.kind, "issuing_state": document.issuing_state})
+    return document
+
+
+@transaction.atomic
+def document_set_status(*, actor: Any, document: IdentityDocument, status: str, reason: str) -> IdentityDocument:
+    """Move a document to a new status (e.g. cancel a passport), if the transition is allowed."""
+    if not reason.strip():
+        raise ValidationFailed(_("Indique el motivo del cambio."), fields={"reason": _("Este campo es obligatorio.")})
+    if status not in IdentityDocument.Status.values:
+        raise ValidationFailed(_("Estado de documento desconocido."), fields={"status": _("Valor no válido.")})
+    document = IdentityDocument.objects.select_for_update().get(pk=document.pk)
+    previous = document.status
+    if status not in DOCUMENT_TRANSITIONS[previous]:
+        raise Conflict(
+            _("Un documento %(from)s no puede pasar a %(to)s.") % {"from": previous, "to": status},
+            fields={"status": _("Transición no permitida.")},
+        )
+    document.status = status
+    document.save(update_fields=["status"])
+    DocumentStatusEvent.objects.create(
+        document=document, from_status=previous, to_status=status, reason=reason.strip()[:300],
+        actor_repr=_actor_repr(actor),
+    )
+    audit_record(actor=actor, action="rim.document_set_status", obj=document, person_id=document.person_id,
+                 details={"from": previous, "to": status, "reason": reason.strip()})
+    return document
+
+
+@transaction.atomic
+def family_link_add(*, actor: Any, person: Person, relative: Person, relation: str) -> FamilyLink:
+    """Record that `relative` is the `relation` of `person` (e.g. relative is her MADRE)."""
+    if person.pk == relative.pk:
+        raise ValidationFailed(_("Una persona no puede ser su propio familiar."),
+                               fields={"relative": _("Elija otra persona.")})
+    link = FamilyLink(person=person, relative=relative, relation=relation)
+    _save_new(link, conflict_message=_("Ese vínculo ya está registrado."), conflict_field="relative")
+    audit_record(actor=actor, action="rim.family_link_add", obj=link, person_id=person.pk,
+                 details={"relative_id": relative.pk, "relation": relation})
+    return link
+
+
+@transaction.atomic
+def study_add(
+    *, actor: Any, person: Person, institution: str, level: str, field: str = "", year: int | None = None
+) -> Study:
+    study = Study(person=person, institution=institution.strip(), level=level, field=field.strip(), year=year)
+    _validate(study)
+    study.save()
+    audit_record(actor=actor, action="rim.study_add", obj=study, person_id=person.pk)
+    return study
+
+
+@transaction.atomic
+def workplace_add(
+    *,
+    actor: Any,
+    person: Person,
+    employer: str,
+    ruc: str = "",
+    position: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> Workplace:
+    """Record a workplace; a RUC, when given, must carry a valid check digit."""
+    ruc = ruc.strip()
+    if ruc and not pe_ruc.is_valid(ruc):
+        raise ValidationFailed(_("RUC inválido."), fields={"ruc": _("El RUC no es válido (11 dígitos y dígito verificador).")})
+    if since and until and until < since:
+        raise ValidationFailed(_("Fechas de trabajo inconsistentes."), fields={"until": _("Debe ser posterior a «desde».")})
+    workplace = Workplace(person=person, employer=employer.strip(), ruc=ruc, position=position.strip(), since=since, until=until)
+    _validate(workplace)
+    workplace.save()
+    audit_record(actor=actor, action="rim.workplace_add", obj=workplace, person_id=person.pk)
+    return workplace
+
+
+@transaction.atomic
+def movement_record(
+    *,
+    actor: Any,
+    person: Person,
+    direction: str,
+    crossing_point: CrossingPoint,
+    channel: str,
+    occurred_at: dt.datetime | None = None,
+    document: IdentityDocument | None = None,
+    flight: str = "",
+    origin: str = "",
+    destination: str = "",
+) -> Movement:
+    """Record an entry or exit; the document, when given, must be the person's own."""
+    if document is not None and document.person_id != person.pk:
+        raise ValidationFailed(_("El documento no pertenece a la persona."),
+                               fields={"document": _("Documento de otra persona.")})
+    if not crossing_point.active:
+        raise ValidationFailed(_("El puesto de control no está activo."),
+                               fields={"crossing_point": _("Puesto inactivo.")})
+    movement = Movement(
+        person=person, direction=direction, crossing_point=crossing_point, occurred_at=occurred_at or timezone.now(),
+        document=document, channel=channel, flight=flight.strip().upper(), origin=origin.strip(),
+        destination=destination.strip(), recorded_by=_actor_repr(actor),
+    )
+    _validate(movement)
+    movement.save()
+    audit_record(actor=actor, action="rim.movement_record", obj=movement, person_id=person.pk,
+                 details={"direction": direction, "crossing_point": crossing_point.code, "channel": channel})
+    return movement
+
+
+@transaction.atomic
+def alert_create(
+    *,
+    actor: Any,
+    source: str,
+    kind: str,
+    reason: str,
+    document_number: str = "",
+    issuing_state: str = "",
+    full_name: str = "",
+    birth_date: dt.date | None = None,
+    person: Person | None = None,
+    active_from: dt.datetime | None = None,
+    active_until: dt.datetime | None = None,
+    reference: str = "",
+) -> Alert:
+    """Register an alert on a document (number and state) or on a person (name and birth date)."""
+    number = normalize_document_number(document_number)
+    search_name = normalize_name(full_name)
+    if not number and not (search_name and birth_date):
+        raise ValidationFailed(
+            _("La alerta debe indicar un documento, o un nombre con su fecha de nacimiento."),
+            fields={"document_number": _("Indique el documento o el nombre y la fecha de nacimiento.")},
+        )
+    active_from = active_from or timezone.now()
+    if active_until and active_until <= active_from:
+        raise ValidationFailed(_("Vigencia inconsistente."), fields={"active_until": _("Debe ser posterior al inicio.")})
+    alert = Alert(
+        source=source, kind=kind, reason=reason.strip(), document_number=number,
+        issuing_state=issuing_state.strip().upper(), search_name=search_name, birth_date=birth_date, person=person,
+        active_from=active_from, active_until=active_until, reference=reference.strip(),
+    )
+    _validate(alert)
+    alert.save()
+    audit_record(actor=actor, action="rim.alert_create", obj=alert, person_id=person.pk if person else None,
+                 details={"source": source, "kind": kind, "reference": alert.reference})
+    return alert
+
+
+@transaction.atomic
+def alert_deactivate(*, actor: Any, alert: Alert, reason: str, at: dt.datetime | None = None) -> Alert:
+    """End an alert's validity now (or at `at`); an alert already ended stays as it is."""
+    if not reason.strip():
+        raise ValidationFailed(_("Indique el motivo."), fields={"reason": _("Este campo es obligatorio.")})
+    alert = Alert.objects.select_for_update().get(pk=alert.pk)
+    at = at or timezone.now()
+    if alert.active_until is not None and alert.active_until <= at:
+        raise Conflict(_("La alerta ya no está vigente."), fields={"alert": _("Alerta ya desactivada.")})
+    alert.active_until = max(at, alert.active_from)
+    alert.save(update_fields=["active_until"])
+    audit_record(actor=actor, action="rim.alert_deactivate", obj=alert, person_id=alert.person_id,
+                 details={"reason": reason.strip()})
+    return alert

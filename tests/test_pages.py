@@ -1,0 +1,49 @@
+"""The public pages, the API schema and docs, health, language switch and "mis datos"."""
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_the_services_in_spanish_first(client):
+    response = client.get("/")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="es">' in body
+    assert "Pasaporte electrónico" in body and "TAM virtual" in body
+    assert 'name="viewport"' in body
+
+
+def test_the_english_switch_translates_the_layout(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
+    assert '<html lang="en">' in response.content.decode()
+
+
+def test_openapi_schema_and_offline_swagger_ui(client):
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200 and b"openapi" in schema.content
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 200
+    # the Swagger UI assets are served from the project (sidecar), not from a CDN
+    assert b"swagger-ui" in docs.content and b"cdn.jsdelivr" not in docs.content
+
+
+def test_healthz_reports_database_broker_and_simulators(client, external_systems):
+    response = client.get("/healthz")
+    body = response.json()
+    assert response.status_code == 200
+    assert body["database"]["ok"] is True
+    assert set(body["simulators"]) == {"reniec", "banco_nacion", "pnp", "interpol"}
+    assert all(s["ok"] for s in body["simulators"].values())
+
+
+def test_healthz_shows_a_simulator_that_is_down(client, external_systems, settings):
+    settings.PNP_URL = "http://127.0.0.1:9/pnp"
+    body = client.get("/healthz").json()
+    assert body["simulators"]["pnp"]["ok"] is False
+    assert body["status"] == "degraded"
+
+
+def test_my_data_needs_sign_in(client):
+    response = client.get(reverse("my_data"))
+    assert response.status_code == 302 and reverse("cuentas:login") in response["Location"]

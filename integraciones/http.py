@@ -11,6 +11,7 @@ from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import ReadTimeoutError
 
 from integraciones.errors import (
@@ -282,15 +283,25 @@ class HttpClient:
         return self._interpret(response.status_code, body)
 
     def _read_body(self, response: requests.Response, deadline: float) -> bytes:
+        """The whole body, or a timeout once the deadline passes, even if bytes keep trickling.
+
+        ``read1`` returns whatever has arrived, so the deadline is checked between small reads
+        instead of after a full buffer that a slow server could take minutes to fill.
+        """
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_content(64 * 1024):
-            size += len(chunk)
-            if size > MAX_RESPONSE_BYTES:
-                raise MalformedResponse(self.service, "respuesta demasiado grande")
-            if time.monotonic() > deadline:
-                raise _Retryable("timeout", f"respuesta incompleta tras {self.timeout:g} s")
-            chunks.append(chunk)
+        try:
+            while chunk := response.raw.read1(64 * 1024, decode_content=True):
+                size += len(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    raise MalformedResponse(self.service, "respuesta demasiado grande")
+                if time.monotonic() > deadline:
+                    raise _Retryable("timeout", f"respuesta incompleta tras {self.timeout:g} s")
+                chunks.append(chunk)
+        except ReadTimeoutError as exc:
+            raise _Retryable("timeout", f"sin respuesta en {self.timeout:g} s") from exc
+        except Urllib3Error as exc:
+            raise _Retryable("connection", "conexión interrumpida") from exc
         return b"".join(chunks)
 
     def _interpret(self, status: int, body: bytes) -> Any:

@@ -13,6 +13,8 @@ urlpatterns = [
     path("mis-datos/quien-consulto/", views.my_data_access_log, name="my_data_access_log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cuentas/", include("cuentas.urls")),
+    path("pasaporte/", include("pasaporte.urls")),
+    path("api/v1/pasaporte/", include("pasaporte.api_urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -22,6 +22,7 @@ def _tamper(entry_id: int, purpose: str) -> None:
     # On PostgreSQL the trigger refuses UPDATE, so the test plays an attacker with owner rights.
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE auditoria_auditentry DISABLE TRIGGER auditoria_append_only")
         cursor.execute("UPDATE auditoria_auditentry SET purpose = %s WHERE id = %s", [purpose, entry_id])
         if connection.vendor == "postgresql":

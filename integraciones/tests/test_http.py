@@ -1,7 +1,10 @@
 """Circuit breaker state machine and the HTTP client's retry rules."""
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -110,3 +113,45 @@ def test_connection_refused_is_service_unavailable_quickly() -> None:
     assert failure.value.reason == "connection"
     assert failure.value.service == "pnp"
     assert time.monotonic() - started < 1.0
+
+
+@pytest.fixture
+def trickling_server() -> Iterator[str]:
+    """A server that sends headers at once, then its body one byte every 50 ms."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            body = b'{"padding": "' + b"x" * 200 + b'"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                for byte in body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.05)
+            except OSError:
+                pass  # the client gave up, as it should
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_body_trickling_past_the_timeout_does_not_hang_the_caller(trickling_server: str) -> None:
+    # given a server that keeps sending, slowly enough to take 10 s in all
+    client = HttpClient("interpol", trickling_server, timeout=0.3, retries=0, breaker=CircuitBreaker(10))
+    started = time.monotonic()
+    # when the client reads the reply
+    with pytest.raises(ServiceUnavailable) as failure:
+        client.get("sltd")
+    # then it gives up at its own deadline, not when the server finishes
+    assert failure.value.reason == "timeout"
+    assert time.monotonic() - started < 0.6

@@ -9,7 +9,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cuentas import roles
 from cuentas.models import Office
-from cuentas.services import roles_ensure, user_role_add
+from cuentas.models import DeviceCredential
+from cuentas.services import device_register, roles_ensure, user_role_add
 
 OFFICES = [
     ("LIM-BRE", "Sede Breña", "Av. España 700, Breña", "Lima", 6),
@@ -18,6 +19,9 @@ OFFICES = [
     ("CUS-CEN", "Sede Cusco", "Av. El Sol 612", "Cusco", 2),
     ("TAC-CEN", "Sede Tacna", "Av. Bolognesi 1075", "Tacna", 3),
 ]
+
+# The demo e-gate at Jorge Chávez airport signs its requests with these (see docs/EGATE_API.md).
+DEMO_GATE = {"key_id": "GATE-AIJCH-01", "secret": "demo-gate-secret-aijch-01-0123456789abcdef", "crossing_point": "AIJCH"}
 
 # Fixed demo sign-ins (development only: seed_demo refuses to run in production).
 DEMO_USERS = [
@@ -31,7 +35,6 @@ DEMO_USERS = [
      "first_name": "LUCÍA", "last_name": "HUAMÁN TORRES", "email": "lhuaman@migraciones.gob.pe"},
     {"role": roles.SUPERVISOR, "username": "supervisor.brena", "password": "Supervisor-2026!", "office": "LIM-BRE",
      "first_name": "CARLOS", "last_name": "MENDOZA RÍOS", "email": "cmendoza@migraciones.gob.pe"},
-    {"role": roles.DEVICE, "username": "device.gate01", "password": "Dispositivo-2026!", "office": "LIM-AIJCH"},
     {"role": roles.INSTITUTION, "username": "banco.demo", "password": "Institucion-2026!",
      "first_name": "BANCO DEMO S.A.", "email": "cumplimiento@bancodemo.pe"},
 ]
@@ -51,6 +54,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             offices = self._offices()
             creds = [self._user(spec, offices) for spec in DEMO_USERS]
+            creds.append(self._gate(offices))
         from rim.demo import seed_registry
 
         stats = seed_registry(persons=persons, seed=seed)
@@ -66,6 +70,13 @@ class Command(BaseCommand):
                 code=code, defaults=dict(name=name, address=address, city=city, counters=counters)
             )
         return out
+
+    def _gate(self, offices: dict[str, Office]) -> dict:
+        if not DeviceCredential.objects.filter(key_id=DEMO_GATE["key_id"]).exists():
+            device_register(key_id=DEMO_GATE["key_id"], secret=DEMO_GATE["secret"], office=offices["LIM-AIJCH"],
+                            crossing_point=DEMO_GATE["crossing_point"], actor="seed_demo")
+        return {"role": roles.DEVICE, "username": DEMO_GATE["key_id"], "password": "(firma HMAC)",
+                "key_id": DEMO_GATE["key_id"], "secret": DEMO_GATE["secret"]}
 
     def _user(self, spec: dict, offices: dict[str, Office]) -> dict:
         User = get_user_model()

@@ -1,0 +1,753 @@
+"""Logical Data Structure of an eMRTD (ICAO 9303 Part 10): EF.COM, DG1, DG2, DG3, DG7, EF.SOD."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from asn1crypto import algos, cms, core, x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+
+from mrtd.errors import LDSError, MRTDError, TLVError
+from mrtd.tlv import encode_tlv, expect_tlv, tlv_children
+
+# File identifiers inside the eMRTD application (Part 10, section 3.6).
+FID: dict[str, int] = {"EF_COM": 0x011E, "EF_SOD": 0x011D}
+FID.update({f"DG{n}": 0x0100 + n for n in range(1, 17)})
+
+# Outer tag of each data group, as listed in EF.COM's tag list.
+DG_TAG: dict[int, int] = {
+    1: 0x61, 2: 0x75, 3: 0x63, 4: 0x76, 5: 0x65, 6: 0x66, 7: 0x67, 8: 0x68,
+    9: 0x69, 10: 0x6A, 11: 0x6B, 12: 0x6C, 13: 0x6D, 14: 0x6E, 15: 0x6F, 16: 0x70,
+}
+TAG_DG: dict[int, int] = {tag: number for number, tag in DG_TAG.items()}
+EF_COM_TAG = 0x60
+EF_SOD_TAG = 0x77
+
+LDS_SECURITY_OBJECT_OID = "2.23.136.1.1.1"
+_HASHES = {"sha1", "sha224", "sha256", "sha384", "sha512"}
+# Errors asn1crypto raises on malformed input; they are turned into LDSError at the boundary.
+_ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError)
+
+
+def dg_number(name: str) -> int:
+    """Data group number of a file name such as "DG2"."""
+    if not name.startswith("DG") or not name[2:].isdigit() or int(name[2:]) not in DG_TAG:
+        raise LDSError(f"{name}: not a data group name (DG1..DG16)")
+    return int(name[2:])
+
+
+# ---------------------------------------------------------------- LDS image on disk
+
+
+def _aliases(name: str) -> list[str]:
+    """File names accepted for an LDS file: ours, ef<FID>.bin and JMRTD's Datagroup<n>.bin."""
+    names = [f"{name}.bin", f"ef{FID[name]:04X}.bin", f"ef{FID[name]:04x}.bin"]
+    if name.startswith("DG"):
+        names.append(f"Datagroup{name[2:]}.bin")
+    return names
+
+
+def read_lds_dir(path: str | os.PathLike[str]) -> dict[str, bytes]:
+    """Read an LDS image directory into {"EF_COM": ..., "DG1": ..., "EF_SOD": ...}."""
+    directory = Path(path)
+    if not directory.is_dir():
+        raise LDSError(f"{directory}: not a directory")
+    files: dict[str, bytes] = {}
+    for name in FID:
+        for candidate in _aliases(name):
+            file_path = directory / candidate
+            if file_path.is_file():
+                files[name] = file_path.read_bytes()
+                break
+    if not files:
+        raise LDSError(f"{directory}: no LDS files (EF_COM.bin, DG1.bin, ...)")
+    return files
+
+
+def write_lds_dir(path: str | os.PathLike[str], files: dict[str, bytes]) -> None:
+    """Write LDS files as <NAME>.bin; each is written whole then renamed, never half-written."""
+    unknown = sorted(set(files) - set(FID))
+    if unknown:
+        raise LDSError(f"{', '.join(unknown)}: not LDS file names")
+    directory = Path(path)
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        target = directory / f"{name}.bin"
+        partial = target.with_suffix(".bin.part")
+        partial.write_bytes(data)
+        partial.replace(target)
+
+
+# ---------------------------------------------------------------- EF.COM
+
+
+@dataclass(frozen=True)
+class EFCom:
+    """EF.COM: LDS and Unicode versions and the tags of the data groups present."""
+
+    lds_version: str
+    unicode_version: str
+    dg_tags: list[int]
+    dg_names: list[str]
+
+
+def _dotted(digits: bytes, what: str) -> str:
+    """"0107" -> "1.7", "040000" -> "4.0.0" (two digits per component)."""
+    text = digits.decode("ascii", errors="replace")
+    if not text.isdigit() or len(text) % 2:
+        raise LDSError(f"EF.COM {what}: {text!r} is not pairs of digits")
+    return ".".join(str(int(text[i : i + 2])) for i in range(0, len(text), 2))
+
+
+def decode_ef_com(data: bytes) -> EFCom:
+    """Decode EF.COM (tag 60)."""
+    try:
+        children = tlv_children(expect_tlv(data, EF_COM_TAG, what="EF.COM"))
+    except TLVError as exc:
+        raise LDSError(f"EF.COM: {exc}") from exc
+    for tag, what in ((0x5F01, "LDS version"), (0x5F36, "Unicode version"), (0x5C, "tag list")):
+        if tag not in children:
+            raise LDSError(f"EF.COM {what}: missing (tag {tag:X})")
+    tags = list(children[0x5C][0])
+    unknown = [t for t in tags if t not in TAG_DG]
+    if unknown:
+        raise LDSError(f"EF.COM tag list: unknown data group tags {[hex(t) for t in unknown]}")
+    return EFCom(
+        lds_version=_dotted(children[0x5F01][0], "LDS version"),
+        unicode_version=_dotted(children[0x5F36][0], "Unicode version"),
+        dg_tags=tags,
+        dg_names=[f"DG{TAG_DG[t]}" for t in tags],
+    )
+
+
+def encode_ef_com(dg_names: list[str], *, lds_version: str = "0107", unicode_version: str = "040000") -> bytes:
+    """EF.COM listing ``dg_names`` (LDS 1.7, Unicode 4.0.0 by default)."""
+    tags = bytes(DG_TAG[dg_number(name)] for name in dg_names)
+    body = (
+        encode_tlv(0x5F01, lds_version.encode("ascii"))
+        + encode_tlv(0x5F36, unicode_version.encode("ascii"))
+        + encode_tlv(0x5C, tags)
+    )
+    return encode_tlv(EF_COM_TAG, body)
+
+
+# ---------------------------------------------------------------- DG1
+
+# MRZ total length -> (lines, characters per line): TD1, TD2/MRV-B, TD3/MRV-A.
+_MRZ_SHAPES = {90: (3, 30), 72: (2, 36), 88: (2, 44)}
+
+
+def encode_dg1(mrz_lines: list[str]) -> bytes:
+    """DG1 (tag 61) holding the MRZ as one string (5F1F)."""
+    text = "".join(mrz_lines)
+    if len(text) not in _MRZ_SHAPES or len(mrz_lines) != _MRZ_SHAPES[len(text)][0]:
+        raise LDSError(f"DG1 mrz: {len(mrz_lines)} lines of {len(text)} characters is not TD1, TD2 or TD3")
+    return encode_tlv(0x61, encode_tlv(0x5F1F, text.encode("ascii")))
+
+
+def decode_dg1(data: bytes) -> list[str]:
+    """MRZ lines stored in DG1."""
+    try:
+        children = tlv_children(expect_tlv(data, 0x61, what="DG1"))
+    except TLVError as exc:
+        raise LDSError(f"DG1: {exc}") from exc
+    if 0x5F1F not in children:
+        raise LDSError("DG1 mrz: missing (tag 5F1F)")
+    raw = children[0x5F1F][0]
+    try:
+        text = raw.decode("ascii")
+    except UnicodeDecodeError as exc:
+        raise LDSError("DG1 mrz: not ASCII") from exc
+    if len(text) not in _MRZ_SHAPES:
+        raise LDSError(f"DG1 mrz: {len(text)} characters is not TD1, TD2 or TD3")
+    count, width = _MRZ_SHAPES[len(text)]
+    return [text[i * width : (i + 1) * width] for i in range(count)]
+
+
+# ---------------------------------------------------------------- biometric templates (DG2, DG3)
+
+# Biometric header template (ISO/IEC 7816-11, 19785-3): format owner 0x0101 is ISO/IEC JTC1
+# SC37. The optional ICAO header version (80) is left out, as in the issued passports we read.
+_FORMAT_OWNER_SC37 = b"\x01\x01"
+
+
+def _encode_bit_group(outer_tag: int, bdbs: list[tuple[bytes, bytes]]) -> bytes:
+    """Biometric information group template 7F61 with one 7F60 per (header, data block)."""
+    bits = b""
+    for header, data_block in bdbs:
+        bits += encode_tlv(0x7F60, encode_tlv(0xA1, header) + encode_tlv(0x5F2E, data_block))
+    group = encode_tlv(0x02, bytes([len(bdbs)])) + bits
+    return encode_tlv(outer_tag, encode_tlv(0x7F61, group))
+
+
+def _bht(biometric_type: int, subtype: int, format_type: int) -> bytes:
+    return (
+        encode_tlv(0x81, bytes([biometric_type]))
+        + encode_tlv(0x82, bytes([subtype]))
+        + encode_tlv(0x87, _FORMAT_OWNER_SC37)
+        + encode_tlv(0x88, format_type.to_bytes(2, "big"))
+    )
+
+
+def _decode_bit_group(data: bytes, outer_tag: int, what: str) -> list[bytes]:
+    """Biometric data blocks (5F2E) of a DG2/DG3-style group, in order."""
+    try:
+        group = expect_tlv(expect_tlv(data, outer_tag, what=what), 0x7F61, what=f"{what} template group")
+        children = tlv_children(group)
+        if 0x02 not in children or len(children[0x02][0]) != 1:
+            raise LDSError(f"{what} instance count: missing or not one byte")
+        blocks = []
+        for bit in children.get(0x7F60, []):
+            bit_children = tlv_children(bit)
+            if 0x7F2E in bit_children:
+                raise LDSError(f"{what}: enciphered biometric data (7F2E) is not supported")
+            if 0x5F2E not in bit_children:
+                raise LDSError(f"{what}: biometric data block (5F2E) missing")
+            blocks.append(bit_children[0x5F2E][0])
+    except TLVError as exc:
+        raise LDSError(f"{what}: {exc}") from exc
+    if len(blocks) != children[0x02][0][0]:
+        raise LDSError(f"{what} instance count: says {children[0x02][0][0]}, found {len(blocks)}")
+    return blocks
+
+
+class _Reader:
+    """Cursor over a fixed-layout binary record; short input raises LDSError naming the record."""
+
+    def __init__(self, data: bytes, what: str):
+        self.data, self.offset, self.what = data, 0, what
+
+    def take(self, size: int, field_name: str) -> bytes:
+        if size < 0 or self.offset + size > len(self.data):
+            raise LDSError(f"{self.what} {field_name}: truncated at byte {self.offset}")
+        chunk = self.data[self.offset : self.offset + size]
+        self.offset += size
+        return chunk
+
+    def uint(self, size: int, field_name: str) -> int:
+        return int.from_bytes(self.take(size, field_name), "big")
+
+
+# ---------------------------------------------------------------- DG2: ISO/IEC 19794-5 face
+
+
+_FACE_IMAGE_TYPES = {0: "jpeg", 1: "jpeg2000"}
+_FACE_IMAGE_CODES = {name: code for code, name in _FACE_IMAGE_TYPES.items()}
+
+
+@dataclass(frozen=True)
+class FaceImage:
+    """One facial image of an ISO/IEC 19794-5:2005 record, with the header fields kept."""
+
+    image_bytes: bytes
+    image_type: str  # "jpeg" | "jpeg2000"
+    width: int
+    height: int
+    gender: int = 0  # 0 unspecified, 1 male, 2 female, 0xFF unknown
+    eye_color: int = 0
+    hair_color: int = 0
+    feature_mask: int = 0
+    expression: int = 0
+    pose_angle: tuple[int, int, int] = (0, 0, 0)
+    pose_angle_uncertainty: tuple[int, int, int] = (0, 0, 0)
+    feature_points: tuple[bytes, ...] = ()  # 8 bytes each, kept as found
+    face_image_type: int = 1  # 1 = full frontal
+    color_space: int = 1  # 1 = 24-bit RGB
+    source_type: int = 2  # 2 = digital still camera
+    device_type: int = 0
+    quality: int = 0
+
+
+def _encode_face_block(image: FaceImage) -> bytes:
+    if image.image_type not in _FACE_IMAGE_CODES:
+        raise LDSError(f"DG2 image_type: {image.image_type!r} is not jpeg or jpeg2000")
+    points = b"".join(image.feature_points)
+    header = struct.pack(
+        ">HBBB3sH3s3s",
+        len(image.feature_points),
+        image.gender,
+        image.eye_color,
+        image.hair_color,
+        image.feature_mask.to_bytes(3, "big"),
+        image.expression,
+        bytes(image.pose_angle),
+        bytes(image.pose_angle_uncertainty),
+    )
+    info = struct.pack(
+        ">BBHHBBHH",
+        image.face_image_type,
+        _FACE_IMAGE_CODES[image.image_type],
+        image.width,
+        image.height,
+        image.color_space,
+        image.source_type,
+        image.device_type,
+        image.quality,
+    )
+    body = header + points + info + image.image_bytes
+    return struct.pack(">I", 4 + len(body)) + body
+
+
+def encode_face_record(images: list[FaceImage]) -> bytes:
+    """ISO/IEC 19794-5:2005 face record ("FAC", version 010) holding ``images``."""
+    blocks = b"".join(_encode_face_block(image) for image in images)
+    return b"FAC\x00010\x00" + struct.pack(">IH", 14 + len(blocks), len(images)) + blocks
+
+
+def _decode_face_block(reader: _Reader) -> FaceImage:
+    start = reader.offset
+    block_length = reader.uint(4, "block length")
+    n_points = reader.uint(2, "feature point count")
+    gender, eye, hair = reader.take(3, "gender/eye/hair")
+    mask = reader.uint(3, "feature mask")
+    expression = reader.uint(2, "expression")
+    pose = tuple(reader.take(3, "pose angle"))
+    uncertainty = tuple(reader.take(3, "pose angle uncertainty"))
+    points = tuple(reader.take(8, "feature point") for _ in range(n_points))
+    face_type, data_type = reader.take(2, "image information")
+    width, height = reader.uint(2, "width"), reader.uint(2, "height")
+    color_space, source_type = reader.take(2, "image information")
+    device_type, quality = reader.uint(2, "device type"), reader.uint(2, "quality")
+    if data_type not in _FACE_IMAGE_TYPES:
+        raise LDSError(f"DG2 image data type: {data_type} is not JPEG (0) or JPEG 2000 (1)")
+    image = reader.take(block_length - (reader.offset - start), "image data")
+    return FaceImage(
+        image_bytes=image, image_type=_FACE_IMAGE_TYPES[data_type], width=width, height=height,
+        gender=gender, eye_color=eye, hair_color=hair, feature_mask=mask, expression=expression,
+        pose_angle=pose, pose_angle_uncertainty=uncertainty, feature_points=points,  # type: ignore[arg-type]
+        face_image_type=face_type, color_space=color_space, source_type=source_type,
+        device_type=device_type, quality=quality,
+    )
+
+
+def decode_face_record(data: bytes) -> list[FaceImage]:
+    """Images of an ISO/IEC 19794-5:2005 face record."""
+    reader = _Reader(data, "DG2 face record")
+    if reader.take(4, "format identifier") != b"FAC\x00":
+        raise LDSError("DG2 face record format identifier: not 'FAC' (ISO/IEC 39794-5 is not supported)")
+    reader.take(4, "version")
+    record_length = reader.uint(4, "record length")
+    count = reader.uint(2, "image count")
+    if record_length != len(data):
+        raise LDSError(f"DG2 face record length: says {record_length}, block has {len(data)}")
+    return [_decode_face_block(reader) for _ in range(count)]
+
+
+def encode_dg2(images: list[FaceImage]) -> bytes:
+    """DG2 (tag 75): one biometric information template per face image."""
+    if not images:
+        raise LDSError("DG2 images: at least one face image is required")
+    # Biometric type 2 = facial features; format type 0x0008 = ISO/IEC 19794-5.
+    header = _bht(0x02, 0x00, 0x0008)
+    return _encode_bit_group(0x75, [(header, encode_face_record([image])) for image in images])
+
+
+def decode_dg2(data: bytes) -> list[FaceImage]:
+    """Every face image of DG2."""
+    return [image for block in _decode_bit_group(data, 0x75, "DG2") for image in decode_face_record(block)]
+
+
+# ---------------------------------------------------------------- DG3: ISO/IEC 19794-4 fingers
+
+
+_FINGER_COMPRESSIONS = {0: "uncompressed", 1: "bitpacked", 2: "wsq", 3: "jpeg", 4: "jpeg2000", 5: "png"}
+_FINGER_CODES = {name: code for code, name in _FINGER_COMPRESSIONS.items()}
+
+
+@dataclass(frozen=True)
+class FingerImage:
+    """One finger view of an ISO/IEC 19794-4:2005 record; ``position`` is the ISO code (1-10)."""
+
+    position: int
+    image_bytes: bytes
+    compression: str  # "wsq" | "png" | "jpeg" | "jpeg2000" | "uncompressed" | "bitpacked"
+    width: int
+    height: int
+    resolution_ppi: int = 500
+    pixel_depth: int = 8
+    quality: int = 0
+    impression_type: int = 0  # 0 = live-scan plain
+    view_number: int = 1
+    acquisition_level: int = 31
+    capture_device_id: int = 0
+
+
+def encode_finger_record(image: FingerImage) -> bytes:
+    """ISO/IEC 19794-4:2005 finger record ("FIR", version 010) with one finger view."""
+    if image.compression not in _FINGER_CODES:
+        raise LDSError(f"DG3 compression: {image.compression!r} is not one of {sorted(_FINGER_CODES)}")
+    view = struct.pack(
+        ">IBBBBBHHB",
+        14 + len(image.image_bytes),
+        image.position,
+        1,
+        image.view_number,
+        image.quality,
+        image.impression_type,
+        image.width,
+        image.height,
+        0,
+    ) + image.image_bytes
+    ppi = image.resolution_ppi
+    header = b"FIR\x00010\x00" + (32 + len(view)).to_bytes(6, "big") + struct.pack(
+        ">HHBBHHHHBBH",
+        image.capture_device_id,
+        image.acquisition_level,
+        1,
+        1,  # scale units: pixels per inch
+        ppi, ppi, ppi, ppi,
+        image.pixel_depth,
+        _FINGER_CODES[image.compression],
+        0,
+    )
+    return header + view
+
+
+def decode_finger_record(data: bytes) -> list[FingerImage]:
+    """Finger views of an ISO/IEC 19794-4:2005 record."""
+    reader = _Reader(data, "DG3 finger record")
+    if reader.take(4, "format identifier") != b"FIR\x00":
+        raise LDSError("DG3 finger record format identifier: not 'FIR'")
+    reader.take(4, "version")
+    record_length = reader.uint(6, "record length")
+    if record_length != len(data):
+        raise LDSError(f"DG3 finger record length: says {record_length}, block has {len(data)}")
+    device, level = reader.uint(2, "capture device"), reader.uint(2, "acquisition level")
+    count = reader.uint(1, "finger count")
+    reader.take(1, "scale units")
+    ppi = reader.uint(2, "scan resolution")
+    reader.take(6, "resolutions")
+    depth, compression = reader.take(2, "depth/compression")
+    reader.take(2, "reserved")
+    if compression not in _FINGER_COMPRESSIONS:
+        raise LDSError(f"DG3 compression: unknown code {compression}")
+    images = []
+    for _ in range(count):
+        start = reader.offset
+        length = reader.uint(4, "view length")
+        position, _views, view_number, quality, impression = reader.take(5, "view header")
+        width, height = reader.uint(2, "width"), reader.uint(2, "height")
+        reader.take(1, "reserved")
+        image = reader.take(length - (reader.offset - start), "image data")
+        images.append(FingerImage(
+            position=position, image_bytes=image, compression=_FINGER_COMPRESSIONS[compression],
+            width=width, height=height, resolution_ppi=ppi, pixel_depth=depth, quality=quality,
+            impression_type=impression, view_number=view_number, acquisition_level=level,
+            capture_device_id=device,
+        ))
+    return images
+
+
+def encode_dg3(images: list[FingerImage]) -> bytes:
+    """DG3 (tag 63): one biometric information template per finger view."""
+    if not images:
+        raise LDSError("DG3 images: at least one finger image is required")
+    bdbs = []
+    for image in images:
+        if not 0 <= image.position <= 10:
+            raise LDSError(f"DG3 position: {image.position} is not an ISO finger position (0-10)")
+        # Biometric type 8 = fingerprint; subtype carries the finger; format 0x0007 = 19794-4.
+        bdbs.append((_bht(0x08, _finger_subtype(image.position), 0x0007), encode_finger_record(image)))
+    return _encode_bit_group(0x63, bdbs)
+
+
+def _finger_subtype(position: int) -> int:
+    """ISO/IEC 19785-3 subtype: bit 1 right/left, bits 3-5 finger (thumb..little)."""
+    if position == 0:
+        return 0
+    side = 0x01 if position <= 5 else 0x02
+    finger = (position - 1) % 5 + 1  # 1 thumb .. 5 little
+    return side | (finger << 2)
+
+
+def decode_dg3(data: bytes) -> list[FingerImage]:
+    """Every finger view of DG3."""
+    return [image for block in _decode_bit_group(data, 0x63, "DG3") for image in decode_finger_record(block)]
+
+
+# ---------------------------------------------------------------- DG7: displayed signature
+
+
+def encode_dg7(images: list[bytes]) -> bytes:
+    """DG7 (tag 67): displayed signature or usual mark images (5F43)."""
+    if not images or len(images) > 255:
+        raise LDSError("DG7 images: between 1 and 255 images are required")
+    body = encode_tlv(0x02, bytes([len(images)])) + b"".join(encode_tlv(0x5F43, image) for image in images)
+    return encode_tlv(0x67, body)
+
+
+def decode_dg7(data: bytes) -> list[bytes]:
+    """Signature images of DG7."""
+    try:
+        children = tlv_children(expect_tlv(data, 0x67, what="DG7"))
+    except TLVError as exc:
+        raise LDSError(f"DG7: {exc}") from exc
+    images = children.get(0x5F43, [])
+    if 0x02 not in children or list(children[0x02][0]) != [len(images)]:
+        raise LDSError(f"DG7 image count: does not match the {len(images)} images present")
+    return images
+
+
+# ---------------------------------------------------------------- EF.SOD
+
+
+class DataGroupHash(core.Sequence):
+    _fields = [("data_group_number", core.Integer), ("data_group_hash_value", core.OctetString)]
+
+
+class DataGroupHashValues(core.SequenceOf):
+    _child_spec = DataGroupHash
+
+
+class LDSVersionInfo(core.Sequence):
+    _fields = [("lds_version", core.PrintableString), ("unicode_version", core.PrintableString)]
+
+
+class LDSSecurityObject(core.Sequence):
+    """ICAO 9303 Part 10 LDSSecurityObject (version 0, or 1 with LDS version info)."""
+
+    _fields = [
+        ("version", core.Integer),
+        ("hash_algorithm", algos.DigestAlgorithm),
+        ("data_group_hash_values", DataGroupHashValues),
+        ("lds_version_info", LDSVersionInfo, {"optional": True}),
+    ]
+
+
+@dataclass(frozen=True)
+class SignerInfo:
+    """The parts of the CMS SignerInfo that passive authentication needs."""
+
+    digest_algorithm: str
+    signature_algorithm: str  # "rsassa_pkcs1v15" | "rsassa_pss" | "ecdsa" | ...
+    signature: bytes
+    signed_attrs_der: bytes | None  # DER of the SET OF attributes, as signed
+    message_digest: bytes | None
+    content_type: str | None
+    signing_time: datetime | None
+    issuer_der: bytes | None  # sid issuerAndSerialNumber
+    serial_number: int | None
+    subject_key_identifier: bytes | None  # sid subjectKeyIdentifier
+    asn1: cms.SignerInfo = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class SOD:
+    """Decoded EF.SOD."""
+
+    hash_algorithm: str
+    dg_hashes: dict[int, bytes]
+    ds_certificate_der: bytes | None
+    certificates_der: list[bytes]
+    signer_info: SignerInfo
+    econtent: bytes  # the DER LDSSecurityObject, as hashed into messageDigest
+    lds_version: str | None
+    raw: bytes
+
+
+def hash_bytes(algorithm: str, data: bytes) -> bytes:
+    """Digest of ``data`` with an asn1crypto hash name (sha1, sha256, ...)."""
+    if algorithm not in _HASHES:
+        raise LDSError(f"hash_algorithm: {algorithm!r} is not supported")
+    return hashlib.new(algorithm, data).digest()
+
+
+def _signed_attr(attrs: cms.CMSAttributes, name: str) -> object | None:
+    for attr in attrs:
+        if attr["type"].native == name:
+            values = attr["values"]
+            return values[0].native if len(values) else None
+    return None
+
+
+def _decode_signer_info(si: cms.SignerInfo) -> SignerInfo:
+    attrs = si["signed_attrs"]
+    has_attrs = attrs.contents is not None and len(attrs) > 0
+    sid = si["sid"]
+    issuer_der = serial = ski = None
+    if sid.name == "issuer_and_serial_number":
+        issuer_der = sid.chosen["issuer"].dump()
+        serial = sid.chosen["serial_number"].native
+    else:
+        ski = sid.chosen.native
+    signing_time = _signed_attr(attrs, "signing_time") if has_attrs else None
+    content_type = _signed_attr(attrs, "content_type") if has_attrs else None
+    return SignerInfo(
+        digest_algorithm=si["digest_algorithm"]["algorithm"].native,
+        signature_algorithm=si["signature_algorithm"].signature_algo,
+        signature=si["signature"].native,
+        # Signed attributes are signed as a SET OF (tag 31), not with their [0] tag.
+        signed_attrs_der=b"\x31" + attrs.dump()[1:] if has_attrs else None,
+        message_digest=_signed_attr(attrs, "message_digest") if has_attrs else None,  # type: ignore[arg-type]
+        content_type=_oid_text(content_type),
+        signing_time=signing_time if isinstance(signing_time, datetime) else None,
+        issuer_der=issuer_der,
+        serial_number=serial,
+        subject_key_identifier=ski,
+        asn1=si,
+    )
+
+
+def _oid_text(value: object) -> str | None:
+    if value is None:
+        return None
+    return str(value)
+
+
+def _pick_ds_certificate(certs: list[x509.Certificate], info: SignerInfo) -> bytes | None:
+    """The certificate named by the SignerInfo's sid; the only one when there is one."""
+    for cert in certs:
+        if info.serial_number is not None and cert.serial_number == info.serial_number:
+            return cert.dump()
+        if info.subject_key_identifier is not None and cert.key_identifier == info.subject_key_identifier:
+            return cert.dump()
+    return certs[0].dump() if len(certs) == 1 else None
+
+
+def decode_sod(data: bytes) -> SOD:
+    """Decode EF.SOD (tag 77): CMS SignedData carrying the LDSSecurityObject."""
+    try:
+        content_info = expect_tlv(data, EF_SOD_TAG, what="EF.SOD")
+    except TLVError as exc:
+        raise LDSError(f"EF.SOD: {exc}") from exc
+    try:
+        return _decode_sod_content(content_info, bytes(data))
+    except MRTDError:
+        raise
+    except _ASN1_ERRORS as exc:
+        raise LDSError(f"EF.SOD: malformed CMS ({exc})") from exc
+
+
+def _decode_sod_content(content_info_der: bytes, raw: bytes) -> SOD:
+    content_info = cms.ContentInfo.load(content_info_der, strict=True)
+    if content_info["content_type"].native != "signed_data":
+        raise LDSError(f"EF.SOD content type: {content_info['content_type'].native}, expected signed_data")
+    signed = content_info["content"]
+    encap = signed["encap_content_info"]
+    if encap["content_type"].dotted != LDS_SECURITY_OBJECT_OID:
+        raise LDSError(f"EF.SOD eContentType: {encap['content_type'].dotted}, expected {LDS_SECURITY_OBJECT_OID}")
+    econtent = encap["content"].native
+    if not isinstance(econtent, bytes):
+        raise LDSError("EF.SOD eContent: missing")
+    lso = LDSSecurityObject.load(econtent, strict=True)
+    algorithm = lso["hash_algorithm"]["algorithm"].native
+    if algorithm not in _HASHES:
+        raise LDSError(f"EF.SOD hashAlgorithm: {algorithm} is not supported")
+    hashes_by_dg: dict[int, bytes] = {}
+    for item in lso["data_group_hash_values"]:
+        number = item["data_group_number"].native
+        if number not in DG_TAG:
+            raise LDSError(f"EF.SOD dataGroupNumber: {number} is not 1..16")
+        hashes_by_dg[number] = item["data_group_hash_value"].native
+    signer_infos = signed["signer_infos"]
+    if len(signer_infos) != 1:
+        raise LDSError(f"EF.SOD signerInfos: {len(signer_infos)}, expected exactly one")
+    info = _decode_signer_info(signer_infos[0])
+    certs = [c.chosen for c in signed["certificates"] if c.name == "certificate"] if signed["certificates"] else []
+    for cert in certs:
+        cert.native  # noqa: B018 - forces a full parse so a corrupt certificate fails here, typed
+    version_info = lso["lds_version_info"]
+    return SOD(
+        hash_algorithm=algorithm,
+        dg_hashes=hashes_by_dg,
+        ds_certificate_der=_pick_ds_certificate(certs, info),
+        certificates_der=[c.dump() for c in certs],
+        signer_info=info,
+        econtent=econtent,
+        lds_version=version_info["lds_version"].native if version_info.native else None,
+        raw=raw,
+    )
+
+
+def _signature_algorithm_name(private_key: object, hash_algorithm: str) -> str:
+    if isinstance(private_key, ec.EllipticCurvePrivateKey):
+        return f"{hash_algorithm}_ecdsa"
+    if isinstance(private_key, rsa.RSAPrivateKey):
+        return f"{hash_algorithm}_rsa"
+    raise LDSError(f"ds_key: {type(private_key).__name__} is not an EC or RSA private key")
+
+
+def _sign(private_key: object, data: bytes, hash_algorithm: str) -> bytes:
+    chosen = getattr(hashes, hash_algorithm.upper())()
+    if isinstance(private_key, ec.EllipticCurvePrivateKey):
+        return private_key.sign(data, ec.ECDSA(chosen))
+    if isinstance(private_key, rsa.RSAPrivateKey):
+        return private_key.sign(data, padding.PKCS1v15(), chosen)
+    raise LDSError(f"ds_key: {type(private_key).__name__} is not an EC or RSA private key")
+
+
+def encode_lds_security_object(dg_files: dict[int, bytes], hash_algorithm: str = "sha256") -> bytes:
+    """DER LDSSecurityObject (version 0) with the hash of each whole data group file."""
+    values = [
+        {"data_group_number": number, "data_group_hash_value": hash_bytes(hash_algorithm, dg_files[number])}
+        for number in sorted(dg_files)
+    ]
+    return LDSSecurityObject({
+        "version": 0,
+        "hash_algorithm": {"algorithm": hash_algorithm},
+        "data_group_hash_values": values,
+    }).dump()
+
+
+def encode_sod(
+    dg_files: dict[int, bytes],
+    ds_key: object,
+    ds_cert_der: bytes,
+    *,
+    hash_algorithm: str = "sha256",
+    signing_time: datetime | None = None,
+) -> bytes:
+    """EF.SOD signing the hashes of ``dg_files`` (keyed by DG number) with the DS key."""
+    unknown = [n for n in dg_files if n not in DG_TAG]
+    if unknown:
+        raise LDSError(f"dg_files: {unknown} are not data group numbers 1..16")
+    try:
+        cert = x509.Certificate.load(ds_cert_der, strict=True)
+        cert.native  # noqa: B018 - validate the whole certificate now
+    except _ASN1_ERRORS as exc:
+        raise LDSError(f"ds_cert_der: not a DER certificate ({exc})") from exc
+    econtent = encode_lds_security_object(dg_files, hash_algorithm)
+    # UTCTime has whole seconds only.
+    moment = (signing_time or datetime.now(timezone.utc)).replace(microsecond=0)
+    signed_attrs = cms.CMSAttributes([
+        {"type": "content_type", "values": [LDS_SECURITY_OBJECT_OID]},
+        {"type": "signing_time", "values": [cms.Time({"utc_time": moment})]},
+        {"type": "message_digest", "values": [hash_bytes(hash_algorithm, econtent)]},
+    ])
+    signature = _sign(ds_key, signed_attrs.dump(), hash_algorithm)
+    signer_info = cms.SignerInfo({
+        "version": "v1",
+        "sid": cms.SignerIdentifier({
+            "issuer_and_serial_number": {"issuer": cert.issuer, "serial_number": cert.serial_number},
+        }),
+        "digest_algorithm": {"algorithm": hash_algorithm},
+        "signed_attrs": signed_attrs,
+        "signature_algorithm": {"algorithm": _signature_algorithm_name(ds_key, hash_algorithm)},
+        "signature": signature,
+    })
+    signed_data = cms.SignedData({
+        "version": "v3",
+        "digest_algorithms": [{"algorithm": hash_algorithm}],
+        "encap_content_info": {
+            "content_type": LDS_SECURITY_OBJECT_OID,
+            "content": core.ParsableOctetString(econtent),
+        },
+        "certificates": [cert],
+        "signer_infos": [signer_info],
+    })
+    content_info = cms.ContentInfo({"content_type": "signed_data", "content": signed_data})
+    return encode_tlv(EF_SOD_TAG, content_info.dump())
+
+
+__all__ = [
+    "DG_TAG", "FID", "SOD", "TAG_DG", "EFCom", "FaceImage", "FingerImage", "SignerInfo",
+    "decode_dg1", "decode_dg2", "decode_dg3", "decode_dg7", "decode_ef_com", "decode_sod",
+    "dg_number", "encode_dg1", "encode_dg2", "encode_dg3", "encode_dg7", "encode_ef_com",
+    "encode_sod", "hash_bytes", "read_lds_dir", "write_lds_dir",
+]

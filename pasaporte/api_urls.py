@@ -1,0 +1,2 @@
+app_name = "pasaporte_api"
+urlpatterns: list = []

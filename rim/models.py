@@ -1,6 +1,5 @@
 """RIM records: persons, their documents, family, studies, work, movements and alerts."""
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +47,7 @@ class Person(models.Model):
     updated_at = models.DateTimeField(_("actualizado"), auto_now=True)
 
     class Meta:
+        # The GIN trigram index on search_name is PostgreSQL-only: migration 0002 adds it there.
         verbose_name = _("persona")
         verbose_name_plural = _("personas")
         indexes = [
@@ -65,10 +65,6 @@ class Person(models.Model):
     def full_name(self) -> str:
         """As Peruvian documents print it: surnames, then given names."""
         return f"{self.surnames}, {self.given_names}"
-
-
-# The trigram index exists only on PostgreSQL; the migration creates it there (see 0002).
-PERSON_TRIGRAM_INDEX = GinIndex(fields=["search_name"], name="rim_person_search_trgm", opclasses=["gin_trgm_ops"])
 
 
 class IdentityDocument(models.Model):

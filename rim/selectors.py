@@ -3,6 +3,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -19,9 +20,14 @@ from .normalize import looks_like_document_number, normalize_document_number, no
 MIN_SEARCH_SCORE = 0.6
 # An alert by name needs the same birth date and a name at least this close (one typo, a missing surname).
 ALERT_NAME_THRESHOLD = 0.8
-# PostgreSQL: trigram thresholds tried from strict to loose, stopping once enough candidates are found.
-# A strict first pass keeps common names ("JOSE QUISPE") from pulling tens of thousands of rows.
-TRIGRAM_THRESHOLDS = (0.6, 0.45, 0.3)
+# Short words that join surnames ("DE LA CRUZ"): too common to narrow a search.
+NAME_PARTICLES = frozenset({"DE", "DEL", "LA", "LAS", "LOS", "Y", "VON", "VAN", "DA", "DOS"})
+MAX_QUERY_WORDS = 6
+# Step 1 of the search stops when it finds this many names holding every word of the query.
+ENOUGH_CANDIDATES = 3
+# Last resort on PostgreSQL: pg_trgm similarity above this. 0.6 keeps p95 under 100 ms at 1M
+# persons (docs/BENCHMARKS.md); 0.5 found no more of the benchmark's people and doubled the worst case.
+TRIGRAM_THRESHOLD = 0.6
 MAX_CANDIDATES = 300
 
 
@@ -48,9 +54,14 @@ def name_similarity(query: str, candidate: str) -> float:
     """0..1 between two normalized names, blind to word order, tolerant of a typo or a missing name.
 
     token_sort_ratio rewards the same words in any order; token_set_ratio forgives a name missing on
-    one side. Their mean keeps an exact namesake above someone who merely contains the query.
+    one side; together they keep an exact namesake above someone who merely contains the query.
+    A small share of the plain ratio breaks ties in favour of the words in the order typed.
     """
-    return (fuzz.token_sort_ratio(query, candidate) + fuzz.token_set_ratio(query, candidate)) / 200.0
+    return (
+        0.45 * fuzz.token_sort_ratio(query, candidate)
+        + 0.45 * fuzz.token_set_ratio(query, candidate)
+        + 0.10 * fuzz.ratio(query, candidate)
+    ) / 100.0
 
 
 def person_search(*, query: str, limit: int = 20, actor: Any = None, purpose: str = "") -> list[PersonMatch]:
@@ -69,22 +80,41 @@ def person_search(*, query: str, limit: int = 20, actor: Any = None, purpose: st
     return matches
 
 
+# Plain SQL (both backends): building the equivalent ORM query cost more than running it.
+_DOCUMENT_SEARCH_SQL = """
+SELECT p.id, p.given_names, p.first_surname, p.second_surname, p.birth_date, p.nationality,
+       d.kind, d.number, d.issuing_state, d.status
+FROM rim_identitydocument d JOIN rim_person p ON p.id = d.person_id
+WHERE d.person_id IN (SELECT h.person_id FROM rim_identitydocument h WHERE h.number = %s LIMIT %s)
+ORDER BY p.id, d.kind, d.id
+"""
+
+
 def _search_by_document(number: str, limit: int) -> list[PersonMatch]:
-    documents = (
-        IdentityDocument.objects.filter(number=number)
-        .select_related("person")
-        .order_by(Case(When(status=IdentityDocument.Status.VIGENTE, then=0), default=1), "-id")[:limit]
-    )
+    """Holders of that number, with all their documents, in one query (this path must stay ~1 ms)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_DOCUMENT_SEARCH_SQL, [number, limit])
+        rows = cursor.fetchall()
     persons: dict[int, Person] = {}
-    for document in documents:
-        persons.setdefault(document.person_id, document.person)
-    return _matches(persons.values(), scores={pk: 1.0 for pk in persons}, matched_by="document")
+    refs: dict[int, list[DocumentRef]] = {}
+    holds_valid: set[int] = set()
+    for pk, given, first, second, birth, nationality, kind, doc_number, state, status in rows:
+        if pk not in persons:
+            persons[pk] = Person(pk=pk, given_names=given, first_surname=first, second_surname=second,
+                                 birth_date=Person._meta.get_field("birth_date").to_python(birth),
+                                 nationality=nationality)
+        refs.setdefault(pk, []).append(DocumentRef(kind, doc_number, state, status))
+        if doc_number == number and status == IdentityDocument.Status.VIGENTE:
+            holds_valid.add(pk)
+    # The holder of a valid document with that number comes before holders of old ones.
+    ordered = sorted(persons.values(), key=lambda p: (p.pk not in holds_valid, -p.pk))
+    return [_match(p, refs[p.pk], 1.0, "document") for p in ordered]
 
 
 def _search_by_name(name: str, limit: int) -> list[PersonMatch]:
     if len(name.replace(" ", "")) < 2:
         return []
-    candidates = _trigram_candidates(name, limit) if connection.vendor == "postgresql" else _prefix_candidates(name)
+    candidates = _name_candidates(name, limit)
     scored = sorted(
         ((name_similarity(name, search_name), pk) for pk, search_name in candidates),
         key=lambda item: (-item[0], item[1]),
@@ -95,23 +125,54 @@ def _search_by_name(name: str, limit: int) -> list[PersonMatch]:
     return _matches([persons[pk] for pk in top_ids], scores=best, matched_by="name")
 
 
-def _trigram_candidates(name: str, limit: int) -> list[tuple[int, str]]:
+def _name_candidates(name: str, limit: int) -> list[tuple[int, str]]:
+    """Candidates in up to three widening steps.
+
+    1. names containing every word of the query (any order; a missing surname is fine);
+    2. when step 1 finds fewer than ENOUGH_CANDIDATES: names containing all words but one
+       (one word may hold a typo);
+    3. when nothing was found: trigram similarity (PostgreSQL) or shared word starts (SQLite).
+    Steps 1 and 2 are conjunctions, which the trigram index answers from its rarest trigrams,
+    so common names ("MARIA QUISPE") do not make the search scan half the registry.
+    """
+    words = sorted({w for w in name.split() if len(w) >= 3 and w not in NAME_PARTICLES}, key=len, reverse=True)
+    words = words[:MAX_QUERY_WORDS]
+    found: dict[int, str] = {}
+    if words:
+        found.update(_containing_all(name, [words]))
+    if len(found) < min(limit, ENOUGH_CANDIDATES) and len(words) >= 3:
+        found.update(_containing_all(name, [words[:i] + words[i + 1:] for i in range(len(words))]))
+    if not found:
+        fallback = _trigram_candidates(name) if connection.vendor == "postgresql" else _prefix_candidates(name)
+        found.update(fallback)
+    return list(found.items())
+
+
+def _containing_all(name: str, word_sets: list[list[str]]) -> list[tuple[int, str]]:
+    condition = Q()
+    for word_set in word_sets:
+        branch = Q()
+        for word in word_set:
+            branch &= Q(search_name__contains=word)
+        condition |= branch
+    persons = Person.objects.filter(condition)
+    if connection.vendor == "postgresql":
+        # Closest first, so the cap keeps the best; the index already cut the rows to few.
+        persons = persons.annotate(closeness=TrigramSimilarity("search_name", name)).order_by("-closeness", "id")
+    return list(persons.values_list("id", "search_name")[:MAX_CANDIDATES])
+
+
+def _trigram_candidates(name: str) -> list[tuple[int, str]]:
     """Candidates by pg_trgm similarity, through the GIN index (the `%` operator uses it)."""
-    wanted = max(limit, 20)
-    rows: list[tuple[int, str]] = []
     with transaction.atomic(), connection.cursor() as cursor:
-        for threshold in TRIGRAM_THRESHOLDS:
-            # SET LOCAL lasts until the end of this transaction only.
-            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(threshold)])
-            cursor.execute(
-                "SELECT id, search_name FROM rim_person WHERE search_name %% %s "
-                "ORDER BY similarity(search_name, %s) DESC, id LIMIT %s",
-                [name, name, MAX_CANDIDATES],
-            )
-            rows = cursor.fetchall()
-            if len(rows) >= wanted:
-                break
-    return rows
+        # Local to this transaction: other queries keep the server's threshold.
+        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRIGRAM_THRESHOLD)])
+        cursor.execute(
+            "SELECT id, search_name FROM rim_person WHERE search_name %% %s "
+            "ORDER BY similarity(search_name, %s) DESC, id LIMIT %s",
+            [name, name, MAX_CANDIDATES],
+        )
+        return cursor.fetchall()
 
 
 def _prefix_candidates(name: str) -> list[tuple[int, str]]:
@@ -133,8 +194,7 @@ def _prefix_candidates(name: str) -> list[tuple[int, str]]:
     )
 
 
-def _matches(persons, *, scores: dict[int, float], matched_by: str) -> list[PersonMatch]:
-    persons = list(persons)
+def _matches(persons: list[Person], *, scores: dict[int, float], matched_by: str) -> list[PersonMatch]:
     documents: dict[int, list[DocumentRef]] = {}
     for person_id, kind, number, state, status in (
         IdentityDocument.objects.filter(person_id__in=[p.pk for p in persons])
@@ -142,13 +202,14 @@ def _matches(persons, *, scores: dict[int, float], matched_by: str) -> list[Pers
         .values_list("person_id", "kind", "number", "issuing_state", "status")
     ):
         documents.setdefault(person_id, []).append(DocumentRef(kind, number, state, status))
-    return [
-        PersonMatch(
-            person_id=p.pk, full_name=p.full_name, birth_date=p.birth_date, nationality=p.nationality,
-            documents=tuple(documents.get(p.pk, ())), score=scores[p.pk], matched_by=matched_by,
-        )
-        for p in persons
-    ]
+    return [_match(p, documents.get(p.pk, []), scores[p.pk], matched_by) for p in persons]
+
+
+def _match(person: Person, documents: list[DocumentRef], score: float, matched_by: str) -> PersonMatch:
+    return PersonMatch(
+        person_id=person.pk, full_name=person.full_name, birth_date=person.birth_date,
+        nationality=person.nationality, documents=tuple(documents), score=score, matched_by=matched_by,
+    )
 
 
 def _require_purpose(purpose: str) -> str:
@@ -251,4 +312,15 @@ def person_for_user(user: Any) -> Person | None:
     """The RIM person linked to a signed-in user, if any."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return Person.objects.filter(user_id=user.pk).first()
+    linked = Person.objects.filter(user_id=user.pk).first()
+    if linked is not None:
+        return linked
+    # Accounts made at sign-up are not linked yet: find the person by the verified document.
+    if getattr(user, "dni", None):
+        return (Person.objects.filter(documents__kind=IdentityDocument.Kind.DNI, documents__number=user.dni)
+                .distinct().first())
+    if getattr(user, "document_number", "") and getattr(user, "email_verified", False):
+        return (Person.objects.filter(documents__number=user.document_number.upper(),
+                                      documents__issuing_state=user.nationality)
+                .exclude(documents__kind=IdentityDocument.Kind.DNI).distinct().first())
+    return None

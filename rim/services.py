@@ -51,18 +51,21 @@ def _actor_repr(actor: Any) -> str:
     return actor.get_username()[:200]
 
 
-def _validate(instance: models.Model) -> None:
+def _validate(instance: models.Model, *, constraints: bool = True) -> None:
     """full_clean, with Django's errors turned into the project's typed error naming each field."""
     try:
-        instance.full_clean()
+        instance.full_clean(validate_constraints=constraints)
     except DjangoValidationError as exc:
         fields = {name: " ".join(messages) for name, messages in exc.message_dict.items()}
         raise ValidationFailed(_("Datos inválidos en el registro migratorio."), fields=fields) from exc
 
 
 def _save_new(instance: models.Model, *, conflict_message: str, conflict_field: str) -> None:
-    """Validate and insert; a uniqueness race lost at the database is a Conflict on that field."""
-    _validate(instance)
+    """Validate and insert; a duplicate (checked by the database's unique constraint) is a Conflict.
+
+    The services check their CheckConstraints themselves first, with messages that name the field.
+    """
+    _validate(instance, constraints=False)
     try:
         with transaction.atomic():
             instance.save(force_insert=True)

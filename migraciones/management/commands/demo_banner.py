@@ -24,6 +24,8 @@ class Command(BaseCommand):
             lines.append("Demo sign-ins (also in var/demo_credentials.json):")
             for entry in creds.get("users", []):
                 extra = f"  TOTP secret (hex) {entry['totp_key_hex']}" if entry.get("totp_key_hex") else ""
+                if entry.get("secret"):
+                    extra = f"  secret {entry['secret']}"
                 lines.append(f"  {entry['role']:<12} {entry['username']:<28} {entry['password']}{extra}")
             if any(e.get("totp_key_hex") for e in creds.get("users", [])):
                 lines.append("  Officers: current TOTP code with  .venv/bin/python manage.py demo_totp USERNAME")

@@ -1,0 +1,2 @@
+app_name = "egates_api"
+urlpatterns: list = []

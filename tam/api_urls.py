@@ -1,0 +1,2 @@
+app_name = "tam_api"
+urlpatterns: list = []

@@ -1,0 +1,2 @@
+app_name = "tam"
+urlpatterns: list = []

@@ -39,7 +39,7 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
+def celery_worker_process(django_db_setup, django_db_blocker, simulators_base_url, tmp_path_factory):
     """A real `celery worker` subprocess on the Redis broker, using the test database."""
     from django.conf import settings
     from django.db import connection
@@ -53,6 +53,16 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     env = dict(os.environ)
     env["DATABASE_URL"] = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     env["DB_CONN_MAX_AGE"] = "0"
+    # The worker reaches the same simulators and signs with the same PKI as the test process.
+    from integraciones.simulators import PREFIXES
+
+    for setting, service in (("RENIEC_URL", "reniec"), ("BANCO_NACION_URL", "banco_nacion"),
+                             ("PNP_URL", "pnp"), ("INTERPOL_URL", "interpol")):
+        env[setting] = f"{simulators_base_url}{PREFIXES[service]}"
+    env["INTEGRATIONS_TIMEOUT"] = "1.0"
+    env["INTEGRATIONS_RETRIES"] = "1"
+    env["MRTD_PKI_DIR"] = str(settings.MRTD_PKI_DIR)
+    env["MIGRACIONES_VAR_DIR"] = str(tmp_path_factory.mktemp("worker-var"))
     log = open(ROOT / "var" / "celery-test-worker.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "migraciones", "worker", "-l", "info", "--pool=prefork",

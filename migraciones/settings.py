@@ -173,7 +173,21 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_TASK_ROUTES = {
+    "pasaporte.tasks.validate_application_task": {"queue": "validation"},
+    "pasaporte.tasks.validation_resume_pending_task": {"queue": "validation"},
+    "pasaporte.tasks.release_no_shows_task": {"queue": "validation"},
+    "pasaporte.tasks.personalize_passport_task": {"queue": "personalization"},
+    "pasaporte.tasks.expire_uncollected_task": {"queue": "personalization"},
+    "pasaporte.tasks.notify_status_task": {"queue": "notifications"},
+}
+CELERY_BEAT_SCHEDULE: dict = {
+    "pasaporte-resume-pending-validations": {
+        "task": "pasaporte.tasks.validation_resume_pending_task", "schedule": 300.0},
+    "pasaporte-release-no-shows": {"task": "pasaporte.tasks.release_no_shows_task", "schedule": 3600.0},
+    "pasaporte-expire-uncollected": {"task": "pasaporte.tasks.expire_uncollected_task", "schedule": 86400.0},
+}
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # E-mail: files in var/mail in development, SMTP in production.
 EMAIL_BACKEND = env.str(

@@ -1,0 +1,37 @@
+"""Forms of the e-passport pages (input shape only; the services decide)."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class ReceiptForm(forms.Form):
+    receipt_number = forms.CharField(label=_("Número de comprobante"), max_length=20)
+    payment_date = forms.DateField(label=_("Fecha de pago"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class EnrollmentForm(forms.Form):
+    face = forms.FileField(label=_("Foto del rostro"))
+    finger_1 = forms.FileField(label=_("Huella: pulgar derecho"))
+    finger_2 = forms.FileField(label=_("Huella: índice derecho"))
+    finger_6 = forms.FileField(label=_("Huella: pulgar izquierdo"), required=False)
+    finger_7 = forms.FileField(label=_("Huella: índice izquierdo"), required=False)
+    signature = forms.FileField(label=_("Firma"))
+
+    def fingers(self) -> dict[int, bytes]:
+        return {int(name.split("_")[1]): upload.read() for name, upload in self.cleaned_data.items()
+                if name.startswith("finger_") and upload}
+
+
+class DeliveryForm(forms.Form):
+    face = forms.FileField(label=_("Foto del rostro en ventanilla"))
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decisión"), choices=[("approve", _("Continuar el trámite")),
+                                                                ("reject", _("Rechazar"))])
+    reason = forms.CharField(label=_("Motivo"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class LossReportForm(forms.Form):
+    document = forms.IntegerField(widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("¿Qué pasó?"), choices=[("PERDIDO", _("Lo perdí")), ("ROBADO", _("Me lo robaron"))])
+    reason = forms.CharField(label=_("Detalle"), max_length=300, required=False)

@@ -1,0 +1,260 @@
+"""E-passport records: fees, payments, sede slots and citas, applications with their timeline, passports."""
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Fee(models.Model):
+    """A fee of the TUPA (e.g. 01810, passport): amounts change by date, so fees are data."""
+
+    code = models.CharField(_("código TUPA"), max_length=10)
+    description = models.CharField(_("descripción"), max_length=200)
+    amount = models.DecimalField(_("monto (S/)"), max_digits=9, decimal_places=2)
+    valid_from = models.DateField(_("vigente desde"))
+    valid_until = models.DateField(_("vigente hasta"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tasa")
+        verbose_name_plural = _("tasas")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "valid_from"], name="pasaporte_fee_code_from"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="pasaporte_fee_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} S/ {self.amount}"
+
+
+class Payment(models.Model):
+    """A payment of the fee: an order paid on the bank's page, or a receipt paid at the bank.
+
+    The bank's own references are unique here, so a notification or receipt counts once, and a
+    payment belongs to one application (Application.payment is one-to-one).
+    """
+
+    class Method(models.TextChoices):
+        ORDER = "ORDER", _("orden de pago en línea")
+        RECEIPT = "RECEIPT", _("comprobante del banco")
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", _("pendiente de pago")
+        PAID = "PAID", _("pagado")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="passport_payments")
+    payer_dni = models.CharField(_("DNI del pagador"), max_length=8)
+    fee = models.ForeignKey(Fee, on_delete=models.PROTECT)
+    amount = models.DecimalField(_("monto (S/)"), max_digits=9, decimal_places=2)
+    method = models.CharField(_("medio"), max_length=8, choices=Method.choices)
+    status = models.CharField(_("estado"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    reference = models.CharField(_("referencia del portal"), max_length=40, unique=True)
+    order_id = models.CharField(_("orden del banco"), max_length=40, null=True, blank=True, unique=True)
+    pay_url = models.URLField(_("página de pago"), max_length=300, blank=True)
+    receipt_number = models.CharField(_("número de comprobante"), max_length=20, null=True, blank=True, unique=True)
+    notification_id = models.CharField(_("notificación del banco"), max_length=64, null=True, blank=True, unique=True)
+    paid_at = models.DateTimeField(_("pagado el"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pago")
+        verbose_name_plural = _("pagos")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="PENDING") | Q(receipt_number__isnull=False), name="pasaporte_paid_has_receipt"
+            ),
+        ]
+
+
+class Slot(models.Model):
+    """A turn at a sede: as many citas as the sede has counters; `booked` never passes `capacity`."""
+
+    office = models.ForeignKey("cuentas.Office", on_delete=models.PROTECT, related_name="passport_slots")
+    starts_at = models.DateTimeField(_("inicio"))
+    capacity = models.PositiveSmallIntegerField(_("capacidad"))
+    booked = models.PositiveSmallIntegerField(_("reservadas"), default=0)
+
+    class Meta:
+        verbose_name = _("turno")
+        verbose_name_plural = _("turnos")
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "starts_at"], name="pasaporte_slot_unique"),
+            # The last line of defence against overbooking, whatever the code path.
+            models.CheckConstraint(condition=Q(booked__lte=F("capacity")), name="pasaporte_slot_within_capacity"),
+        ]
+
+    @property
+    def free(self) -> int:
+        return self.capacity - self.booked
+
+
+class Application(models.Model):
+    """A passport application (trámite de pasaporte) with declared states; events are its timeline."""
+
+    class Status(models.TextChoices):
+        PAID = "PAID", _("Pagado")
+        BOOKED = "BOOKED", _("Cita reservada")
+        VALIDATION_PENDING = "VALIDATION_PENDING", _("Validación pendiente")
+        OBSERVED = "OBSERVED", _("Observado: revisión por un servidor")
+        VALIDATED = "VALIDATED", _("Validado")
+        ENROLLED = "ENROLLED", _("Datos biométricos registrados")
+        PERSONALIZING = "PERSONALIZING", _("En personalización")
+        READY = "READY", _("Listo para entrega")
+        DELIVERED = "DELIVERED", _("Entregado")
+        REJECTED = "REJECTED", _("Rechazado")
+        CANCELLED = "CANCELLED", _("Anulado")
+        EXPIRED = "EXPIRED", _("Vencido sin recoger")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="passport_applications")
+    dni = models.CharField(_("DNI"), max_length=8, db_index=True)
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="application")
+    office = models.ForeignKey("cuentas.Office", null=True, blank=True, on_delete=models.PROTECT)
+    status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.PAID)
+    status_reason = models.CharField(_("motivo"), max_length=300, blank=True)
+    person_id = models.BigIntegerField(_("persona (RIM)"), null=True, blank=True)
+    previous_passport = models.CharField(_("pasaporte anterior"), max_length=20, blank=True)
+    enrolled_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("solicitud de pasaporte")
+        verbose_name_plural = _("solicitudes de pasaporte")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "office"], name="pasaporte_app_status_office")]
+        constraints = [
+            # One application in progress per person: a second payment cannot open another.
+            models.UniqueConstraint(
+                fields=["dni"], condition=~Q(status__in=["DELIVERED", "REJECTED", "CANCELLED", "EXPIRED"]),
+                name="pasaporte_one_open_application",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Solicitud {self.pk} ({self.dni})"
+
+
+class ApplicationEvent(models.Model):
+    """One transition of an application: what the citizen sees as their timeline."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, choices=Application.Status.choices)
+    note = models.CharField(_("detalle"), max_length=300, blank=True)
+    actor_repr = models.CharField(_("actor"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class Appointment(models.Model):
+    """A cita: one active per DNI (against resale), released on cancel, reschedule or no-show."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "ACTIVE", _("vigente")
+        CANCELLED = "CANCELLED", _("anulada")
+        RESCHEDULED = "RESCHEDULED", _("reprogramada")
+        NO_SHOW = "NO_SHOW", _("no se presentó")
+        ATTENDED = "ATTENDED", _("atendida")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="appointments")
+    dni = models.CharField(_("DNI"), max_length=8)
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="appointments")
+    status = models.CharField(_("estado"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cita")
+        verbose_name_plural = _("citas")
+        constraints = [
+            models.UniqueConstraint(fields=["dni"], condition=Q(status="ACTIVE"), name="pasaporte_one_active_cita"),
+        ]
+
+
+class CheckResult(models.Model):
+    """The answer of one source during validation, kept with its time and source."""
+
+    class Source(models.TextChoices):
+        RENIEC = "RENIEC", "RENIEC"
+        PNP = "PNP", "PNP"
+        INTERPOL = "INTERPOL", "Interpol SLTD"
+        PAYMENT = "PAYMENT", _("pago")
+        BIOMETRIC_1_1 = "BIO_1_1", _("biometría 1:1 con RENIEC")
+        BIOMETRIC_1_N = "BIO_1_N", _("biometría 1:N")
+        QUALITY = "QC", _("control de calidad del chip")
+
+    class Outcome(models.TextChoices):
+        CLEAR = "CLEAR", _("conforme")
+        HIT = "HIT", _("con observación")
+        UNAVAILABLE = "UNAVAILABLE", _("sin respuesta")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="checks")
+    source = models.CharField(max_length=10, choices=Source.choices)
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    detail = models.JSONField(default=dict, blank=True)
+    checked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["checked_at", "id"]
+
+
+class Enrollment(models.Model):
+    """Biometrics captured at the counter; images are AES-GCM encrypted at rest."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="enrollment")
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    face_image = models.BinaryField()
+    face_encoding = models.BinaryField()
+    signature_image = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class EnrollmentFinger(models.Model):
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="fingers")
+    position = models.PositiveSmallIntegerField(_("dedo (ISO 19794-4)"))
+    image = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enrollment", "position"], name="pasaporte_finger_once")]
+
+
+class DuplicateCase(models.Model):
+    """The same face under another identity: opened instead of going on, for an officer to resolve."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="duplicate_cases")
+    other_application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+")
+    distance = models.FloatField()
+    resolved = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class PassportNumberCounter(models.Model):
+    """One locked row hands out passport numbers: no duplicates, no number handed out twice."""
+
+    name = models.CharField(max_length=20, unique=True)
+    next_value = models.BigIntegerField()
+
+
+class Passport(models.Model):
+    """The personalized booklet: its number, MRZ, chip image (LDS files) and quality control."""
+
+    class Status(models.TextChoices):
+        PERSONALIZED = "PERSONALIZED", _("personalizado")
+        DELIVERED = "DELIVERED", _("entregado")
+        CANCELLED = "CANCELLED", _("cancelado")
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="passport")
+    number = models.CharField(_("número de pasaporte"), max_length=9, unique=True)
+    mrz = models.CharField(max_length=89, blank=True)
+    issue_date = models.DateField(null=True, blank=True)
+    expiry_date = models.DateField(null=True, blank=True)
+    # The LDS files as written to the chip (a zip): kept in the database so every worker sees them.
+    chip_image = models.BinaryField(blank=True, default=b"")
+    qc = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PERSONALIZED)
+    rim_document_id = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)

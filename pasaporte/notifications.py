@@ -1,0 +1,36 @@
+"""E-mails to the citizen at each step of their passport application (Spanish first)."""
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .models import Application
+
+# Steps the citizen is told about; internal steps (personalizing) would only add noise.
+NOTIFIED = frozenset({
+    Application.Status.PAID, Application.Status.BOOKED, Application.Status.VALIDATION_PENDING,
+    Application.Status.OBSERVED, Application.Status.VALIDATED, Application.Status.ENROLLED,
+    Application.Status.READY, Application.Status.DELIVERED, Application.Status.REJECTED,
+    Application.Status.EXPIRED, Application.Status.CANCELLED,
+})
+
+
+def notify_status(*, application_id: int, status: str) -> bool:
+    """Send the e-mail for a step once it is committed; False when there is nobody to tell."""
+    application = Application.objects.select_related("user").filter(pk=application_id).first()
+    if application is None or status not in NOTIFIED or not application.user.email:
+        return False
+    with translation.override("es"):
+        label = Application.Status(status).label
+        subject = _("MIGRACIONES · Su pasaporte: %(step)s") % {"step": label}
+        lines = [
+            _("Estimado(a) %(name)s:") % {"name": application.user.get_full_name() or application.dni},
+            "",
+            _("Su solicitud de pasaporte N.º %(id)s pasó a: %(step)s.") % {"id": application.pk, "step": label},
+        ]
+        event = application.events.filter(to_status=status).order_by("-created_at").first()
+        if event and event.note:
+            lines.append(event.note)
+        lines += ["", _("Siga su trámite en %(url)s") % {"url": getattr(settings, "SITE_URL", "") + "/pasaporte/"}]
+    send_mail(subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, [application.user.email])
+    return True

@@ -1,0 +1,138 @@
+"""Reads of the e-passport service: the citizen's application and timeline, free turns, office queues, dashboards."""
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from cuentas.models import Office
+from rim.models import IdentityDocument
+from rim.selectors import person_by_document
+
+from .models import Application, ApplicationEvent, Appointment, CheckResult, DuplicateCase, Slot
+from .services.common import OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class FreeDay:
+    day: dt.date
+    free: int
+
+
+@dataclass(frozen=True)
+class OfficeDashboard:
+    office: Office
+    appointments_today: int
+    no_shows: int
+    enrolled: int
+    ready: int
+    delivered: int
+    observed: int
+    enrollment_to_ready_avg_s: float | None
+
+
+def offices_active() -> QuerySet[Office]:
+    return Office.objects.filter(active=True).order_by("name")
+
+
+def office_by_code(code: str) -> Office | None:
+    return Office.objects.filter(code=code, active=True).first()
+
+
+def application_current(user: Any) -> Application | None:
+    """The citizen's application in progress, else their latest one."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    mine = Application.objects.filter(user=user).select_related("payment", "office")
+    return mine.filter(status__in=OPEN_STATUSES).first() or mine.first()
+
+
+def application_for_staff(application_id: int) -> Application | None:
+    return Application.objects.select_related("user", "office", "payment").filter(pk=application_id).first()
+
+
+def application_timeline(application: Application) -> QuerySet[ApplicationEvent]:
+    return application.events.order_by("created_at", "id")
+
+
+def application_checks(application: Application) -> QuerySet[CheckResult]:
+    return application.checks.order_by("checked_at", "id")
+
+
+def appointment_active(application: Application) -> Appointment | None:
+    return (application.appointments.select_related("slot__office")
+            .filter(status=Appointment.Status.ACTIVE).first())
+
+
+def payment_pending(user: Any):
+    from .models import Payment
+
+    return Payment.objects.filter(user=user, status=Payment.Status.PENDING, order_id__isnull=False).first()
+
+
+def free_slots(*, office: Office, day: dt.date) -> QuerySet[Slot]:
+    """Turns of a day with places left, from now on."""
+    return (Slot.objects.filter(office=office, starts_at__date=day, starts_at__gt=timezone.now(),
+                                booked__lt=F("capacity")).order_by("starts_at"))
+
+
+def next_free_days(*, office: Office, start: dt.date | None = None, limit: int = 5) -> list[FreeDay]:
+    """The next days with free places, at once: one grouped query."""
+    start = start or timezone.localdate()
+    rows = (
+        Slot.objects.filter(office=office, starts_at__gt=timezone.now(), starts_at__date__gte=start,
+                            booked__lt=F("capacity"))
+        .annotate(day=TruncDate("starts_at"))
+        .values("day").annotate(free=Sum(F("capacity") - F("booked"))).order_by("day")[:limit]
+    )
+    return [FreeDay(day=row["day"], free=row["free"]) for row in rows]
+
+
+def office_appointments_on(*, office: Office, day: dt.date | None = None) -> QuerySet[Appointment]:
+    """The sede's citas of a day (today by default), in turn order."""
+    day = day or timezone.localdate()
+    return (Appointment.objects.filter(slot__office=office, slot__starts_at__date=day)
+            .exclude(status__in=[Appointment.Status.CANCELLED, Appointment.Status.RESCHEDULED])
+            .select_related("slot", "application__user").order_by("slot__starts_at", "id"))
+
+
+def office_queue(*, office: Office, statuses: list[str]) -> QuerySet[Application]:
+    return Application.objects.filter(office=office, status__in=statuses).select_related("user").order_by("updated_at")
+
+
+def duplicate_cases_open(application: Application) -> QuerySet[DuplicateCase]:
+    return application.duplicate_cases.filter(resolved=False).select_related("other_application")
+
+
+def citizen_passports(user: Any) -> QuerySet[IdentityDocument]:
+    """The citizen's own passports in the RIM (for a loss or theft report)."""
+    person = person_by_document(number=user.dni, kind=IdentityDocument.Kind.DNI, issuing_state="PER") if getattr(
+        user, "dni", None) else None
+    if person is None:
+        return IdentityDocument.objects.none()
+    return person.documents.filter(kind=IdentityDocument.Kind.PASAPORTE).order_by("-issue_date", "-id")
+
+
+def office_dashboard(*, office: Office, day: dt.date | None = None) -> OfficeDashboard:
+    """Appointments, no-shows, enrolled, ready, delivered and the mean time from enrollment to ready."""
+    day = day or timezone.localdate()
+    appointments = Appointment.objects.filter(slot__office=office, slot__starts_at__date=day).aggregate(
+        total=Count("id", filter=~Q(status__in=[Appointment.Status.CANCELLED, Appointment.Status.RESCHEDULED])),
+        no_shows=Count("id", filter=Q(status=Appointment.Status.NO_SHOW)),
+    )
+    apps = Application.objects.filter(office=office)
+    counts = apps.aggregate(
+        enrolled=Count("id", filter=Q(enrolled_at__date=day)),
+        ready=Count("id", filter=Q(status=Application.Status.READY)),
+        delivered=Count("id", filter=Q(delivered_at__date=day)),
+        observed=Count("id", filter=Q(status=Application.Status.OBSERVED)),
+    )
+    lead = apps.filter(ready_at__isnull=False, enrolled_at__isnull=False).aggregate(
+        avg=Avg(ExpressionWrapper(F("ready_at") - F("enrolled_at"), output_field=DurationField())))["avg"]
+    return OfficeDashboard(
+        office=office, appointments_today=appointments["total"], no_shows=appointments["no_shows"],
+        enrolled=counts["enrolled"], ready=counts["ready"], delivered=counts["delivered"],
+        observed=counts["observed"], enrollment_to_ready_avg_s=lead.total_seconds() if lead else None,
+    )

@@ -1,0 +1,30 @@
+"""Writes of the e-passport service, one module per step; every name is re-exported here."""
+from .appointments import (
+    appointment_book,
+    appointment_cancel,
+    appointment_mark_no_show,
+    appointment_reschedule,
+    appointments_release_no_shows,
+    slots_ensure,
+)
+from .common import OPEN_STATUSES, TRANSITIONS, application_transition
+from .delivery import passport_deliver, passport_report_loss, passports_expire_uncollected
+from .enrollment import enrollment_record
+from .payments import (
+    PASSPORT_FEE_CODE,
+    fee_current,
+    payment_notification_receive,
+    payment_order_create,
+    payment_receipt_register,
+)
+from .personalization import PersonalizationFailed, passport_number_allocate, passport_personalize, pki_load
+from .validation import ValidationDeferred, application_review, application_validate
+
+__all__ = [
+    "OPEN_STATUSES", "PASSPORT_FEE_CODE", "TRANSITIONS", "PersonalizationFailed", "ValidationDeferred",
+    "application_review", "application_transition", "application_validate", "appointment_book",
+    "appointment_cancel", "appointment_mark_no_show", "appointment_reschedule", "appointments_release_no_shows",
+    "enrollment_record", "fee_current", "passport_deliver", "passport_number_allocate", "passport_personalize",
+    "passport_report_loss", "passports_expire_uncollected", "payment_notification_receive", "payment_order_create",
+    "payment_receipt_register", "pki_load", "slots_ensure",
+]

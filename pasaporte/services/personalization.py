@@ -1,0 +1,235 @@
+"""Personalization: a passport number allocated once, TD3 MRZ, signed LDS, chip image, then quality control."""
+import datetime as dt
+import fcntl
+import io
+import time
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from migraciones.errors import ApplicationError, Conflict
+from mrtd.chip import VirtualChip, start_vpcd_thread
+from mrtd.errors import MRTDError
+from mrtd.lds import decode_dg2
+from mrtd.mrz import generate_td3
+from mrtd.personalize import personalize
+from mrtd.pki import TestPKI, init_test_pki, load_pki
+from mrtd.reader import read_chip
+from rim import services as rim_services
+from rim.models import IdentityDocument, Person
+
+from .. import biometrics
+from ..models import Application, CheckResult, Passport, PassportNumberCounter
+from .common import application_lock, application_transition
+
+S = Application.Status
+ACTOR = "sistema:personalizacion"
+COUNTER_NAME = "PASAPORTE_PE"
+# The demo RIM hands out 120000000 + n: the personalization office's range starts well above it.
+FIRST_NUMBER = 200_000_001
+VALIDITY_YEARS = 10
+FINISHED = frozenset({S.READY, S.DELIVERED, S.EXPIRED})
+
+
+class PersonalizationFailed(ApplicationError):
+    """Quality control refused the chip: the passport is not released; the reason is recorded."""
+
+    status, code = 422, "personalization_failed"
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    passed: bool
+    transport: str
+    pa_valid: bool
+    mrz_matches: bool
+    face_distance: float | None
+    failures: list[str]
+    read_s: float
+
+    def as_dict(self) -> dict:
+        return {"passed": self.passed, "transport": self.transport, "pa_valid": self.pa_valid,
+                "mrz_matches": self.mrz_matches, "face_distance": self.face_distance,
+                "failures": self.failures, "read_s": round(self.read_s, 3)}
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """A lock across worker processes (creating the PKI, or holding the one vpcd reader)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def pki_load() -> TestPKI:
+    """The Document Signer; outside production a test PKI is created on first use."""
+    directory = Path(settings.MRTD_PKI_DIR)
+    if not (directory / "ds.pem").exists():
+        if getattr(settings, "PRODUCTION", False):
+            raise Conflict(_("Falta la PKI del Document Signer."), fields={"MRTD_PKI_DIR": str(directory)})
+        with _file_lock(directory.parent / "pki.lock"):
+            if not (directory / "ds.pem").exists():
+                init_test_pki(directory)
+    return load_pki(directory)
+
+
+@transaction.atomic
+def passport_number_allocate(*, application_id: int) -> Passport:
+    """The application's passport row with its number: allocated once, from the locked counter row.
+
+    The counter and the passport row commit together, so a crash loses no number and a re-run
+    finds the passport already there instead of taking another number.
+    """
+    application = application_lock(application_id)
+    existing = Passport.objects.filter(application=application).first()
+    if existing is not None:
+        return existing
+    if application.status == S.ENROLLED:
+        application_transition(actor=ACTOR, application_id=application.pk, to=S.PERSONALIZING,
+                               reason=_("Personalización del pasaporte en curso."))
+    counter, _created = PassportNumberCounter.objects.select_for_update().get_or_create(
+        name=COUNTER_NAME, defaults={"next_value": FIRST_NUMBER})
+    number = f"{counter.next_value:09d}"
+    counter.next_value += 1
+    counter.save(update_fields=["next_value"])
+    issue = timezone.localdate()
+    expiry = issue.replace(year=issue.year + VALIDITY_YEARS) if not (issue.month == 2 and issue.day == 29) else (
+        issue + dt.timedelta(days=1)).replace(year=issue.year + VALIDITY_YEARS)
+    return Passport.objects.create(application=application, number=number, issue_date=issue, expiry_date=expiry)
+
+
+def _mrz_for(application: Application, passport: Passport) -> list[str]:
+    person = Person.objects.get(pk=application.person_id)
+    return generate_td3(
+        issuing_state="PER", primary_identifier=person.surnames, secondary_identifier=person.given_names,
+        document_number=passport.number, nationality="PER", birth_date=person.birth_date,
+        sex=person.sex if person.sex in ("M", "F") else "<", expiry_date=passport.expiry_date,
+        optional_data=application.dni,
+    )
+
+
+def _chip_files(application: Application, mrz_lines: list[str], pki: TestPKI) -> dict[str, bytes]:
+    enrollment = application.enrollment
+    fingers = [(f.position, biometrics.finger_for_chip(biometrics.decrypt(f.image), field=f"finger_{f.position}"))
+               for f in enrollment.fingers.order_by("position")]
+    return personalize(
+        mrz_lines=mrz_lines, face_image=biometrics.decrypt(enrollment.face_image), finger_images=fingers,
+        signature_image=biometrics.decrypt(enrollment.signature_image), pki=pki,
+    )
+
+
+def chip_image_zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(files.items()):
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def chip_image_files(blob: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(bytes(blob))) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _read_back(chip: VirtualChip, mrz_lines: list[str], pki: TestPKI):
+    """Over PC/SC when a vpcd reader is configured (one card at a time), in process otherwise."""
+    reader = getattr(settings, "PASAPORTE_QC_PCSC_READER", "")
+    if not reader:
+        return "in_process", read_chip(mrz_lines=mrz_lines, transport=chip, csca_certs=[pki.csca_cert_der])
+    port = int(getattr(settings, "PASAPORTE_QC_VPCD_PORT", 35963))
+    with _file_lock(Path(settings.VAR_DIR if hasattr(settings, "VAR_DIR") else "/tmp") / f"vpcd-{port}.lock"):
+        thread, stop = start_vpcd_thread(chip, port=port)
+        try:
+            time.sleep(0.5)  # pcscd polls the reader before it reports the card
+            return "pcsc", read_chip(mrz_lines=mrz_lines, reader_name=reader, csca_certs=[pki.csca_cert_der])
+        finally:
+            stop.set()
+            thread.join(3)
+
+
+def quality_control(*, files: dict[str, bytes], mrz_lines: list[str], enrolled_encoding, pki: TestPKI) -> QualityReport:
+    """Serve the chip, read it back with BAC, check passive authentication and the DG2 face."""
+    failures: list[str] = []
+    started = time.perf_counter()
+    try:
+        transport, read = _read_back(VirtualChip(files, mrz_lines=mrz_lines), mrz_lines, pki)
+    except MRTDError as exc:
+        return QualityReport(False, "none", False, False, None, [f"lectura: {exc}"], time.perf_counter() - started)
+    pa_valid = bool(read.pa is not None and read.pa.valid)
+    if not pa_valid:
+        failures.append("autenticación pasiva: " + "; ".join(
+            f"{c.name}: {c.detail}" for c in (read.pa.checks if read.pa else []) if c.passed is False))
+    mrz_matches = read.chip_mrz == mrz_lines
+    if not mrz_matches:
+        failures.append("la MRZ del chip no es la impresa")
+    distance = None
+    try:
+        face = decode_dg2(read.files["DG2"])[0].image_bytes
+        match = biometrics.compare_faces(biometrics.face_encoding(face, field="DG2"), enrolled_encoding)
+        distance = match.distance
+        if not match.same:
+            failures.append(f"el rostro del chip no coincide con el enrolado (distancia {distance})")
+    except (KeyError, IndexError, MRTDError, ApplicationError) as exc:
+        failures.append(f"DG2: {exc}")
+    return QualityReport(not failures, transport, pa_valid, mrz_matches, distance, failures,
+                         time.perf_counter() - started)
+
+
+def passport_personalize(*, application_id: int) -> Passport:
+    """The whole job; running it again after a crash finishes the same passport, never a second one."""
+    application = Application.objects.get(pk=application_id)
+    if application.status in FINISHED:
+        return application.passport
+    if application.status not in (S.ENROLLED, S.PERSONALIZING):
+        raise Conflict(_("La solicitud no está lista para personalizar."), fields={"status": application.status})
+    passport = passport_number_allocate(application_id=application_id)
+    application.refresh_from_db()
+    pki = pki_load()
+    mrz_lines = _mrz_for(application, passport)
+    files = _chip_files(application, mrz_lines, pki)
+    enrolled = biometrics.encoding_from_bytes(biometrics.decrypt(application.enrollment.face_encoding))
+    report = quality_control(files=files, mrz_lines=mrz_lines, enrolled_encoding=enrolled, pki=pki)
+    passport = _finish(application_id, passport.pk, mrz_lines, files, report)
+    if not report.passed:
+        raise PersonalizationFailed(_("El control de calidad del chip no pasó."), fields={"qc": "; ".join(report.failures)})
+    return passport
+
+
+@transaction.atomic
+def _finish(application_id: int, passport_id: int, mrz_lines: list[str], files: dict[str, bytes],
+            report: QualityReport) -> Passport:
+    application = application_lock(application_id)
+    passport = Passport.objects.select_for_update().get(pk=passport_id)
+    if application.status != S.PERSONALIZING:
+        return passport  # another run finished it first
+    passport.mrz, passport.chip_image, passport.qc = "\n".join(mrz_lines), chip_image_zip(files), report.as_dict()
+    passport.save(update_fields=["mrz", "chip_image", "qc"])
+    CheckResult.objects.create(application=application, source=CheckResult.Source.QUALITY,
+                               outcome=CheckResult.Outcome.CLEAR if report.passed else CheckResult.Outcome.HIT,
+                               detail=report.as_dict())
+    if not report.passed:
+        application.status_reason = _("Control de calidad fallido; se repetirá la personalización.")[:300]
+        application.save(update_fields=["status_reason", "updated_at"])
+        return passport
+    document = rim_services.document_add(
+        actor=ACTOR, person=Person.objects.get(pk=application.person_id), kind=IdentityDocument.Kind.PASAPORTE,
+        number=passport.number, issuing_state="PER", issue_date=passport.issue_date, expiry_date=passport.expiry_date,
+    )
+    passport.rim_document_id = document.pk
+    passport.save(update_fields=["rim_document_id"])
+    application.ready_at = timezone.now()
+    application.save(update_fields=["ready_at", "updated_at"])
+    application_transition(actor=ACTOR, application_id=application.pk, to=S.READY,
+                           reason=_("Pasaporte N.º %(n)s listo para entrega.") % {"n": passport.number})
+    return passport

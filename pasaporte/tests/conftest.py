@@ -1,0 +1,54 @@
+"""Fixtures of the pasaporte tests."""
+import pytest
+
+from . import factories
+
+
+@pytest.fixture
+def office(db):
+    return factories.office()
+
+
+@pytest.fixture
+def citizen(db):
+    return factories.citizen()
+
+
+@pytest.fixture
+def officer(office):
+    return factories.staff("oficial.brena", "officer", office)
+
+
+@pytest.fixture
+def citizen_client(client, citizen):
+    client.force_login(citizen)
+    return client
+
+
+@pytest.fixture
+def pki_dir(settings, tmp_path_factory):
+    settings.MRTD_PKI_DIR = tmp_path_factory.getbasetemp() / "pki"
+    return settings.MRTD_PKI_DIR
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Hundreds of users are created in the concurrency tests; PBKDF2 would dominate their time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Fee 01810 and the number counter come from a data migration; transactional tests flush them."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("db") if not request.node.get_closest_marker("django_db").kwargs.get(
+        "transaction") else request.getfixturevalue("transactional_db")
+    import datetime as dt
+    from decimal import Decimal
+
+    from pasaporte.models import Fee, PassportNumberCounter
+
+    Fee.objects.get_or_create(code="01810", valid_from=dt.date(2020, 1, 1),
+                              defaults={"description": "Expedición de pasaporte electrónico", "amount": Decimal("120.90")})
+    PassportNumberCounter.objects.get_or_create(name="PASAPORTE_PE", defaults={"next_value": 200_000_001})

@@ -1,0 +1,67 @@
+"""Builders for pasaporte tests: citizens, officers with TOTP passed, sedes, paid applications."""
+import datetime as dt
+import uuid
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from cuentas.models import Office
+from cuentas.services import user_role_add
+from pasaporte.models import Application, ApplicationEvent, Fee, Payment, Slot
+
+DATA = "/work/shared/testdata"
+
+
+def read(path: str) -> bytes:
+    with open(f"{DATA}/{path}", "rb") as handle:
+        return handle.read()
+
+
+def citizen(dni: str = "70275722", *, email: str = "ciudadano@example.pe"):
+    user = get_user_model().objects.create_user(username=dni, dni=dni, email=email, password="Ciudadano-2026!",
+                                                first_name="JORGE ANTHONY", last_name="CARDENAS")
+    user_role_add(user=user, role="citizen")
+    return user
+
+
+def office(code: str = "LIM-BRE", *, counters: int = 2, slot_minutes: int = 30) -> Office:
+    return Office.objects.get_or_create(code=code, defaults=dict(
+        name=f"Sede {code}", address="Av. España 700", city="Lima", counters=counters, slot_minutes=slot_minutes))[0]
+
+
+def staff(username: str, role: str, the_office: Office | None):
+    user = get_user_model().objects.create_user(username=username, password="Servidor-2026!", office=the_office,
+                                                is_staff=True, first_name="LUCÍA", last_name="HUAMÁN")
+    user_role_add(user=user, role=role)
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    return user
+
+
+def login_staff(client, user) -> None:
+    """Sign in and mark the session as having passed TOTP (what cuentas' OTP page does)."""
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = TOTPDevice.objects.get(user=user).persistent_id
+    session.save()
+
+
+def paid_application(user, *, receipt: str | None = None) -> Application:
+    """An application as a verified receipt leaves it (for tests whose subject comes later)."""
+    fee = Fee.objects.get(code="01810")
+    receipt = receipt or str(3_000_000 + Payment.objects.count() + 1)
+    payment = Payment.objects.create(
+        user=user, payer_dni=user.dni, fee=fee, amount=Decimal("120.90"), method=Payment.Method.RECEIPT,
+        status=Payment.Status.PAID, reference=f"T-{uuid.uuid4().hex[:10]}", receipt_number=receipt,
+    )
+    application = Application.objects.create(user=user, dni=user.dni, payment=payment)
+    ApplicationEvent.objects.create(application=application, to_status=Application.Status.PAID, actor_repr="test")
+    return application
+
+
+def future_slot(the_office: Office, *, capacity: int = 2, days: int = 3, hour: int = 9) -> Slot:
+    from django.utils import timezone
+
+    day = timezone.localdate() + dt.timedelta(days=days)
+    starts = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+    return Slot.objects.get_or_create(office=the_office, starts_at=starts, defaults={"capacity": capacity})[0]

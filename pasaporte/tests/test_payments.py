@@ -1,0 +1,159 @@
+"""Payment of fee 01810: online order confirmed by the bank's signed notification, or a bank receipt."""
+import datetime as dt
+import json
+import random
+import time
+
+import pytest
+import requests
+from django.urls import reverse
+
+from integraciones.banco_nacion import sign_notification
+from migraciones.errors import Conflict, ValidationFailed
+from pasaporte import services
+from pasaporte.models import Application, Fee, Payment
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+NOTIFY = "/api/v1/pasaporte/pagos/notificacion"
+SECRET = "demo-bn-notify-secret"
+
+
+def _notify(client, payload: dict, *, secret: str = SECRET, ts: int | None = None):
+    body = json.dumps(payload).encode()
+    stamp = str(ts if ts is not None else int(time.time()))
+    return client.post(NOTIFY, data=body, content_type="application/json",
+                       HTTP_X_BN_SIGNATURE=sign_notification(body, secret, stamp), HTTP_X_BN_TIMESTAMP=stamp)
+
+
+def _note(payment: Payment, **changes) -> dict:
+    note = {"notification_id": "N-1", "order_id": payment.order_id, "receipt_number": "2000001",
+            "amount": "120.90", "fee_code": "01810", "payer_dni": payment.payer_dni,
+            "paid_at": "2026-01-10T10:00:00-05:00"}
+    note.update(changes)
+    return note
+
+
+def test_the_passport_fee_is_data_with_its_tupa_code_and_amount():
+    fee = services.fee_current(on=dt.date(2026, 3, 1))
+    assert (fee.code, str(fee.amount)) == ("01810", "120.90")
+    # a new amount from a later date replaces it from that date on, without code changes
+    Fee.objects.create(code="01810", description="Pasaporte", amount="125.00", valid_from=dt.date(2027, 1, 1))
+    assert str(services.fee_current(on=dt.date(2027, 2, 1)).amount) == "125.00"
+    assert str(services.fee_current(on=dt.date(2026, 12, 31)).amount) == "120.90"
+
+
+def test_pay_online_on_the_bank_page_and_the_signed_notification_opens_the_application(
+        citizen_client, citizen, external_systems, live_server, settings):
+    # given the citizen asks to pay online: the portal creates an order and sends them to the bank
+    response = citizen_client.post(reverse("pasaporte:pay"), {"method": "order"})
+    payment = Payment.objects.get(user=citizen)
+    assert response.status_code == 302 and response["Location"] == payment.pay_url
+    assert "Pagar S/ 120.90" in requests.get(payment.pay_url, timeout=5).text
+    # when they pay there, the bank notifies the portal's endpoint (rewritten to the live server)
+    payment.refresh_from_db()
+    order = requests.get(f"{external_systems.base_url}/banco-nacion/orders/{payment.order_id}", timeout=5).json()
+    assert order["status"] == "pending"
+    # the bank calls the notify_url the portal gave; the test client's host is not reachable, so pay
+    # with an order whose notify_url is the live server
+    Payment.objects.filter(pk=payment.pk).delete()
+    payment = services.payment_order_create(actor=citizen, notify_url=f"{live_server.url}{NOTIFY}")
+    requests.post(payment.pay_url, timeout=5).raise_for_status()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not Application.objects.filter(user=citizen).exists():
+        time.sleep(0.1)
+    # then the payment is confirmed with the bank's receipt and the application starts as "Pagado"
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PAID and payment.receipt_number
+    application = Application.objects.get(user=citizen)
+    assert application.status == Application.Status.PAID
+    assert citizen_client.get(reverse("pasaporte:pay_return")).status_code == 302
+
+
+def test_notifications_are_verified_and_applied_once(client, citizen):
+    payment = Payment.objects.create(user=citizen, payer_dni=citizen.dni, fee=Fee.objects.get(code="01810"),
+                                     amount="120.90", method="ORDER", reference="PAS-X", order_id="ORD-1")
+    # a forged signature and a stale timestamp are refused, naming what failed
+    forged = _notify(client, _note(payment), secret="otro-secreto")
+    assert forged.status_code == 400 and forged.json()["fields"] == {"signature": "bad_signature"}
+    stale = _notify(client, _note(payment), ts=int(time.time()) - 3600)
+    assert stale.status_code == 400 and stale.json()["fields"] == {"timestamp": "stale_timestamp"}
+    # a payment for another amount or by another person is refused with the reason
+    wrong = _notify(client, _note(payment, amount="12.09", payer_dni="45678912"))
+    assert wrong.status_code == 400
+    assert "12.09" in wrong.json()["fields"]["amount"] and "otra persona" in wrong.json()["fields"]["payer_dni"]
+    assert not Application.objects.exists()
+    # the genuine notification, repeated and with other ids in any order, makes one payment
+    notes = [_note(payment, notification_id=f"N-{i % 7}") for i in range(60)]
+    random.Random(5).shuffle(notes)
+    assert all(_notify(client, n).status_code == 200 for n in notes)
+    assert Application.objects.filter(payment=payment).count() == 1
+    assert Application.objects.get().events.count() == 1
+
+
+def test_a_receipt_is_checked_with_the_bank_and_serves_only_once(citizen, external_systems):
+    # given receipt 1000001 paid by 70275722 on 2025-01-15 for 01810
+    with pytest.raises(ValidationFailed) as wrong_date:
+        services.payment_receipt_register(actor=citizen, receipt_number="1000001", payment_date=dt.date(2025, 1, 16))
+    assert "payment_date" in wrong_date.value.fields
+    payment = services.payment_receipt_register(actor=citizen, receipt_number="1000001",
+                                                payment_date=dt.date(2025, 1, 15))
+    assert payment.application.status == Application.Status.PAID
+    # the same receipt again, even by someone else, is refused
+    other = factories.citizen("40000003", email="otro@example.pe")
+    with pytest.raises(Conflict, match="ya fue usado"):
+        services.payment_receipt_register(actor=other, receipt_number="1000001", payment_date=dt.date(2025, 1, 15))
+
+
+def test_a_receipt_paid_by_another_person_or_for_another_amount_is_refused(db, external_systems):
+    someone = factories.citizen("40000004", email="x@example.pe")
+    with pytest.raises(ValidationFailed) as other_person:
+        services.payment_receipt_register(actor=someone, receipt_number="1000002", payment_date=dt.date(2025, 1, 15))
+    assert "otra persona" in other_person.value.fields["payer_dni"]
+    requests.post(f"{external_systems.base_url}/banco-nacion/__receipts__", timeout=5, json={
+        "payment_date": "2025-02-01", "amount": "12.09", "fee_code": "01810", "payer_dni": "40000004",
+        "receipt_number": "7700001"}).raise_for_status()
+    with pytest.raises(ValidationFailed) as short:
+        services.payment_receipt_register(actor=someone, receipt_number="7700001", payment_date=dt.date(2025, 2, 1))
+    assert "120.90" in short.value.fields["amount"]
+    assert not Payment.objects.exists()
+
+
+def test_the_receipt_form_shows_the_reason_on_the_field(citizen_client, external_systems):
+    response = citizen_client.post(reverse("pasaporte:pay"), {"method": "receipt", "receipt_number": "1000002",
+                                                              "payment_date": "2025-01-15"})
+    assert response.status_code == 200
+    assert "El comprobante fue pagado por otra persona." in response.content.decode()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_1000_duplicate_and_out_of_order_notifications_make_exactly_one_payment(citizen):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serializes writers, so it proves nothing about races")
+    payment = Payment.objects.create(user=citizen, payer_dni=citizen.dni, fee=Fee.objects.get(code="01810"),
+                                     amount="120.90", method="ORDER", reference="PAS-C", order_id="ORD-C")
+    bodies = []
+    for i in range(1000):
+        note = _note(payment, notification_id=f"N-{i % 13}", paid_at=f"2026-01-10T10:{i % 60:02d}:00-05:00")
+        body = json.dumps(note).encode()
+        stamp = str(int(time.time()) - random.Random(i).randint(0, 200))
+        bodies.append((body, sign_notification(body, SECRET, stamp), stamp))
+    random.Random(1).shuffle(bodies)
+
+    def deliver(item):
+        try:
+            return services.payment_notification_receive(body=item[0], signature=item[1], timestamp=item[2]).status
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(deliver, bodies))
+    assert results.count("PAID") == 1000
+    assert Payment.objects.filter(status="PAID").count() == 1
+    assert Application.objects.filter(payment=payment).count() == 1

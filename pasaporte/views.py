@@ -1,0 +1,260 @@
+"""Pages of the e-passport service: citizen (pay, book, follow), officer (today, enroll, deliver), supervisor."""
+import datetime as dt
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from migraciones.errors import ApplicationError
+
+from . import selectors, services
+from .forms import DeliveryForm, EnrollmentForm, LossReportForm, ReceiptForm, ReviewForm
+from .models import Application
+
+
+def role_required(*roles: str):
+    """Signed in and holding one of the roles; others get 403."""
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.role_names & set(roles):
+                raise DjangoPermissionDenied(_("Su rol no permite esta página."))
+            return view(request, *args, **kwargs)
+        return wrapper
+    return decorator
+
+
+def _error(request: HttpRequest, exc: ApplicationError, form=None) -> None:
+    """Show a domain error: on the form's fields when they exist, as a message otherwise."""
+    messages.error(request, exc.message)
+    if form is not None:
+        for name, text in exc.fields.items():
+            form.add_error(name if name in form.fields else None, str(text))
+
+
+# --- citizen -------------------------------------------------------------------------------------
+
+@role_required("citizen")
+def home(request: HttpRequest) -> HttpResponse:
+    application = selectors.application_current(request.user)
+    context = {"application": application, "pending_payment": selectors.payment_pending(request.user),
+               "passports": selectors.citizen_passports(request.user)}
+    if application is not None:
+        context.update(timeline=selectors.application_timeline(application),
+                       checks=selectors.application_checks(application),
+                       appointment=selectors.appointment_active(application),
+                       bookable=application.status in services.appointments.BOOKABLE)
+    return render(request, "pasaporte/home.html", context)
+
+
+@role_required("citizen")
+def pay(request: HttpRequest) -> HttpResponse:
+    form = ReceiptForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("method") == "order":
+                payment = services.payment_order_create(
+                    actor=request.user,
+                    notify_url=request.build_absolute_uri(reverse("pasaporte_api:payment_notification")),
+                    return_url=request.build_absolute_uri(reverse("pasaporte:pay_return")),
+                )
+                return redirect(payment.pay_url)
+            if form.is_valid():
+                services.payment_receipt_register(actor=request.user, **form.cleaned_data)
+                messages.success(request, _("Pago verificado con el Banco de la Nación. Ya puede reservar su cita."))
+                return redirect("pasaporte:book")
+        except ApplicationError as exc:
+            _error(request, exc, form)
+    return render(request, "pasaporte/pay.html", {"form": form, "fee": services.fee_current()})
+
+
+@role_required("citizen")
+def pay_return(request: HttpRequest) -> HttpResponse:
+    """Back from the bank's page: the signed notification may arrive a moment after the citizen."""
+    application = selectors.application_current(request.user)
+    if application is not None and application.status == Application.Status.PAID:
+        messages.success(request, _("Pago confirmado por el Banco de la Nación. Ya puede reservar su cita."))
+        return redirect("pasaporte:book")
+    return render(request, "pasaporte/pay_wait.html", {})
+
+
+@role_required("citizen")
+def book(request: HttpRequest) -> HttpResponse:
+    application = selectors.application_current(request.user)
+    if application is None or application.status not in services.appointments.BOOKABLE:
+        messages.error(request, _("Primero pague la tasa del pasaporte."))
+        return redirect("pasaporte:pay")
+    appointment = selectors.appointment_active(application)
+    if request.method == "POST":
+        try:
+            slot_id = int(request.POST.get("slot", "0"))
+            if appointment is not None:
+                services.appointment_reschedule(actor=request.user, application_id=application.pk, slot_id=slot_id)
+                messages.success(request, _("Su cita fue reprogramada."))
+            else:
+                services.appointment_book(actor=request.user, application_id=application.pk, slot_id=slot_id)
+                messages.success(request, _("Su cita está reservada."))
+            return redirect("pasaporte:home")
+        except ApplicationError as exc:
+            _error(request, exc)
+        except ValueError:
+            messages.error(request, _("Elija un turno."))
+    offices = selectors.offices_active()
+    office = selectors.office_by_code(request.GET.get("sede", "")) or (appointment.slot.office if appointment else None)
+    context = {"application": application, "appointment": appointment, "offices": offices, "office": office}
+    if office is not None:
+        services.slots_ensure(office=office)
+        days = selectors.next_free_days(office=office)
+        day = _parse_day(request.GET.get("dia")) or (days[0].day if days else None)
+        context.update(days=days, day=day, slots=selectors.free_slots(office=office, day=day) if day else [])
+    return render(request, "pasaporte/book.html", context)
+
+
+def _parse_day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+@role_required("citizen")
+@require_POST
+def cancel_appointment(request: HttpRequest) -> HttpResponse:
+    application = selectors.application_current(request.user)
+    try:
+        if application is None:
+            raise Http404
+        services.appointment_cancel(actor=request.user, application_id=application.pk)
+        messages.success(request, _("Su cita fue anulada y el turno quedó libre."))
+    except ApplicationError as exc:
+        _error(request, exc)
+    return redirect("pasaporte:home")
+
+
+@role_required("citizen")
+@require_POST
+def report_loss(request: HttpRequest) -> HttpResponse:
+    form = LossReportForm(request.POST)
+    if form.is_valid():
+        try:
+            document = services.passport_report_loss(actor=request.user, document_id=form.cleaned_data["document"],
+                                                      status=form.cleaned_data["status"],
+                                                      reason=form.cleaned_data["reason"])
+            messages.success(request, _("El pasaporte N.º %(n)s quedó anulado.") % {"n": document.number})
+        except ApplicationError as exc:
+            _error(request, exc)
+    return redirect("pasaporte:home")
+
+
+# --- officer -------------------------------------------------------------------------------------
+
+def _office_or_403(request: HttpRequest):
+    if request.user.office is None:
+        raise DjangoPermissionDenied(_("Su usuario no tiene una sede asignada."))
+    return request.user.office
+
+
+def _staff_application(application_id: int, request: HttpRequest) -> Application:
+    application = selectors.application_for_staff(application_id)
+    if application is None:
+        raise Http404
+    if request.user.office_id and application.office_id not in (None, request.user.office_id):
+        raise DjangoPermissionDenied(_("La solicitud es de otra sede."))
+    return application
+
+
+@role_required("officer", "supervisor")
+def office_today(request: HttpRequest) -> HttpResponse:
+    office = _office_or_403(request)
+    S = Application.Status
+    return render(request, "pasaporte/office_today.html", {
+        "office": office, "today": timezone.localdate(),
+        "appointments": selectors.office_appointments_on(office=office),
+        "observed": selectors.office_queue(office=office, statuses=[S.OBSERVED]),
+        "ready": selectors.office_queue(office=office, statuses=[S.READY]),
+        "in_progress": selectors.office_queue(office=office, statuses=[S.ENROLLED, S.PERSONALIZING]),
+    })
+
+
+@role_required("officer")
+def enroll(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _staff_application(application_id, request)
+    form = EnrollmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.enrollment_record(
+                actor=request.user, application_id=application.pk, face=form.cleaned_data["face"].read(),
+                fingers=form.fingers(), signature=form.cleaned_data["signature"].read(),
+            )
+            if application.status == Application.Status.OBSERVED:
+                messages.error(request, application.status_reason)
+            else:
+                messages.success(request, _("Biometría registrada. El pasaporte pasa a personalización."))
+            return redirect("pasaporte:office_today")
+        except ApplicationError as exc:
+            _error(request, exc, form)
+    return render(request, "pasaporte/enroll.html", {"application": application, "form": form})
+
+
+@role_required("officer")
+def deliver(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _staff_application(application_id, request)
+    form = DeliveryForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.passport_deliver(actor=request.user, application_id=application.pk,
+                                      face=form.cleaned_data["face"].read())
+            messages.success(request, _("Pasaporte entregado. El pasaporte anterior quedó cancelado."))
+            return redirect("pasaporte:office_today")
+        except ApplicationError as exc:
+            _error(request, exc, form)
+    return render(request, "pasaporte/deliver.html", {"application": application, "form": form})
+
+
+@role_required("officer", "supervisor")
+def review(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _staff_application(application_id, request)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_review(actor=request.user, application_id=application.pk,
+                                        approve=form.cleaned_data["decision"] == "approve",
+                                        reason=form.cleaned_data["reason"])
+            messages.success(request, _("Decisión registrada."))
+            return redirect("pasaporte:office_today")
+        except ApplicationError as exc:
+            _error(request, exc, form)
+    return render(request, "pasaporte/review.html", {
+        "application": application, "form": form, "checks": selectors.application_checks(application),
+        "cases": selectors.duplicate_cases_open(application), "timeline": selectors.application_timeline(application),
+    })
+
+
+@role_required("officer")
+@require_POST
+def no_show(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    try:
+        services.appointment_mark_no_show(actor=request.user, appointment_id=appointment_id)
+        messages.success(request, _("Inasistencia registrada; el turno quedó libre."))
+    except ApplicationError as exc:
+        _error(request, exc)
+    return redirect("pasaporte:office_today")
+
+
+# --- supervisor ----------------------------------------------------------------------------------
+
+@role_required("supervisor")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    offices = [request.user.office] if request.user.office else list(selectors.offices_active())
+    return render(request, "pasaporte/dashboard.html", {
+        "today": timezone.localdate(),
+        "boards": [selectors.office_dashboard(office=office) for office in offices],
+    })

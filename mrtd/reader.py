@@ -1,0 +1,301 @@
+"""Read an eMRTD given its MRZ: BAC, EF.COM, the data groups it lists, EF.SOD, then passive authentication."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Protocol
+
+from mrtd.apdu import SW_OK, SW_SECURITY_NOT_SATISFIED, SW_TEXT, split_response
+from mrtd.bac import BACTerminal, derive_keys_from_info
+from mrtd.errors import BACError, CardError, MRTDError, ReaderError, SMError
+from mrtd.lds import FID, decode_dg1, decode_ef_com
+from mrtd.mrz import bac_key_seed_info, parse_mrz
+from mrtd.sm import SecureMessaging
+from mrtd.tlv import tlv_total_length
+
+EMRTD_AID = bytes.fromhex("A0000002471001")
+# Short Le keeps every response within 256 bytes after secure messaging adds its objects.
+CHUNK = 0xDF
+_MAX_B0_OFFSET = 0x7FFF
+_HEADER_READ = 8
+
+
+class Transport(Protocol):
+    def transmit(self, apdu: bytes) -> bytes: ...
+
+
+@dataclass
+class ChipRead:
+    """What was read: LDS files by name, the passive authentication report and the time taken."""
+
+    files: dict[str, bytes]
+    pa: Any | None
+    elapsed_s: float
+    skipped: dict[str, str] = field(default_factory=dict)  # file -> why it was not read
+    chip_mrz: list[str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": {name: len(data) for name, data in self.files.items()},
+            "skipped": self.skipped,
+            "chip_mrz": self.chip_mrz,
+            "passive_authentication": self.pa.to_dict() if self.pa is not None else None,
+            "elapsed_s": round(self.elapsed_s, 3),
+        }
+
+
+class PcscTransport:
+    """A card in a PC/SC reader, through pyscard; a silent card times out with ReaderError."""
+
+    def __init__(self, reader_name: str | None = None, *, timeout_s: float = 5.0):
+        self.timeout_s = timeout_s
+        self.reader_name = reader_name
+        self._connection = self._connect(reader_name)
+        # pyscard cannot cancel a transmit; a daemon worker lets a silent card time out without
+        # keeping the process alive at exit (a ThreadPoolExecutor would be joined at exit).
+        self._requests: queue.Queue[bytes | None] = queue.Queue()
+        self._replies: queue.Queue[tuple[Any, BaseException | None]] = queue.Queue()
+        self._stuck = False
+        threading.Thread(target=self._work, name="pcsc-transmit", daemon=True).start()
+
+    @staticmethod
+    def _connect(reader_name: str | None) -> Any:
+        from smartcard.Exceptions import CardConnectionException, NoCardException
+        from smartcard.System import readers
+        try:
+            available = readers()
+        except Exception as exc:  # pyscard raises its own family when pcscd is absent
+            raise ReaderError(f"PC/SC no disponible (¿pcscd?) / PC/SC unavailable (pcscd?): {exc}") from exc
+        names = [str(r) for r in available]
+        if not available:
+            raise ReaderError("no hay lectores PC/SC / no PC/SC readers")
+        chosen = available[0] if reader_name is None else next((r for r in available if str(r) == reader_name), None)
+        if chosen is None:
+            raise ReaderError(f"lector no encontrado / reader not found: {reader_name!r}; disponibles: {names}")
+        connection = chosen.createConnection()
+        try:
+            connection.connect()
+        except (NoCardException, CardConnectionException) as exc:
+            raise ReaderError(f"no hay tarjeta en {chosen} / no card in {chosen}: {exc}") from exc
+        return connection
+
+    def _work(self) -> None:
+        while (apdu := self._requests.get()) is not None:
+            try:
+                self._replies.put((self._connection.transmit(list(apdu)), None))
+            except BaseException as exc:  # handed to the caller's thread, which types it
+                self._replies.put((None, exc))
+
+    def transmit(self, apdu: bytes) -> bytes:
+        from smartcard.Exceptions import CardConnectionException
+        if self._stuck:
+            raise ReaderError("la tarjeta no respondió antes / card went silent earlier")
+        self._requests.put(apdu)
+        try:
+            reply, error = self._replies.get(timeout=self.timeout_s)
+        except queue.Empty as exc:
+            self._stuck = True
+            raise ReaderError(f"la tarjeta no responde en {self.timeout_s} s / card silent") from exc
+        if isinstance(error, CardConnectionException):
+            raise ReaderError(f"tarjeta retirada o sin respuesta / card removed or mute: {error}") from error
+        if error is not None:
+            raise ReaderError(f"fallo de PC/SC / PC/SC failure: {error}") from error
+        data, sw1, sw2 = reply
+        return bytes(data) + bytes((sw1, sw2))
+
+    def close(self) -> None:
+        self._requests.put(None)
+        if self._stuck:
+            # Disconnecting while the worker is still inside SCardTransmit crashes pcsclite;
+            # the daemon worker ends when the card or pcscd gives up, or with the process.
+            return
+        try:
+            self._connection.disconnect()
+        except Exception:  # closing a connection to a removed card may fail; nothing to keep
+            pass
+
+
+class _Session:
+    """APDU exchange with a chip, plain before BAC and under secure messaging after."""
+
+    def __init__(self, transport: Transport):
+        self.transport = transport
+        self.sm: SecureMessaging | None = None
+
+    def _exchange(self, apdu: bytes) -> bytes:
+        try:
+            resp = self.transport.transmit(apdu)
+        except MRTDError:
+            raise
+        except Exception as exc:  # a transport's own failures become one typed error
+            raise ReaderError(f"fallo de transmisión / transmit failed: {exc}") from exc
+        if len(resp) < 2:
+            raise ReaderError("la tarjeta no respondió / card gave no answer")
+        return resp
+
+    def command(self, apdu: bytes) -> tuple[bytes, int]:
+        if self.sm is None:
+            return split_response(self._exchange(apdu))
+        resp = self._exchange(self.sm.wrap_command(apdu))
+        if len(resp) == 2 and resp in (b"\x69\x87", b"\x69\x88"):
+            # A chip that no longer knows our session was reset: pulled out and back, or swapped.
+            raise ReaderError(
+                f"sesión segura perdida (¿tarjeta retirada?) / secure session lost (card removed?): {resp.hex().upper()}"
+            )
+        return split_response(self.sm.unwrap_response(resp))
+
+    def check(self, apdu: bytes, what: str) -> bytes:
+        data, sw = self.command(apdu)
+        if sw != SW_OK:
+            raise CardError(f"{what}: {sw:04X} {SW_TEXT.get(sw, '')}".strip(), sw)
+        return data
+
+    def bac(self, mrz_info: str) -> None:
+        self.check(b"\x00\xA4\x04\x0C\x07" + EMRTD_AID, "SELECT eMRTD")
+        rnd_ic = self.check(b"\x00\x84\x00\x00\x08", "GET CHALLENGE")
+        terminal = BACTerminal(derive_keys_from_info(mrz_info))
+        data = terminal.external_authenticate_data(rnd_ic)
+        resp, sw = self.command(b"\x00\x82\x00\x00\x28" + data + b"\x28")
+        if sw != SW_OK:
+            raise BACError(f"BAC rechazado ({sw:04X}): la MRZ no corresponde al chip / BAC refused: wrong MRZ")
+        keys = terminal.complete(resp)
+        self.sm = SecureMessaging(keys.ks_enc, keys.ks_mac, keys.ssc)
+
+    def select(self, fid: int) -> int:
+        _, sw = self.command(b"\x00\xA4\x02\x0C\x02" + fid.to_bytes(2, "big"))
+        return sw
+
+    def read(self, offset: int, length: int) -> bytes:
+        if offset <= _MAX_B0_OFFSET:
+            apdu = b"\x00\xB0" + offset.to_bytes(2, "big") + bytes((length % 256,))
+            return self.check(apdu, f"READ BINARY @{offset}")
+        # Beyond 32767 the offset travels in a DO54 with the odd instruction B1.
+        off = offset.to_bytes(3, "big")
+        apdu = b"\x00\xB1\x00\x00" + bytes((2 + len(off), 0x54, len(off))) + off + bytes(((length + 4) % 256,))
+        raw = self.check(apdu, f"READ BINARY B1 @{offset}")
+        return _strip_do53(raw)
+
+
+def _strip_do53(raw: bytes) -> bytes:
+    if len(raw) < 2 or raw[0] != 0x53:
+        raise CardError("respuesta B1 sin DO53 / B1 answer without DO53")
+    first = raw[1]
+    start = 2 if first < 0x80 else 2 + (first - 0x80)
+    return raw[start:]
+
+
+@dataclass
+class _PendingFile:
+    name: str
+    head: bytes
+    total: int
+
+
+def _read_head(session: _Session, name: str) -> _PendingFile | str:
+    """First bytes of a file and its whole length, or why it cannot be read."""
+    sw = session.select(FID[name])
+    if sw != SW_OK:
+        return f"{sw:04X} {SW_TEXT.get(sw, '')}".strip()
+    data, sw = session.command(b"\x00\xB0\x00\x00" + bytes((CHUNK,)))
+    if sw == SW_SECURITY_NOT_SATISFIED:
+        return "6982 requiere EAC / needs EAC"
+    if sw not in (SW_OK, 0x6282) or not data:
+        return f"{sw:04X} {SW_TEXT.get(sw, '')}".strip()
+    total = tlv_total_length(data[:_HEADER_READ])
+    return _PendingFile(name, data[:total], total)
+
+
+def _read_rest(session: _Session, pending: _PendingFile, on_bytes: Callable[[int], None]) -> bytes:
+    if session.select(FID[pending.name]) != SW_OK:
+        raise CardError(f"{pending.name}: no se pudo volver a seleccionar / reselect failed")
+    buf = bytearray(pending.head)
+    while len(buf) < pending.total:
+        chunk = session.read(len(buf), min(CHUNK, pending.total - len(buf)))
+        if not chunk:
+            raise CardError(f"{pending.name}: lectura vacía en {len(buf)} / empty read")
+        buf += chunk
+        on_bytes(len(chunk))
+    return bytes(buf[:pending.total])
+
+
+def _dg_names(ef_com: bytes) -> list[str]:
+    names = [n if n.startswith("DG") else f"DG{n}" for n in decode_ef_com(ef_com).dg_names]
+    return [n for n in names if n in FID]
+
+
+def read_files(
+    session: _Session, progress: Callable[[int, int], None] | None,
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    """EF.COM, the data groups it lists and EF.SOD, reporting bytes read of the total."""
+    files: dict[str, bytes] = {}
+    skipped: dict[str, str] = {}
+    com = _read_head(session, "EF_COM")
+    if isinstance(com, str):
+        raise CardError(f"EF.COM ilegible / unreadable: {com}")
+    # EF.COM is small: read it whole before sizing the rest.
+    files["EF_COM"] = _read_rest(session, com, lambda n: None)
+    pending: list[_PendingFile] = []
+    for name in _dg_names(files["EF_COM"]) + ["EF_SOD"]:
+        head = _read_head(session, name)
+        if isinstance(head, str):
+            skipped[name] = head
+        else:
+            pending.append(head)
+    total = len(files["EF_COM"]) + sum(p.total for p in pending)
+    done = [len(files["EF_COM"]) + sum(len(p.head) for p in pending)]
+
+    def on_bytes(n: int) -> None:
+        done[0] += n
+        if progress:
+            progress(done[0], total)
+
+    on_bytes(0)
+    for p in pending:
+        files[p.name] = _read_rest(session, p, on_bytes)
+    return files, skipped
+
+
+def _passive_authentication(files: dict[str, bytes], mrz_lines: list[str], csca_certs: Iterable[bytes],
+                            master_list: bytes | None) -> Any | None:
+    if "EF_SOD" not in files:
+        return None
+    from mrtd.pa import passive_authentication  # M2's module; imported late to keep reading usable alone
+    groups = {int(name[2:]): data for name, data in files.items() if name.startswith("DG")}
+    return passive_authentication(sod=files["EF_SOD"], data_groups=groups, csca_certs=list(csca_certs),
+                                  master_list=master_list, printed_mrz=mrz_lines)
+
+
+def read_chip(
+    *,
+    mrz_lines: list[str],
+    reader_name: str | None = None,
+    transport: Transport | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    csca_certs: Iterable[bytes] = (),
+    master_list: bytes | None = None,
+    run_pa: bool = True,
+) -> ChipRead:
+    """Read a chip given the printed MRZ, over `transport` or the PC/SC reader `reader_name`.
+
+    Raises BACError for a wrong MRZ, ReaderError for no reader, no card, a removed or silent card.
+    """
+    started = time.perf_counter()
+    mrz_info = bac_key_seed_info(parse_mrz(mrz_lines))
+    owned = transport is None
+    transport = transport or PcscTransport(reader_name)
+    try:
+        session = _Session(transport)
+        session.bac(mrz_info)
+        try:
+            files, skipped = read_files(session, progress)
+        except SMError as exc:
+            raise ReaderError(f"sesión segura perdida (¿tarjeta retirada?) / secure session lost: {exc}") from exc
+    finally:
+        if owned:
+            transport.close()  # type: ignore[union-attr]
+    chip_mrz = decode_dg1(files["DG1"]) if "DG1" in files else None
+    pa = _passive_authentication(files, mrz_lines, csca_certs, master_list) if run_pa else None
+    return ChipRead(files, pa, time.perf_counter() - started, skipped, chip_mrz)

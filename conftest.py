@@ -61,6 +61,7 @@ def celery_worker_process(django_db_setup, django_db_blocker, simulators_base_ur
         env[setting] = f"{simulators_base_url}{PREFIXES[service]}"
     env["INTEGRATIONS_TIMEOUT"] = "1.0"
     env["INTEGRATIONS_RETRIES"] = "1"
+    env["PASAPORTE_VALIDATION_BACKOFF_S"] = "1"
     env["MRTD_PKI_DIR"] = str(settings.MRTD_PKI_DIR)
     env["MIGRACIONES_VAR_DIR"] = str(tmp_path_factory.mktemp("worker-var"))
     log = open(ROOT / "var" / "celery-test-worker.log", "w")

@@ -187,6 +187,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "pasaporte-release-no-shows": {"task": "pasaporte.tasks.release_no_shows_task", "schedule": 3600.0},
     "pasaporte-expire-uncollected": {"task": "pasaporte.tasks.expire_uncollected_task", "schedule": 86400.0},
 }
+PASAPORTE_VALIDATION_BACKOFF_S = env.float("PASAPORTE_VALIDATION_BACKOFF_S", default=5.0)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # E-mail: files in var/mail in development, SMTP in production.

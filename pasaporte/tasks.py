@@ -2,13 +2,14 @@
 import datetime as dt
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from . import notifications, services
 from .models import Application
 
 # Backoff for validation outages: 5 s, 10 s, 20 s ... capped at 5 minutes; then the beat resumes it.
-RETRY_BASE_S = 5
+# The base comes from settings (PASAPORTE_VALIDATION_BACKOFF_S) so test workers can retry quickly.
 RETRY_CAP_S = 300
 MAX_VALIDATION_RETRIES = 8
 
@@ -20,7 +21,7 @@ def validate_application_task(self, application_id: int) -> str:
     except services.ValidationDeferred as exc:
         if self.request.is_eager:
             return Application.Status.VALIDATION_PENDING  # eager mode: the periodic resume retries later
-        countdown = min(RETRY_BASE_S * 2 ** self.request.retries, RETRY_CAP_S)
+        countdown = min(settings.PASAPORTE_VALIDATION_BACKOFF_S * 2 ** self.request.retries, RETRY_CAP_S)
         if self.request.retries >= self.max_retries:
             return Application.Status.VALIDATION_PENDING  # stays visibly pending; the beat resumes it
         raise self.retry(exc=exc, countdown=countdown)

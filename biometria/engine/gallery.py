@@ -1,0 +1,251 @@
+"""1:N gallery of face encodings: exact search over a memory-mapped float32 matrix, plus an hnswlib index.
+
+Files in the gallery directory: ``vectors.f32`` (rows x 128 float32), ``ids.i64`` (one int64 id per
+row, -1 once removed), and optionally ``ann.bin`` / ``ann.json`` (an hnswlib index over the first
+``rows_indexed`` rows). Rows appended after the index was built are searched exactly, so the
+index never misses a recent enrollment. Writers hold an exclusive lock file; readers re-map
+when the files grow or are replaced by a rebuild.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+
+DIM = 128
+REMOVED = -1
+
+
+@dataclass(frozen=True)
+class Candidate:
+    item_id: int
+    distance: float
+
+
+class Gallery:
+    """A gallery of (id, encoding) rows in `directory`. Thread-safe within a process."""
+
+    def __init__(self, directory: Path | str, *, dim: int = DIM):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.dim = dim
+        self._vectors_path = self.directory / "vectors.f32"
+        self._ids_path = self.directory / "ids.i64"
+        self._ann_path = self.directory / "ann.bin"
+        self._ann_meta_path = self.directory / "ann.json"
+        self._mutex = threading.RLock()
+        self._signature: tuple[int, int, int] | None = None
+        self._vectors = np.zeros((0, dim), dtype=np.float32)
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._norms = np.zeros(0, dtype=np.float32)
+        self._ann = None
+        self._ann_rows = 0
+        self._ann_signature: tuple[int, float] | None = None
+
+    # ---- reading -------------------------------------------------------------------------
+    def _file_signature(self) -> tuple[int, int, int]:
+        try:
+            ids_stat = self._ids_path.stat()
+            return ids_stat.st_ino, ids_stat.st_size, self._vectors_path.stat().st_ino
+        except FileNotFoundError:
+            return 0, 0, 0
+
+    def _refresh(self) -> None:
+        """Re-map the files if another process appended rows or replaced them."""
+        signature = self._file_signature()
+        if signature == self._signature:
+            return
+        rows = signature[1] // 8
+        if rows == 0:
+            self._vectors = np.zeros((0, self.dim), dtype=np.float32)
+            self._ids = np.zeros(0, dtype=np.int64)
+            self._norms = np.zeros(0, dtype=np.float32)
+        else:
+            old_rows = len(self._norms) if self._signature and self._signature[0] == signature[0] else 0
+            self._vectors = np.memmap(self._vectors_path, dtype=np.float32, mode="r", shape=(rows, self.dim))
+            self._ids = np.memmap(self._ids_path, dtype=np.int64, mode="r", shape=(rows,))
+            # Squared norms make L2 distance one matrix-vector product; only new rows are computed.
+            fresh = np.einsum("ij,ij->i", self._vectors[old_rows:], self._vectors[old_rows:])
+            self._norms = np.concatenate([self._norms[:old_rows], fresh.astype(np.float32)])
+        self._signature = signature
+
+    def __len__(self) -> int:
+        """Live (not removed) rows."""
+        with self._mutex:
+            self._refresh()
+            return int(np.count_nonzero(self._ids != REMOVED))
+
+    def contains(self, item_id: int) -> bool:
+        with self._mutex:
+            self._refresh()
+            return bool(np.any(self._ids == item_id))
+
+    def items(self) -> Iterator[tuple[int, np.ndarray]]:
+        with self._mutex:
+            self._refresh()
+            ids, vectors = self._ids, self._vectors
+        for row in np.flatnonzero(ids != REMOVED):
+            yield int(ids[row]), np.array(vectors[row])
+
+    def search_exact(self, query: np.ndarray, k: int = 10) -> list[Candidate]:
+        """The k nearest live rows by Euclidean distance, computed over every row."""
+        with self._mutex:
+            self._refresh()
+            vectors, ids, norms = self._vectors, self._ids, self._norms
+        if len(ids) == 0:
+            return []
+        q = np.asarray(query, dtype=np.float32).reshape(self.dim)
+        squared = norms - 2.0 * (vectors @ q) + float(q @ q)
+        return self._top_k(squared, ids, k)
+
+    @staticmethod
+    def _top_k(squared: np.ndarray, ids: np.ndarray, k: int) -> list[Candidate]:
+        """The k smallest live entries. Removed rows are dropped after selection (cheap), and only
+        if too many of the selected were removed is the whole array masked and selected again."""
+        n = len(squared)
+        wanted = min(n, k + 8)
+        best = np.argpartition(squared, wanted - 1)[:wanted] if wanted < n else np.arange(n)
+        best = best[np.asarray(ids[best]) != REMOVED]
+        if len(best) < min(k, n) and wanted < n:
+            masked = np.where(np.asarray(ids) != REMOVED, squared, np.inf)
+            best = np.argpartition(masked, min(k, n) - 1)[:k]
+            best = best[np.isfinite(masked[best])]
+        best = best[np.argsort(squared[best])][:k]
+        return [Candidate(int(ids[i]), float(np.sqrt(max(0.0, squared[i])))) for i in best]
+
+    def search_ann(self, query: np.ndarray, k: int = 10, *, ef: int = 128) -> list[Candidate]:
+        """Approximate search: the hnswlib index, plus an exact scan of rows added after it was built."""
+        with self._mutex:
+            self._refresh()
+            ann, ann_rows = self._load_ann()
+            vectors, ids, norms = self._vectors, self._ids, self._norms
+        if ann is None:
+            return self.search_exact(query, k)
+        q = np.asarray(query, dtype=np.float32).reshape(1, self.dim)
+        found: list[Candidate] = []
+        if ann.element_count:
+            # Ask for extra neighbours: rows removed since the build are dropped from the answer.
+            wanted = min(2 * k, ann.element_count)
+            ann.set_ef(max(ef, wanted))
+            labels, squared = ann.knn_query(q, k=wanted)
+            found = [Candidate(int(ids[row]), float(np.sqrt(d))) for row, d in zip(labels[0], squared[0])
+                     if ids[row] != REMOVED]
+        if len(ids) > ann_rows:  # the tail not yet indexed
+            tail = norms[ann_rows:] - 2.0 * (vectors[ann_rows:] @ q[0]) + float(q[0] @ q[0])
+            found += self._top_k(tail, ids[ann_rows:], k)
+        return sorted(found, key=lambda c: c.distance)[:k]
+
+    def _load_ann(self):
+        try:
+            stat = self._ann_path.stat()
+        except FileNotFoundError:
+            self._ann, self._ann_rows, self._ann_signature = None, 0, None
+            return None, 0
+        signature = (stat.st_ino, stat.st_mtime)
+        if signature != self._ann_signature:
+            import hnswlib
+
+            meta = json.loads(self._ann_meta_path.read_text())
+            index = hnswlib.Index(space="l2", dim=self.dim)
+            index.load_index(str(self._ann_path), max_elements=meta["rows_indexed"])
+            self._ann, self._ann_rows, self._ann_signature = index, int(meta["rows_indexed"]), signature
+        return self._ann, self._ann_rows
+
+    # ---- writing -------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        with self._mutex, open(self.directory / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def add(self, item_id: int, encoding: np.ndarray) -> bool:
+        """Append a row; False (and nothing written) when the id is already there."""
+        if item_id < 0:
+            raise ValueError("gallery ids are non-negative")
+        vector = np.asarray(encoding, dtype=np.float32).reshape(self.dim)
+        with self._write_lock():
+            self._refresh()
+            if np.any(self._ids == item_id):
+                return False
+            # Vectors first: a reader counts rows by the ids file, so it never sees an id without its vector.
+            with open(self._vectors_path, "ab") as out:
+                out.write(vector.tobytes())
+                out.flush()
+                os.fsync(out.fileno())
+            with open(self._ids_path, "ab") as out:
+                out.write(np.int64(item_id).tobytes())
+                out.flush()
+                os.fsync(out.fileno())
+            self._refresh()
+            return True
+
+    def remove(self, item_id: int) -> bool:
+        """Mark every row of `item_id` removed; False when it was not there."""
+        with self._write_lock():
+            self._refresh()
+            rows = np.flatnonzero(self._ids == item_id)
+            if rows.size == 0:
+                return False
+            with open(self._ids_path, "r+b") as out:
+                for row in rows:
+                    out.seek(int(row) * 8)
+                    out.write(np.int64(REMOVED).tobytes())
+                out.flush()
+                os.fsync(out.fileno())
+            self._signature = None  # the size did not change, so force a re-map
+            self._refresh()
+            return True
+
+    def rebuild(self, items: Iterable[tuple[int, np.ndarray]], *, build_ann: bool = False) -> int:
+        """Replace the gallery with `items` (removed rows dropped); returns the row count."""
+        with self._write_lock():
+            tmp_vectors = self._vectors_path.with_suffix(".tmp")
+            tmp_ids = self._ids_path.with_suffix(".tmp")
+            seen: set[int] = set()
+            with open(tmp_vectors, "wb") as vectors_out, open(tmp_ids, "wb") as ids_out:
+                for item_id, encoding in items:
+                    if item_id in seen:
+                        continue
+                    seen.add(item_id)
+                    vectors_out.write(np.asarray(encoding, dtype=np.float32).reshape(self.dim).tobytes())
+                    ids_out.write(np.int64(item_id).tobytes())
+            for path in (self._ann_path, self._ann_meta_path):
+                path.unlink(missing_ok=True)
+            os.replace(tmp_vectors, self._vectors_path)
+            os.replace(tmp_ids, self._ids_path)
+            self._signature = None
+            self._refresh()
+        if build_ann:
+            self.build_ann()
+        return len(seen)
+
+    def build_ann(self, *, m: int = 16, ef_construction: int = 200, threads: int = -1) -> int:
+        """Build the hnswlib index over the rows present now; later rows are scanned exactly."""
+        import hnswlib
+
+        with self._mutex:
+            self._refresh()
+            vectors, ids = self._vectors, self._ids
+        rows = len(ids)
+        index = hnswlib.Index(space="l2", dim=self.dim)
+        index.init_index(max_elements=max(1, rows), M=m, ef_construction=ef_construction, random_seed=42)
+        live = np.flatnonzero(ids != REMOVED)
+        for start in range(0, len(live), 100_000):
+            chunk = live[start:start + 100_000]
+            index.add_items(np.asarray(vectors[chunk]), chunk, num_threads=threads)
+        with self._write_lock():
+            tmp = self._ann_path.with_suffix(".tmp")
+            index.save_index(str(tmp))
+            self._ann_meta_path.write_text(json.dumps({"rows_indexed": rows, "m": m, "ef_construction": ef_construction}))
+            os.replace(tmp, self._ann_path)
+        return len(live)

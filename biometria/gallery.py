@@ -1,0 +1,34 @@
+"""The process's 1:N gallery, in BIOMETRIA_GALLERY_DIR (default VAR_DIR/biometria/gallery)."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from django.conf import settings
+
+from .engine.gallery import Candidate, Gallery
+
+# Above this many rows 1:N search uses the hnswlib index (exact search stays under 25 ms to ~1M).
+ANN_MIN_ROWS = 2_000_000
+
+_lock = threading.Lock()
+_galleries: dict[Path, Gallery] = {}
+
+
+def gallery_dir() -> Path:
+    configured = getattr(settings, "BIOMETRIA_GALLERY_DIR", None)
+    return Path(configured) if configured else Path(settings.VAR_DIR) / "biometria" / "gallery"
+
+
+def get_gallery() -> Gallery:
+    directory = gallery_dir()
+    with _lock:
+        if directory not in _galleries:
+            _galleries[directory] = Gallery(directory)
+        return _galleries[directory]
+
+
+def gallery_search(encoding, *, k: int = 10) -> list[Candidate]:
+    gallery = get_gallery()
+    min_rows = getattr(settings, "BIOMETRIA_ANN_MIN_ROWS", ANN_MIN_ROWS)
+    return gallery.search_ann(encoding, k) if len(gallery) >= min_rows else gallery.search_exact(encoding, k)

@@ -1,0 +1,72 @@
+"""Reads of biometric data: every decryption goes through here and is audited with its purpose."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from django.db.models import QuerySet
+
+from auditoria.services import audit_record
+
+from .crypto import Sealed, unseal
+from .models import DuplicateCase, Enrollment, FingerRecord, SecureBlob
+
+
+def _read(*, actor: Any, blob: SecureBlob, enrollment: Enrollment, purpose: str, detail: dict | None = None) -> bytes:
+    if not purpose.strip():
+        raise ValueError("every read of biometric data states its purpose")
+    audit_record(actor=actor, action=f"biometria.read.{blob.kind.lower()}", kind="read", obj=enrollment,
+                 person_id=enrollment.person_id, purpose=purpose, details=detail or {})
+    return unseal(Sealed(blob.key_id, bytes(blob.ciphertext)), aad=blob.aad)
+
+
+def enrollment_active(*, person_id: int) -> Enrollment | None:
+    return Enrollment.objects.filter(person_id=person_id, status=Enrollment.Status.ACTIVE).first()
+
+
+def enrollment_face_encoding(*, actor: Any, enrollment: Enrollment, purpose: str) -> np.ndarray:
+    raw = _read(actor=actor, blob=enrollment.face_encoding, enrollment=enrollment, purpose=purpose)
+    return np.frombuffer(raw, dtype=np.float64).copy()
+
+
+def enrollment_portrait(*, actor: Any, enrollment: Enrollment, purpose: str) -> bytes:
+    return _read(actor=actor, blob=enrollment.portrait, enrollment=enrollment, purpose=purpose)
+
+
+def enrollment_signature(*, actor: Any, enrollment: Enrollment, purpose: str) -> bytes | None:
+    if enrollment.signature is None:
+        return None
+    return _read(actor=actor, blob=enrollment.signature, enrollment=enrollment, purpose=purpose)
+
+
+def finger_template(*, actor: Any, finger: FingerRecord, purpose: str) -> bytes:
+    return _read(actor=actor, blob=finger.template, enrollment=finger.enrollment, purpose=purpose,
+                 detail={"position": finger.position})
+
+
+def finger_image(*, actor: Any, finger: FingerRecord, purpose: str) -> bytes:
+    return _read(actor=actor, blob=finger.image, enrollment=finger.enrollment, purpose=purpose,
+                 detail={"position": finger.position})
+
+
+def captured_fingers(*, enrollment: Enrollment) -> QuerySet[FingerRecord]:
+    return enrollment.fingers.filter(status=FingerRecord.Status.CAPTURED).select_related("template", "enrollment")
+
+
+def gallery_encodings(*, actor: Any, purpose: str):
+    """(enrollment id, encoding) of every active enrollment, for rebuilding the gallery.
+
+    One audit entry covers the whole pass: it reads every person, for one stated purpose.
+    """
+    audit_record(actor=actor, action="biometria.read.gallery_rebuild", kind="read", purpose=purpose,
+                 details={"active": Enrollment.objects.filter(status=Enrollment.Status.ACTIVE).count()})
+    queryset = Enrollment.objects.filter(status=Enrollment.Status.ACTIVE).select_related("face_encoding")
+    for enrollment in queryset.iterator(chunk_size=2000):
+        blob = enrollment.face_encoding
+        raw = unseal(Sealed(blob.key_id, bytes(blob.ciphertext)), aad=blob.aad)
+        yield enrollment.pk, np.frombuffer(raw, dtype=np.float64)
+
+
+def duplicate_cases_open() -> QuerySet[DuplicateCase]:
+    return DuplicateCase.objects.filter(status=DuplicateCase.Status.OPEN).select_related(
+        "enrollment__person", "matched_enrollment__person")

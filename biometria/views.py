@@ -1,0 +1,123 @@
+"""Officer pages: capture (upload or browser camera) with the quality report at once, duplicate cases."""
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cuentas import roles
+from migraciones.errors import ApplicationError
+
+from . import inputs, selectors, services
+from .engine import FingerPosition, MissingReason, capture_face, capture_signature
+from .engine.finger import POSITION_LABELS
+from .models import DuplicateCase, Enrollment
+
+REVIEW_PURPOSE = "revisión por servidor de MIGRACIONES"
+
+
+def staff_required(view):
+    """Officers and supervisors only (TOTP is enforced by the project's middleware)."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.role_names & {roles.OFFICER, roles.SUPERVISOR}:
+            return HttpResponseForbidden(_("Su rol no permite esta operación."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _capture_context(**extra) -> dict:
+    return {
+        "document_kinds": Enrollment.DocumentKind.choices,
+        "positions": [(int(p), POSITION_LABELS[p]) for p in FingerPosition if p != FingerPosition.UNKNOWN],
+        "missing_reasons": [(r.value, r.value) for r in MissingReason],
+        **extra,
+    }
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def capture(request: HttpRequest) -> HttpResponse:
+    """The enrollment form: face (file or camera), fingers by position, signature."""
+    if request.method == "GET":
+        return render(request, "biometria/capture.html", _capture_context())
+    try:
+        face = capture_face(inputs.image_bytes(request.POST, request.FILES, "face"))
+        signature = inputs.image_bytes(request.POST, request.FILES, "signature", required=False)
+        outcome = services.enrollment_create(
+            actor=request.user, person_id=int(request.POST.get("person_id") or 0),
+            document_kind=request.POST.get("document_kind", ""), face=face,
+            fingers=inputs.finger_captures(request.POST, request.FILES),
+            missing_fingers=inputs.missing_fingers(request.POST),
+            signature_png=capture_signature(signature) if signature else None,
+        )
+    except ApplicationError as exc:
+        return render(request, "biometria/capture.html", _capture_context(error=exc), status=exc.status)
+    if outcome.duplicate_case:
+        messages.warning(request, _("El rostro coincide con otra identidad: se abrió un caso para revisión."))
+        return redirect("biometria:case_detail", pk=outcome.duplicate_case.pk)
+    messages.success(request, _("Enrolamiento registrado."))
+    return redirect("biometria:enrollment_detail", pk=outcome.enrollment.pk)
+
+
+@staff_required
+@require_POST
+def quality_check(request: HttpRequest) -> JsonResponse:
+    """The face quality report for one photo, shown at once beside the camera or upload."""
+    try:
+        face = capture_face(inputs.image_bytes(request.POST, request.FILES, "face"))
+    except ApplicationError as exc:
+        return JsonResponse(exc.as_dict(), status=exc.status)
+    return JsonResponse({"faces_found": 1, **face.quality.as_dict()})
+
+
+@staff_required
+def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    enrollment = get_object_or_404(Enrollment.objects.select_related("person"), pk=pk)
+    return render(request, "biometria/enrollment.html", {
+        "enrollment": enrollment, "fingers": enrollment.fingers.order_by("position"),
+        "labels": {int(p): label for p, label in POSITION_LABELS.items()},
+    })
+
+
+@staff_required
+def portrait(request: HttpRequest, pk: int) -> HttpResponse:
+    """The decrypted DG2 portrait; each view is audited with the officer and purpose."""
+    enrollment = get_object_or_404(Enrollment, pk=pk)
+    data = selectors.enrollment_portrait(actor=request.user, enrollment=enrollment, purpose=REVIEW_PURPOSE)
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "no-store"  # biometric images must not linger in caches
+    return response
+
+
+@staff_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "biometria/cases.html", {"cases": selectors.duplicate_cases_open()})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Both records side by side, and the officer's decision with a reason."""
+    case = get_object_or_404(DuplicateCase.objects.select_related("enrollment__person", "matched_enrollment__person"),
+                             pk=pk)
+    error = None
+    if request.method == "POST":
+        try:
+            services.duplicate_case_decide(actor=request.user, case_id=case.pk,
+                                           same_person=request.POST.get("decision") == "same",
+                                           reason=request.POST.get("reason", ""))
+            messages.success(request, _("Decisión registrada."))
+            return redirect("biometria:case_list")
+        except ApplicationError as exc:
+            error = exc
+    return render(request, "biometria/case.html", {"case": case, "error": error},
+                  status=error.status if error else 200)

@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _signs_in(client, username: str, password: str) -> bool:
+    client.logout()
     response = client.post(reverse("cuentas:login"), {"username": username, "password": password})
     return response.status_code == 302
 
@@ -106,3 +107,18 @@ def test_foreigner_account_is_active_only_after_the_email_link(client, django_ca
 def test_a_tampered_email_link_is_refused(client):
     response = client.get(reverse("cuentas:verify_email", args=["not-a-token"]))
     assert response.status_code == 400
+
+
+def test_password_reset_by_email_lets_the_user_choose_a_new_password(client, external_systems):
+    # given a citizen account
+    client.post(reverse("cuentas:signup_citizen"), _form())
+    # when they ask for a reset, an e-mail carries a link
+    client.post(reverse("cuentas:password_reset"), {"email": "jorge@example.pe"})
+    link = re.search(r"https?://\S+", mail.outbox[-1].body).group(0).split("testserver", 1)[-1]
+    form_page = client.get(link, follow=True)
+    # and the link's form sets a new password that signs in
+    response = client.post(form_page.redirect_chain[-1][0] if form_page.redirect_chain else link,
+                           {"new_password1": "Nueva-clave-2026!", "new_password2": "Nueva-clave-2026!"})
+    assert response.status_code == 302
+    assert _signs_in(client, DNI, "Nueva-clave-2026!")
+    assert not _signs_in(client, DNI, "Un-pasaporte-2026")

@@ -47,3 +47,8 @@ def test_healthz_shows_a_simulator_that_is_down(client, external_systems, settin
 def test_my_data_needs_sign_in(client):
     response = client.get(reverse("my_data"))
     assert response.status_code == 302 and reverse("cuentas:login") in response["Location"]
+
+
+def test_spanish_is_the_default_even_for_an_english_browser(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="es">' in response.content.decode()

@@ -1,2 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "control"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.counter, name="counter"),
+    path("controles/<int:crossing_id>/", views.crossing_detail, name="crossing"),
+    path("controles/<int:crossing_id>/revision", views.review, name="review"),
+    path("cola/", views.queue, name="queue"),
+    path("migracheck/", views.migracheck, name="migracheck"),
+]

@@ -1,2 +1,9 @@
+from django.urls import path
+
+from . import apis
+
 app_name = "egates_api"
-urlpatterns: list = []
+urlpatterns = [
+    path("verifications", apis.VerificationCreateApi.as_view(), name="verifications"),
+    path("heartbeat", apis.HeartbeatApi.as_view(), name="heartbeat"),
+]

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "egates"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.gates, name="gates"),
+]

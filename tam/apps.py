@@ -5,3 +5,11 @@ class TamConfig(AppConfig):
     name = "tam"
     verbose_name = "TAM virtual"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # control sits below tam on the import ladder: tam registers itself as the TAM issuer.
+        from control.issuers import issuer_register
+
+        from .services import issue_for_crossing
+
+        issuer_register(issue_for_crossing)

@@ -1,0 +1,290 @@
+"""Benchmark: e-gate verifications over HTTP (chip + 240p live face) under concurrent load, against
+the same load without the face, on a real server (gunicorn) with PostgreSQL and the simulators.
+
+Run: .venv/bin/python bench/bench_control_verify.py [--seconds 60] [--concurrency 4]
+It creates (and drops) its own database `bench_control` on the local PostgreSQL, a test PKI, the
+demo crossing points and one gate, starts the simulators (their default latencies: PNP 30 ms,
+Interpol 45 ms) and gunicorn (2 workers x 4 threads), then runs each scenario for --seconds:
+  cold   chip + live face, every traveller new (the chip photo is encoded during the request)
+  warm   chip + live face, chip photo encoding ready (MigraCheck, or the same traveller retried)
+  noface chip only (baseline: everything but the face; the gate refers for lack of a face)
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+TESTDATA = ROOT.parent / "shared" / "testdata" / "faces"
+GATE = ("GATE-BENCH-01", "bench-gate-secret-0123456789abcdef0123456789")
+DB_NAME = "bench_control"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def setup_environment(tmp: Path, db_url: str) -> dict[str, str]:
+    from integraciones.simulators import start_in_thread
+
+    _server, sim_url = start_in_thread()  # default latencies, as the real services would add theirs
+    env = dict(os.environ, MIGRACIONES_ENV="development", MIGRACIONES_VAR_DIR=str(tmp / "var"),
+               DATABASE_URL=db_url, MRTD_PKI_DIR=str(tmp / "pki"), PNP_URL=f"{sim_url}/pnp",
+               INTERPOL_URL=f"{sim_url}/interpol", RENIEC_URL=f"{sim_url}/reniec", LOG_LEVEL="WARNING",
+               DJANGO_SETTINGS_MODULE="migraciones.settings", DB_CONN_MAX_AGE="60",
+               # One BLAS thread per request thread: the face encodings already fill both cores.
+               OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
+    os.environ.update(env)
+    return env
+
+
+def create_database(admin_url: str) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(admin_url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+        cursor.execute(f"CREATE DATABASE {DB_NAME}")
+    connection.close()
+
+
+def drop_database(admin_url: str) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(admin_url)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    connection.close()
+
+
+def seed() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from control.trust import portal_pki
+    from cuentas.services import device_register
+    from rim.demo import seed_crossing_points
+
+    call_command("migrate", verbosity=0)
+    seed_crossing_points()
+    device_register(key_id=GATE[0], secret=GATE[1], crossing_point="AIJCH", actor="bench")
+    portal_pki()  # creates the test CSCA and Document Signer in MRTD_PKI_DIR
+
+
+def live_face_240p() -> bytes:
+    """Obama's second photo cropped around the face (as a gate camera does) and scaled to 240 px high."""
+    from PIL import Image
+
+    from biometria.engine import detect_faces
+
+    image = Image.open(TESTDATA / "obama2.jpg").convert("RGB")
+    top, right, bottom, left = detect_faces(image)[0]
+    margin = (bottom - top) // 2
+    crop = image.crop((max(0, left - margin), max(0, top - margin), min(image.width, right + margin),
+                       min(image.height, bottom + margin)))
+    crop = crop.resize((round(crop.width * 240 / crop.height), 240))
+    out = io.BytesIO()
+    crop.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+def portrait_variants(count: int) -> list[bytes]:
+    """The ICAO portrait of Obama, re-encoded with one pixel changed: distinct chips, same face."""
+    from PIL import Image
+
+    from biometria.engine import capture_face
+
+    portrait = Image.open(io.BytesIO(capture_face((TESTDATA / "obama.jpg").read_bytes()).portrait_jpeg))
+    variants = []
+    for i in range(count):
+        copy = portrait.copy()
+        copy.putpixel((i % copy.width, 0), (i % 256, 255, 255))
+        out = io.BytesIO()
+        copy.save(out, "JPEG", quality=88)
+        variants.append(out.getvalue())
+    return variants
+
+
+def bodies(count: int, *, face: bytes | None, portraits: list[bytes]) -> list[bytes]:
+    """Verification bodies of Peruvian travellers entering, each with a genuine personalized chip."""
+    import base64
+    import datetime as dt
+
+    from control.trust import portal_pki
+    from mrtd.mrz import generate_td3
+    from mrtd.personalize import personalize
+
+    pki = portal_pki()
+    out = []
+    for i in range(count):
+        mrz = generate_td3(issuing_state="PER", primary_identifier="QUISPE", secondary_identifier="ROSA",
+                           document_number=f"B{i:08d}", nationality="PER", birth_date=dt.date(1980, 1, 2),
+                           sex="F", expiry_date=dt.date.today() + dt.timedelta(days=2000))
+        files = personalize(mrz_lines=mrz, face_image=portraits[i % len(portraits)], pki=pki)
+        body = {"direction": "ENTRY", "mrz": mrz, "boarding": {"flight": "LA2047", "origin": "Miami"},
+                "chip": {k: base64.b64encode(files[f]).decode() for k, f in (("dg1", "DG1"), ("dg2", "DG2"),
+                                                                             ("sod", "EF_SOD"))}}
+        if face is not None:
+            body["live_face"] = base64.b64encode(face).decode()
+        out.append(json.dumps(body).encode())
+    return out
+
+
+@dataclass
+class Results:
+    latencies_ms: list[float] = field(default_factory=list)
+    server_ms: list[int] = field(default_factory=list)
+    decisions: Counter = field(default_factory=Counter)
+    refer_reasons: Counter = field(default_factory=Counter)
+    errors: Counter = field(default_factory=Counter)
+    check_ms: dict[str, list[int]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def run_load(url: str, payloads: list[bytes], *, seconds: float, concurrency: int) -> tuple[Results, float]:
+    import requests
+
+    from egates.client import VERIFICATIONS_PATH, GateCredentials, post_signed
+
+    credentials = GateCredentials(*GATE)
+    results = Results()
+    counter = iter(range(10**9))
+    deadline = time.monotonic() + seconds
+
+    def worker() -> None:
+        session = requests.Session()
+        while time.monotonic() < deadline:
+            body = payloads[next(counter) % len(payloads)]
+            started = time.perf_counter()
+            try:
+                response = post_signed(url, VERIFICATIONS_PATH, body, credentials, session=session,
+                                       idempotency_key=str(uuid.uuid4()), timeout=30)
+                elapsed = (time.perf_counter() - started) * 1000
+                answer = response.json()
+            except Exception as exc:  # a failed request is what the benchmark counts
+                with results.lock:
+                    results.errors[type(exc).__name__] += 1
+                continue
+            with results.lock:
+                if response.status_code != 200:
+                    results.errors[f"HTTP {response.status_code}"] += 1
+                    continue
+                results.latencies_ms.append(elapsed)
+                results.server_ms.append(answer["elapsed_ms"])
+                results.decisions[answer["decision"]] += 1
+                for reason in answer["reasons"]:
+                    results.refer_reasons[reason.split(":")[0]] += 1
+                for check in answer["checks"]:
+                    results.check_ms.setdefault(check["name"], []).append(check["ms"])
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, time.monotonic() - started
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1)))] if ordered else float("nan")
+
+
+def report(name: str, results: Results, wall_s: float) -> dict:
+    lat = results.latencies_ms
+    summary = {
+        "scenario": name, "requests": len(lat), "per_second": round(len(lat) / wall_s, 1),
+        "p50_ms": round(pct(lat, 0.5)), "p95_ms": round(pct(lat, 0.95)), "p99_ms": round(pct(lat, 0.99)),
+        "server_p50_ms": round(pct(results.server_ms, 0.5)), "errors": dict(results.errors),
+        "decisions": dict(results.decisions), "refer_reasons": dict(results.refer_reasons),
+        "check_mean_ms": {k: round(statistics.mean(v), 1) for k, v in sorted(results.check_ms.items())},
+    }
+    print(json.dumps(summary, ensure_ascii=False))
+    return summary
+
+
+def start_server(env: dict[str, str], port: int, tmp: Path) -> subprocess.Popen:
+    log = open(ROOT / "var" / "bench_control_gunicorn.log", "w")
+    server = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "migraciones.wsgi", "-w", "2", "--threads", "4", "-b",
+         f"127.0.0.1:{port}", "--timeout", "60"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    import requests
+
+    for _ in range(100):
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code < 500:
+                return server
+        except requests.RequestException:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not start; see var/bench_control_gunicorn.log")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--scenarios", default="cold,warm,noface")
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL")
+    args = parser.parse_args()
+    admin_url = f"{args.pg}/postgres"
+    create_database(admin_url)
+    with tempfile.TemporaryDirectory() as directory:
+        tmp = Path(directory)
+        env = setup_environment(tmp, f"{args.pg}/{DB_NAME}")
+        server = None
+        try:
+            seed()
+            face = live_face_240p()
+            portraits = portrait_variants(2000)
+            payloads = {
+                "cold": bodies(2000, face=face, portraits=portraits),
+                "warm": bodies(50, face=face, portraits=portraits[:1]),
+                "noface": bodies(200, face=None, portraits=portraits[:1]),
+            }
+            port = free_port()
+            server = start_server(env, port, tmp)
+            url = f"http://127.0.0.1:{port}"
+            run_load(url, payloads["warm"][:8], seconds=3, concurrency=2)  # load the face models in both workers
+            summaries = []
+            for name in args.scenarios.split(","):
+                results, wall = run_load(url, payloads[name], seconds=args.seconds, concurrency=args.concurrency)
+                summaries.append(report(name, results, wall))
+            print(json.dumps({"face_240p_bytes": len(face), "seconds": args.seconds,
+                              "concurrency": args.concurrency}, ensure_ascii=False))
+        finally:
+            if server is not None:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=30)
+            from django.db import connections
+
+            connections.close_all()
+            drop_database(admin_url)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""Control API: MigraCheck pre-registration (public), MRZ from a photo and the referral queue (officers)."""
+from __future__ import annotations
+
+from rest_framework import serializers
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+from rest_framework.views import APIView
+
+from cuentas import roles
+from cuentas.permissions import has_role
+from migraciones.errors import ValidationFailed
+
+from . import selectors, services
+from .ocr import mrz_from_photo
+from .stay import PURPOSES
+
+
+class PreRegistrationCreateApi(APIView):
+    """POST /api/v1/control/migracheck: register a trip up to 48 h ahead (chip photo optional)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle]
+
+    class InputSerializer(serializers.Serializer):
+        document_number = serializers.CharField(max_length=20)
+        issuing_state = serializers.CharField(max_length=3)
+        birth_date = serializers.DateField()
+        direction = serializers.ChoiceField(choices=["ENTRY", "EXIT"])
+        flight = serializers.CharField(max_length=20)
+        flight_at = serializers.DateTimeField()
+        purpose = serializers.ChoiceField(choices=list(PURPOSES))
+        origin = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+        destination = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+        address_in_peru = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        residence_country = serializers.CharField(max_length=3, required=False, allow_blank=True, default="")
+        email = serializers.EmailField(required=False, allow_blank=True, default="")
+        dg2 = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def post(self, request: Request) -> Response:
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        encoded = data.pop("dg2")
+        dg2 = _b64(encoded, field="dg2") if encoded else None
+        prereg = services.preregistration_create(actor=None, dg2=dg2, **data)
+        return Response({"reference": str(prereg.reference), "status": prereg.status,
+                         "flight": prereg.flight, "flight_at": prereg.flight_at.isoformat()}, status=201)
+
+
+def _b64(value: str, *, field: str) -> bytes:
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationFailed("Datos inválidos", fields={field: "No es base64 válido."}) from None
+
+
+class MrzFromPhotoApi(APIView):
+    """POST /api/v1/control/mrz-from-photo (multipart `photo`): the MRZ lines read from a data page."""
+
+    permission_classes = [has_role(roles.OFFICER, roles.SUPERVISOR)]
+    parser_classes = [MultiPartParser]
+
+    def post(self, request: Request) -> Response:
+        photo = request.FILES.get("photo")
+        if photo is None:
+            raise ValidationFailed("Falta la foto.", fields={"photo": "Este campo es obligatorio."})
+        return Response({"mrz": mrz_from_photo(photo.read(), field="photo")})
+
+
+class ReferralQueueApi(APIView):
+    """GET /api/v1/control/queue: referred travellers waiting for an officer (for polling screens)."""
+
+    permission_classes = [has_role(roles.OFFICER, roles.SUPERVISOR)]
+
+    def get(self, request: Request) -> Response:
+        return Response([
+            {"id": c.pk, "transaction_id": str(c.transaction_id), "created_at": c.created_at.isoformat(),
+             "crossing_point": c.crossing_point.code, "channel": c.channel, "name": c.full_name,
+             "document": f"{c.issuing_state} {c.document_number}", "reasons": c.reasons}
+            for c in selectors.referral_queue()
+        ])

@@ -1,0 +1,59 @@
+"""Forms of the control pages: the counter, the officer's review, travel permits and MigraCheck."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rim.models import CrossingPoint
+
+from .stay import PURPOSES
+
+DIRECTION_CHOICES = [("ENTRY", _("Entrada")), ("EXIT", _("Salida"))]
+
+
+class CounterForm(forms.Form):
+    direction = forms.ChoiceField(label=_("Sentido"), choices=DIRECTION_CHOICES)
+    crossing_point = forms.ModelChoiceField(label=_("Puesto de control"), to_field_name="code",
+                                            queryset=CrossingPoint.objects.filter(active=True))
+    mrz = forms.CharField(label=_("MRZ (una línea por renglón)"), required=False,
+                          widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false",
+                                                       "style": "font-family:monospace"}))
+    mrz_photo = forms.FileField(label=_("…o foto de la página de datos"), required=False)
+    dg1 = forms.FileField(label=_("Chip: DG1"), required=False)
+    dg2 = forms.FileField(label=_("Chip: DG2 (foto)"), required=False)
+    sod = forms.FileField(label=_("Chip: EF.SOD"), required=False)
+    live_face = forms.FileField(label=_("Foto del viajero en ventanilla"), required=False)
+    flight = forms.CharField(label=_("Vuelo o transporte"), max_length=20, required=False)
+    origin = forms.CharField(label=_("Origen"), max_length=60, required=False)
+    destination = forms.CharField(label=_("Destino"), max_length=60, required=False)
+    purpose = forms.ChoiceField(label=_("Motivo de viaje"), choices=[(p, p.title()) for p in PURPOSES])
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("mrz") and not data.get("mrz_photo"):
+            raise forms.ValidationError(_("Escriba la MRZ o suba una foto de la página de datos."))
+        chip = [data.get(name) for name in ("dg1", "sod")]
+        if any(chip) and not all(chip):
+            raise forms.ValidationError(_("Para el chip se necesitan al menos DG1 y EF.SOD."))
+        return data
+
+
+class ReviewForm(forms.Form):
+    admit = forms.TypedChoiceField(label=_("Decisión"), coerce=lambda v: v == "1",
+                                   choices=[("1", _("Admitir")), ("0", _("No admitir"))])
+    reason = forms.CharField(label=_("Motivo"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PreRegistrationForm(forms.Form):
+    document_number = forms.CharField(label=_("Número de pasaporte"), max_length=20)
+    issuing_state = forms.CharField(label=_("País emisor (código de 3 letras)"), max_length=3)
+    birth_date = forms.DateField(label=_("Fecha de nacimiento"), widget=forms.DateInput(attrs={"type": "date"}))
+    direction = forms.ChoiceField(label=_("Sentido"), choices=DIRECTION_CHOICES)
+    flight = forms.CharField(label=_("Vuelo"), max_length=20)
+    flight_at = forms.DateTimeField(label=_("Fecha y hora del vuelo"),
+                                    widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    origin = forms.CharField(label=_("Origen"), max_length=60, required=False)
+    destination = forms.CharField(label=_("Destino"), max_length=60, required=False)
+    purpose = forms.ChoiceField(label=_("Motivo de viaje"), choices=[(p, p.title()) for p in PURPOSES])
+    address_in_peru = forms.CharField(label=_("Dirección en el Perú"), max_length=200, required=False)
+    residence_country = forms.CharField(label=_("País de residencia"), max_length=3, required=False)
+    email = forms.EmailField(label=_("Correo electrónico (para recibir su TAM)"), required=False)
+    dg2 = forms.FileField(label=_("Foto del chip (DG2), leída con la app"), required=False)

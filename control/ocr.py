@@ -1,0 +1,42 @@
+"""MRZ from a photo of the data page: passporteye finds the zone, tesseract reads it, mrtd repairs it."""
+from __future__ import annotations
+
+import io
+
+from django.utils.translation import gettext as _
+
+from migraciones.errors import ValidationFailed
+from mrtd.errors import MRZError
+from mrtd.mrz import parse_mrz
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+
+
+def mrz_from_photo(data: bytes, *, field: str = "mrz_photo") -> list[str]:
+    """The MRZ lines of a data-page photo, with OCR confusions repaired by the check digits."""
+    from passporteye import read_mrz
+
+    if len(data) > MAX_PHOTO_BYTES:
+        raise ValidationFailed(_("La foto es demasiado grande."), fields={field: _("Máximo 10 MB.")})
+    try:
+        found = read_mrz(io.BytesIO(data))
+    except Exception as exc:  # passporteye raises whatever skimage or tesseract raise on bad input
+        raise ValidationFailed(_("No se pudo leer la foto."), fields={field: str(exc)[:200]}) from exc
+    if found is None:
+        raise ValidationFailed(_("No se encontró la MRZ en la foto."),
+                               fields={field: _("Fotografíe la página de datos completa, sin reflejos.")})
+    lines = [line.replace(" ", "") for line in (found.aux.get("raw_text") or found.aux.get("text") or "").splitlines() if line.strip()]
+    try:
+        result = parse_mrz(_fit_lines(lines), repair=True)
+    except MRZError as exc:
+        raise ValidationFailed(_("La MRZ leída no es válida."), fields={field: str(exc)}) from exc
+    return result.lines
+
+
+def _fit_lines(lines: list[str]) -> list[str]:
+    """OCR drops or adds trailing fillers: bring every line to the MRZ width the count of lines implies."""
+    widths = {3: 30, 2: 44 if max(map(len, lines), default=0) > 40 else 36}
+    width = widths.get(len(lines))
+    if width is None:
+        return lines
+    return [(line + "<" * width)[:width] if len(line.rstrip("<")) <= width else line for line in lines]

@@ -1,0 +1,142 @@
+"""Signed device API: verify a traveller at a gate or tablet, and report the device's state."""
+from __future__ import annotations
+
+import base64
+import binascii
+
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from control.checks import ChipData
+from control.services import Boarding, crossing_decide
+from cuentas import roles
+from cuentas.authentication import DeviceSignatureAuthentication
+from cuentas.permissions import has_role
+from migraciones.errors import ApplicationError, PayloadTooLarge, PermissionDenied, ValidationFailed
+
+from . import services
+
+MAX_DG_BYTES = 1024 * 1024
+MAX_FACE_BYTES = 5 * 1024 * 1024
+CHANNEL_BY_KIND = {"EGATE": "EGATE", "MOBILE": "MOBILE"}
+
+
+def decode_b64(value: str, *, field: str, limit: int) -> bytes:
+    """Bytes of a base64 field; 413 above `limit`, 400 naming the field when it is not base64."""
+    if len(value) > limit * 4 // 3 + 4:
+        raise PayloadTooLarge(_("El campo supera el tamaño permitido."), fields={field: f"máximo {limit} bytes"})
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationFailed(_("Datos inválidos"), fields={field: _("No es base64 válido.")}) from None
+
+
+class DeviceApi(APIView):
+    authentication_classes = [DeviceSignatureAuthentication]
+    permission_classes = [has_role(roles.DEVICE)]
+
+    def device(self, request: Request):
+        credential = getattr(request, "auth", None)
+        if credential is None or credential.kind not in CHANNEL_BY_KIND:
+            raise PermissionDenied(_("Este dispositivo no hace control migratorio."), fields={"X-Device-Key": "kind"})
+        return credential
+
+
+class VerificationCreateApi(DeviceApi):
+    """POST /api/v1/egates/verifications: one decision, idempotent under Idempotency-Key."""
+
+    class ChipSerializer(serializers.Serializer):
+        dg1 = serializers.CharField()
+        dg2 = serializers.CharField(required=False, allow_blank=True)
+        sod = serializers.CharField()
+
+    class BoardingSerializer(serializers.Serializer):
+        flight = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+        origin = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+        destination = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+        purpose = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+        address_in_peru = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        residence_country = serializers.CharField(max_length=3, required=False, allow_blank=True, default="")
+        email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+    class InputSerializer(serializers.Serializer):
+        direction = serializers.ChoiceField(choices=["ENTRY", "EXIT"])
+        mrz = serializers.ListField(child=serializers.CharField(max_length=44), min_length=2, max_length=3)
+        chip = serializers.DictField(required=False, allow_null=True)
+        live_face = serializers.CharField(required=False, allow_blank=True)
+        boarding = serializers.DictField(required=False, allow_null=True)
+
+    def post(self, request: Request) -> Response:
+        device = self.device(request)
+        key = request.headers.get("Idempotency-Key")
+        record = None
+        if key is not None:
+            record, replay = services.idempotency_begin(device_key=device.key_id, key=key, body=request.body)
+            if replay is not None:
+                return Response(replay.body, status=replay.status_code, headers={"Idempotent-Replay": "true"})
+        try:
+            body = self._decide(request, device)
+        except ApplicationError as exc:
+            if record is not None:
+                services.idempotency_finish(record=record, status_code=exc.status, body=exc.as_dict())
+            raise
+        except Exception:
+            if record is not None:
+                services.idempotency_abandon(record=record)
+            raise
+        if record is not None:
+            services.idempotency_finish(record=record, status_code=200, body=body)
+        return Response(body)
+
+    def _decide(self, request: Request, device) -> dict:
+        data = self._valid(self.InputSerializer, request.data)
+        chip = self._chip(data.get("chip"))
+        boarding = Boarding(**self._valid(self.BoardingSerializer, data.get("boarding") or {}))
+        face = decode_b64(data["live_face"], field="live_face", limit=MAX_FACE_BYTES) if data.get("live_face") else None
+        decision = crossing_decide(
+            channel=CHANNEL_BY_KIND[device.kind], direction=data["direction"], crossing_point=device.crossing_point,
+            mrz_lines=data["mrz"], chip=chip, live_face=face, boarding=boarding, actor=request.user,
+            device_key=device.key_id,
+        )
+        return decision.as_dict()
+
+    @staticmethod
+    def _valid(serializer_class, data) -> dict:
+        serializer = serializer_class(data=data)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def _chip(self, raw: dict | None) -> ChipData | None:
+        if not raw:
+            return None
+        data = self._valid(self.ChipSerializer, raw)
+        dg2 = data.get("dg2")
+        return ChipData(
+            dg1=decode_b64(data["dg1"], field="chip.dg1", limit=MAX_DG_BYTES),
+            dg2=decode_b64(dg2, field="chip.dg2", limit=MAX_DG_BYTES) if dg2 else None,
+            sod=decode_b64(data["sod"], field="chip.sod", limit=MAX_DG_BYTES),
+        )
+
+
+class HeartbeatApi(DeviceApi):
+    """POST /api/v1/egates/heartbeat: the device's state, shown on the supervisors' page."""
+
+    class InputSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=["OK", "DEGRADED", "FAULT", "MAINTENANCE"])
+        components = serializers.DictField(child=serializers.CharField(max_length=40), required=False, default=dict)
+        software_version = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+        message = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def post(self, request: Request) -> Response:
+        device = self.device(request)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        status = services.heartbeat_record(device=device, state=serializer.validated_data["status"],
+                                           components=serializer.validated_data["components"],
+                                           software_version=serializer.validated_data["software_version"],
+                                           message=serializer.validated_data["message"])
+        return Response({"key_id": device.key_id, "status": status.state,
+                         "received_at": status.reported_at.isoformat(), "crossing_point": device.crossing_point})

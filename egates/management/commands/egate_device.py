@@ -1,0 +1,65 @@
+"""`python manage.py egate_device --mrz L1 L2 [--chip DIR] --face IMG --direction ENTRY|EXIT [--url URL]`:
+behaves as a real e-gate, signing and sending one verification over HTTP and printing the answer."""
+import json
+import os
+import uuid
+from pathlib import Path
+
+import requests
+from django.core.management.base import BaseCommand, CommandError
+
+from egates.client import VERIFICATIONS_PATH, GateCredentials, post_signed, verification_body
+from mrtd.errors import LDSError
+
+# The demo gate that `seed_demo` registers at Jorge Chávez (development data, not a real secret).
+DEMO_KEY_ID = "GATE-AIJCH-01"
+DEMO_SECRET = "demo-gate-secret-aijch-01-0123456789abcdef"
+
+
+class Command(BaseCommand):
+    help = "Actúa como una puerta electrónica: firma y envía una verificación y muestra la respuesta en JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--mrz", nargs="+", required=True, help="líneas de la MRZ impresa")
+        parser.add_argument("--chip", type=Path, help="carpeta con DG1.bin, DG2.bin y EF_SOD.bin leídos del chip")
+        parser.add_argument("--face", type=Path, help="foto del rostro en vivo (JPEG o PNG)")
+        parser.add_argument("--direction", choices=["ENTRY", "EXIT"], required=True)
+        parser.add_argument("--url", default=os.environ.get("EGATE_URL", "http://127.0.0.1:8000"))
+        parser.add_argument("--key-id", default=os.environ.get("EGATE_KEY_ID", DEMO_KEY_ID))
+        parser.add_argument("--secret", default=os.environ.get("EGATE_SECRET", DEMO_SECRET))
+        parser.add_argument("--flight", default="")
+        parser.add_argument("--origin", default="")
+        parser.add_argument("--destination", default="")
+        parser.add_argument("--idempotency-key", default=None,
+                            help="clave de idempotencia (por defecto una nueva por envío)")
+        parser.add_argument("--timeout", type=float, default=10.0)
+
+    def handle(self, *args, **opts):
+        face = self._read(opts["face"], "--face") if opts["face"] else None
+        boarding = {k: opts[k] for k in ("flight", "origin", "destination") if opts[k]}
+        try:
+            body = verification_body(direction=opts["direction"], mrz=opts["mrz"], face=face,
+                                     chip_dir=opts["chip"], boarding=boarding or None)
+        except LDSError as exc:
+            raise CommandError(f"--chip: {exc}") from exc
+        credentials = GateCredentials(opts["key_id"], opts["secret"])
+        try:
+            response = post_signed(opts["url"], VERIFICATIONS_PATH, body, credentials,
+                                   idempotency_key=opts["idempotency_key"] or str(uuid.uuid4()),
+                                   timeout=opts["timeout"])
+        except requests.RequestException as exc:
+            raise CommandError(f"no se pudo conectar con {opts['url']}: {exc}") from exc
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = {"error": "not_json", "message": response.text[:500]}
+        self.stdout.write(json.dumps({"http_status": response.status_code, **answer}, ensure_ascii=False, indent=2))
+        if response.status_code >= 400:
+            raise CommandError(f"HTTP {response.status_code}")
+
+    @staticmethod
+    def _read(path: Path, flag: str) -> bytes:
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"{flag}: {exc.strerror}: {path}") from exc

@@ -1,0 +1,38 @@
+"""E-gate records: each device's last reported state, and the idempotency keys of its requests."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class GateStatus(models.Model):
+    """The last heartbeat of a gate or tablet."""
+
+    class State(models.TextChoices):
+        OK = "OK", _("operativa")
+        DEGRADED = "DEGRADED", _("degradada")
+        FAULT = "FAULT", _("en falla")
+        MAINTENANCE = "MAINTENANCE", _("en mantenimiento")
+
+    device = models.OneToOneField("cuentas.DeviceCredential", on_delete=models.CASCADE, related_name="gate_status")
+    state = models.CharField(_("estado"), max_length=11, choices=State.choices)
+    components = models.JSONField(_("componentes"), default=dict, blank=True)
+    software_version = models.CharField(_("versión de software"), max_length=40, blank=True)
+    message = models.CharField(_("mensaje"), max_length=200, blank=True)
+    reported_at = models.DateTimeField(_("último latido"))
+
+    class Meta:
+        verbose_name = _("estado de puerta electrónica")
+        verbose_name_plural = _("estados de puertas electrónicas")
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a device request carrying an Idempotency-Key: a retry gets it again."""
+
+    device_key = models.CharField(max_length=64)
+    key = models.CharField(max_length=100)
+    request_sha256 = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)  # None while in progress
+    response = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["device_key", "key"], name="egates_idempotency_unique")]

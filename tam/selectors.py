@@ -1,0 +1,51 @@
+"""Reads of the TAM: a traveller's own TAMs, one by number, and offline seal verification."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from control.trust import csca_certificates
+from mrtd.errors import VDSError
+from mrtd.vds import verify_seal
+
+from .models import Tam
+from .services import SEAL_DOC_TYPE
+
+
+@dataclass(frozen=True)
+class SealCheck:
+    valid: bool
+    reason: str
+    payload: dict[str, Any] | None
+    matches_record: bool | None  # the seal's data equals the TAM on record (None when no such TAM)
+
+
+def tams_of_holder(*, document_number: str, nationality: str, birth_date: dt.date) -> QuerySet[Tam]:
+    """A traveller's TAMs: all three must match, so a document number alone reveals nothing."""
+    return Tam.objects.filter(document_number=document_number.strip().upper(),
+                              nationality=nationality.strip().upper(), birth_date=birth_date)
+
+
+def tam_by_number(number: str) -> Tam | None:
+    return Tam.objects.select_related("crossing").filter(number=number.strip().upper()).first()
+
+
+def seal_check(text: str) -> SealCheck:
+    """Verify a seal offline against the published CSCA; then compare it with the record, if any."""
+    try:
+        result = verify_seal(text.strip(), csca_certs=csca_certificates())
+    except VDSError as exc:
+        return SealCheck(False, f"el texto no es un sello válido ({exc})", None, None)
+    if result.valid and result.doc_type != SEAL_DOC_TYPE:
+        return SealCheck(False, f"sello auténtico, pero de otro documento ({result.doc_type})", result.payload, None)
+    payload = result.payload or {}
+    record = tam_by_number(str(payload.get("n", ""))) if result.valid else None
+    matches = None
+    if record is not None:
+        from .services import seal_payload
+
+        matches = seal_payload(record) == payload
+    return SealCheck(result.valid, result.reason, payload, matches)

@@ -1,0 +1,78 @@
+"""TAM pages: the traveller downloads their TAM (PDF with its seal); anyone verifies a TAM or a seal."""
+from __future__ import annotations
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from django.core import signing
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from control.trust import portal_pki
+
+from . import selectors
+from .documents import tam_context, tam_pdf
+from .forms import DownloadForm, VerifyForm
+
+DOWNLOAD_SALT = "tam.download"
+DOWNLOAD_MAX_AGE_S = 3600
+
+
+def download(request: HttpRequest) -> HttpResponse:
+    """The traveller proves who they are with three facts; each TAM gets a link valid for an hour."""
+    form = DownloadForm(request.POST or None)
+    tams = None
+    if request.method == "POST" and form.is_valid():
+        tams = [
+            (tam, signing.dumps(tam.number, salt=DOWNLOAD_SALT))
+            for tam in selectors.tams_of_holder(**form.cleaned_data)[:50]
+        ]
+    return render(request, "tam/download.html", {"form": form, "tams": tams})
+
+
+def _tam_from_token(token: str):
+    try:
+        number = signing.loads(token, salt=DOWNLOAD_SALT, max_age=DOWNLOAD_MAX_AGE_S)
+    except signing.BadSignature:
+        raise Http404(_("El enlace venció o no es válido: vuelva a buscar su TAM."))
+    tam = selectors.tam_by_number(number)
+    if tam is None:
+        raise Http404(_("No existe esa TAM."))
+    return tam
+
+
+@require_GET
+def pdf(request: HttpRequest, token: str) -> HttpResponse:
+    tam = _tam_from_token(token)
+    response = HttpResponse(tam_pdf(tam), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{tam.number}.pdf"'
+    return response
+
+
+@require_GET
+def document(request: HttpRequest, token: str) -> HttpResponse:
+    return render(request, "tam/tam_document.html", tam_context(_tam_from_token(token)))
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    """Anyone checks a TAM: by its number (against the record) or by the seal text (offline check)."""
+    form = VerifyForm(request.POST or request.GET or None)
+    context: dict = {"form": form}
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data.get("seal"):
+            context["check"] = selectors.seal_check(form.cleaned_data["seal"])
+        else:
+            tam = selectors.tam_by_number(form.cleaned_data["numero"])
+            context["looked_up"] = True
+            context["check"] = selectors.seal_check(tam.seal) if tam else None
+    return render(request, "tam/verify.html", context)
+
+
+@require_GET
+def public_key(request: HttpRequest) -> HttpResponse:
+    """The CSCA certificate with which anyone verifies a TAM's seal offline."""
+    pem = x509.load_der_x509_certificate(portal_pki().csca_cert_der).public_bytes(serialization.Encoding.PEM)
+    response = HttpResponse(pem, content_type="application/x-pem-file")
+    response["Content-Disposition"] = 'attachment; filename="migraciones-csca.pem"'
+    return response

@@ -2,7 +2,7 @@
 from celery import shared_task
 
 
-@shared_task(bind=True, queue="biometrics", acks_late=True, max_retries=3, default_retry_delay=30)
+@shared_task(bind=True, acks_late=True, max_retries=3, default_retry_delay=30)
 def preregistration_encode(self, preregistration_id: int, dg2_hex: str) -> str:
     from .services import preregistration_encode_face
 

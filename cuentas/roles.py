@@ -26,6 +26,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "rim.view_identitydocument",
         "rim.view_movement",
         "rim.view_alert",
+        "control.view_crossing",
+        "control.view_check",
+        "control.add_travelpermit",
+        "tam.view_tam",
     ),
     SUPERVISOR: (
         "rim.view_person",
@@ -36,5 +40,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "rim.add_alert",
         "rim.change_alert",
         "auditoria.view_auditentry",
+        "control.view_crossing",
+        "control.view_check",
+        "control.change_feerule",
+        "egates.view_gatestatus",
+        "tam.view_tam",
     ),
 }

@@ -181,12 +181,16 @@ CELERY_TASK_ROUTES = {
     "pasaporte.tasks.personalize_passport_task": {"queue": "personalization"},
     "pasaporte.tasks.expire_uncollected_task": {"queue": "personalization"},
     "pasaporte.tasks.notify_status_task": {"queue": "notifications"},
+    "control.tasks.preregistration_encode": {"queue": "biometrics"},
+    "tam.tasks.tam_email_send": {"queue": "notifications"},
 }
 CELERY_BEAT_SCHEDULE: dict = {
     "pasaporte-resume-pending-validations": {
         "task": "pasaporte.tasks.validation_resume_pending_task", "schedule": 300.0},
     "pasaporte-release-no-shows": {"task": "pasaporte.tasks.release_no_shows_task", "schedule": 3600.0},
     "pasaporte-expire-uncollected": {"task": "pasaporte.tasks.expire_uncollected_task", "schedule": 86400.0},
+    "egates-idempotency-purge": {"task": "egates.tasks.idempotency_keys_purge", "schedule": 3600.0},
+    "cuentas-device-nonces-purge": {"task": "cuentas.tasks.device_nonces_purge", "schedule": 600.0},
 }
 PASAPORTE_VALIDATION_BACKOFF_S = env.float("PASAPORTE_VALIDATION_BACKOFF_S", default=5.0)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

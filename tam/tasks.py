@@ -2,7 +2,7 @@
 from celery import shared_task
 
 
-@shared_task(queue="notifications", acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def tam_email_send(tam_id: int) -> bool:
     from .services import tam_email
 

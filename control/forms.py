@@ -7,6 +7,10 @@ from rim.models import CrossingPoint
 from .stay import PURPOSES
 
 DIRECTION_CHOICES = [("ENTRY", _("Entrada")), ("EXIT", _("Salida"))]
+# Labels for the trip purposes of stay.PURPOSES (their codes stay Spanish: they are stored and sent by devices).
+PURPOSE_LABELS = {"TURISMO": _("Turismo"), "NEGOCIOS": _("Negocios"), "TRANSITO": _("Tránsito"),
+                  "ESTUDIOS": _("Estudios"), "SALUD": _("Salud"), "OTRO": _("Otro")}
+PURPOSE_CHOICES = [(p, PURPOSE_LABELS.get(p, p.title())) for p in PURPOSES]
 
 
 class CounterForm(forms.Form):
@@ -24,7 +28,7 @@ class CounterForm(forms.Form):
     flight = forms.CharField(label=_("Vuelo o transporte"), max_length=20, required=False)
     origin = forms.CharField(label=_("Origen"), max_length=60, required=False)
     destination = forms.CharField(label=_("Destino"), max_length=60, required=False)
-    purpose = forms.ChoiceField(label=_("Motivo de viaje"), choices=[(p, p.title()) for p in PURPOSES])
+    purpose = forms.ChoiceField(label=_("Motivo de viaje"), choices=PURPOSE_CHOICES)
 
     def clean(self):
         data = super().clean()
@@ -52,7 +56,7 @@ class PreRegistrationForm(forms.Form):
                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     origin = forms.CharField(label=_("Origen"), max_length=60, required=False)
     destination = forms.CharField(label=_("Destino"), max_length=60, required=False)
-    purpose = forms.ChoiceField(label=_("Motivo de viaje"), choices=[(p, p.title()) for p in PURPOSES])
+    purpose = forms.ChoiceField(label=_("Motivo de viaje"), choices=PURPOSE_CHOICES)
     address_in_peru = forms.CharField(label=_("Dirección en el Perú"), max_length=200, required=False)
     residence_country = forms.CharField(label=_("País de residencia"), max_length=3, required=False)
     email = forms.EmailField(label=_("Correo electrónico (para recibir su TAM)"), required=False)

@@ -1,5 +1,7 @@
+"""Account pages: sign-in and out, sign-up, e-mail check, the officers' second factor, password reset."""
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 
 from . import views
 
@@ -20,13 +22,14 @@ urlpatterns = [
         success_url=reverse_lazy("cuentas:password_reset_done")), name="password_reset"),
     path("clave/enviado/", auth_views.PasswordResetDoneView.as_view(
         template_name="cuentas/message.html",
-        extra_context={"title": "Revise su correo", "text": "Si la cuenta existe, le enviamos un enlace para elegir una nueva contraseña."}),
+        extra_context={"title": _("Revise su correo"),
+                       "text": _("Si la cuenta existe, le enviamos un enlace para elegir una nueva contraseña.")}),
         name="password_reset_done"),
     path("clave/nueva/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
         template_name="cuentas/password_reset_confirm.html",
         success_url=reverse_lazy("cuentas:password_reset_complete")), name="password_reset_confirm"),
     path("clave/lista/", auth_views.PasswordResetCompleteView.as_view(
         template_name="cuentas/message.html",
-        extra_context={"title": "Contraseña cambiada", "text": "Ya puede ingresar con su nueva contraseña."}),
+        extra_context={"title": _("Contraseña cambiada"), "text": _("Ya puede ingresar con su nueva contraseña.")}),
         name="password_reset_complete"),
 ]

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from auditoria.selectors import person_access_log
@@ -13,13 +14,16 @@ from auditoria.services import audit_record
 from integraciones.health import check_all as simulators_health
 from rim.selectors import person_for_user
 
+# (slug, name, description, English hint); the hint helps a visitor who reads no Spanish find the
+# English switch, so the page shows it only while the page is in Spanish.
 SERVICES = [
-    ("pasaporte", "Pasaporte electrónico", "Pague, reserve su cita y siga su trámite.", "Electronic passport"),
-    ("tam", "TAM virtual", "Descargue y verifique su Tarjeta Andina de Migración.", "Virtual TAM"),
-    ("tramites", "Trámites para extranjeros", "Prórroga, cambio de calidad migratoria, permisos, PTP, CME.", "Procedures for foreigners"),
-    ("carne", "Carné de extranjería", "Carné electrónico verificable.", "Foreigner ID card"),
-    ("control", "Control migratorio", "Puertas electrónicas y control en ventanilla.", "Border control"),
-    ("rim", "Certificado de movimiento migratorio", "Sus entradas y salidas del país.", "Travel history certificate"),
+    ("pasaporte", _("Pasaporte electrónico"), _("Pague, reserve su cita y siga su trámite."), "Electronic passport"),
+    ("tam", _("TAM virtual"), _("Descargue y verifique su Tarjeta Andina de Migración."), "Virtual TAM"),
+    ("tramites", _("Trámites para extranjeros"), _("Prórroga, cambio de calidad migratoria, permisos, PTP, CME."),
+     "Procedures for foreigners"),
+    ("carne", _("Carné de extranjería"), _("Carné electrónico verificable."), "Foreigner ID card"),
+    ("control", _("Control migratorio"), _("Puertas electrónicas y control en ventanilla."), "Border control"),
+    ("rim", _("Certificado de movimiento migratorio"), _("Sus entradas y salidas del país."), "Travel history certificate"),
 ]
 
 

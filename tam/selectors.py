@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from control.trust import csca_certificates
 from mrtd.errors import VDSError
@@ -13,6 +15,15 @@ from mrtd.vds import verify_seal
 
 from .models import Tam
 from .services import SEAL_DOC_TYPE
+
+# mrtd.vds imports no Django, so its (Spanish) reasons are marked here for the catalogue and
+# translated when shown; a reason not listed here is shown as mrtd wrote it.
+_VDS_REASONS = (
+    gettext_noop("firma inválida: el sello fue alterado o no es auténtico"),
+    gettext_noop("el firmante no fue emitido por un CSCA de confianza"),
+    gettext_noop("el certificado del firmante no está vigente"),
+    gettext_noop("sello auténtico"),
+)
 
 
 @dataclass(frozen=True)
@@ -38,9 +49,10 @@ def seal_check(text: str) -> SealCheck:
     try:
         result = verify_seal(text.strip(), csca_certs=csca_certificates())
     except VDSError as exc:
-        return SealCheck(False, f"el texto no es un sello válido ({exc})", None, None)
+        return SealCheck(False, _("el texto no es un sello válido (%(error)s)") % {"error": exc}, None, None)
     if result.valid and result.doc_type != SEAL_DOC_TYPE:
-        return SealCheck(False, f"sello auténtico, pero de otro documento ({result.doc_type})", result.payload, None)
+        return SealCheck(False, _("sello auténtico, pero de otro documento (%(doc_type)s)") % {"doc_type": result.doc_type},
+                         result.payload, None)
     payload = result.payload or {}
     record = tam_by_number(str(payload.get("n", ""))) if result.valid else None
     matches = None
@@ -48,4 +60,5 @@ def seal_check(text: str) -> SealCheck:
         from .services import seal_payload
 
         matches = seal_payload(record) == payload
-    return SealCheck(result.valid, result.reason, payload, matches)
+    # gettext("") would return the catalogue header, so an empty reason stays empty
+    return SealCheck(result.valid, _(result.reason) if result.reason else "", payload, matches)

@@ -14,6 +14,11 @@ _PG_LOCK_KEY = 0x4D49_4752
 _local_lock = threading.Lock()
 
 
+def actor_repr(actor: Any) -> str:
+    """How an actor is named in records: a username, a system actor's name, or "sistema"."""
+    return _actor_fields(actor)[1]
+
+
 def _actor_fields(actor: Any) -> tuple[int | None, str]:
     if actor is None:
         return None, "sistema"

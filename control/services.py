@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from auditoria.services import audit_record
+from auditoria.services import actor_repr, audit_record
 from migraciones.errors import Conflict, NotFound, ValidationFailed
 from mrtd.errors import MRZError
 from mrtd.mrz import MRZResult, parse_mrz
@@ -287,7 +287,7 @@ def _record(*, channel: str, direction: str, point: CrossingPoint, boarding: Boa
         chip_read=chip is not None, flight=boarding.flight.strip().upper()[:20], origin=boarding.origin[:60],
         destination=boarding.destination[:60], purpose=boarding.purpose[:40], days_granted=context.days_granted,
         overstay_days=context.overstay_days, fine_amount=context.fine or 0, person=context.person,
-        actor_repr=_actor_repr(actor), device_key=device_key, elapsed_ms=elapsed_ms,
+        actor_repr=actor_repr(actor), device_key=device_key, elapsed_ms=elapsed_ms,
     )
     crossing.full_clean(exclude=["person", "movement", "crossing_point"])
     crossing.save()
@@ -315,14 +315,6 @@ def _jsonable(details: dict[str, Any]) -> dict[str, Any]:
     import json
 
     return json.loads(json.dumps(details, default=str))
-
-
-def _actor_repr(actor: Any) -> str:
-    if actor is None:
-        return "sistema"
-    if isinstance(actor, str):
-        return actor[:200]
-    return actor.get_username()[:200]
 
 
 def _admit(crossing: Crossing, rim_document: IdentityDocument | None, actor: Any) -> dict[str, str]:
@@ -383,7 +375,7 @@ def crossing_review(*, actor: Any, crossing_id: int, admit: bool, reason: str) -
         raise Conflict(_("Este control ya fue resuelto o no está derivado."),
                        fields={"review": crossing.get_review_display()})
     crossing.review, crossing.review_reason = target, reason.strip()[:300]
-    crossing.reviewed_by, crossing.reviewed_at = _actor_repr(actor), timezone.now()
+    crossing.reviewed_by, crossing.reviewed_at = actor_repr(actor), timezone.now()
     crossing.save(update_fields=["review", "review_reason", "reviewed_by", "reviewed_at"])
     if admit:
         document = (IdentityDocument.objects.select_related("person")

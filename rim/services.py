@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.pe import ruc as pe_ruc
 
-from auditoria.services import audit_record
+from auditoria.services import actor_repr, audit_record
 from migraciones.errors import Conflict, ValidationFailed
 
 from .models import (
@@ -41,14 +41,6 @@ DOCUMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     IdentityDocument.Status.VENCIDO: frozenset({IdentityDocument.Status.CANCELADO}),
     IdentityDocument.Status.CANCELADO: frozenset(),
 }
-
-
-def _actor_repr(actor: Any) -> str:
-    if actor is None:
-        return "sistema"
-    if isinstance(actor, str):
-        return actor[:200]
-    return actor.get_username()[:200]
 
 
 def _validate(instance: models.Model, *, constraints: bool = True) -> None:
@@ -175,7 +167,7 @@ def document_set_status(*, actor: Any, document: IdentityDocument, status: str, 
     document.save(update_fields=["status"])
     DocumentStatusEvent.objects.create(
         document=document, from_status=previous, to_status=status, reason=reason.strip()[:300],
-        actor_repr=_actor_repr(actor),
+        actor_repr=actor_repr(actor),
     )
     audit_record(actor=actor, action="rim.document_set_status", obj=document, person_id=document.person_id,
                  details={"from": previous, "to": status, "reason": reason.strip()})
@@ -254,7 +246,7 @@ def movement_record(
     movement = Movement(
         person=person, direction=direction, crossing_point=crossing_point, occurred_at=occurred_at or timezone.now(),
         document=document, channel=channel, flight=flight.strip().upper(), origin=origin.strip(),
-        destination=destination.strip(), recorded_by=_actor_repr(actor),
+        destination=destination.strip(), recorded_by=actor_repr(actor),
     )
     _validate(movement)
     movement.save()

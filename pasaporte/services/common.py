@@ -4,7 +4,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from auditoria.services import audit_record
+from auditoria.services import actor_repr, audit_record
 from migraciones.errors import Conflict, NotFound
 
 from ..models import Application, ApplicationEvent
@@ -28,14 +28,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # Still in progress: the states in which a person cannot open a second application.
 OPEN_STATUSES = frozenset(s for s in S.values if s not in {S.DELIVERED, S.REJECTED, S.CANCELLED, S.EXPIRED})
-
-
-def actor_repr(actor: Any) -> str:
-    if actor is None:
-        return "sistema"
-    if isinstance(actor, str):
-        return actor[:200]
-    return actor.get_username()[:200]
 
 
 def application_lock(application_id: int) -> Application:

@@ -173,6 +173,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
+# Redis hands an unacknowledged task to another worker after this long (a dead worker's job is
+# not lost); it must exceed the longest retry countdown (300 s) or delayed retries run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {
     "pasaporte.tasks.validate_application_task": {"queue": "validation"},

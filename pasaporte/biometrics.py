@@ -42,6 +42,12 @@ class FaceMatch:
     distance: float
 
 
+@dataclass(frozen=True)
+class FingerMatch:
+    same: bool
+    score: float
+
+
 @lru_cache(maxsize=1)
 def _keys() -> dict[str, bytes]:
     keys = {}
@@ -121,6 +127,18 @@ def check_fingers(fingers: dict[int, bytes]) -> dict[int, bytes]:
     if len(usable) < MIN_FINGERS:
         raise ValidationFailed(_("Registre al menos dos huellas."), fields={"fingers": _("Se necesitan dos o más.")})
     return usable
+
+
+def compare_fingerprints(live: bytes, enrolled: bytes, *, position: int, field: str = "finger") -> FingerMatch:
+    """1:1 of a live fingerprint against the one enrolled at the same position (biometria's engine: MCC)."""
+    from biometria.engine import capture_finger, compare_fingers
+    from biometria.engine.finger import FingerPosition
+
+    finger_position = FingerPosition(int(position))
+    probe = capture_finger(live, position=finger_position, field=field)
+    reference = capture_finger(enrolled, position=finger_position, field=f"enrolled_{field}")
+    decision = compare_fingers(probe.iso_template, reference.iso_template)
+    return FingerMatch(same=decision.decision, score=decision.score)
 
 
 def finger_for_chip(data: bytes, *, field: str) -> bytes:

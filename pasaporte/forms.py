@@ -22,7 +22,28 @@ class EnrollmentForm(forms.Form):
 
 
 class DeliveryForm(forms.Form):
-    face = forms.FileField(label=_("Foto del rostro en ventanilla"))
+    """The holder is checked with their face or, when the face does not serve, one enrolled finger."""
+
+    face = forms.FileField(label=_("Foto del rostro en ventanilla"), required=False)
+    finger = forms.FileField(label=_("o bien: huella en ventanilla"), required=False)
+    finger_position = forms.TypedChoiceField(
+        label=_("Dedo de la huella"), coerce=int, required=False, empty_value=None,
+        choices=[("", "—"), (1, _("Pulgar derecho")), (2, _("Índice derecho")), (6, _("Pulgar izquierdo")),
+                 (7, _("Índice izquierdo"))])
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("face")) == bool(data.get("finger")):
+            raise forms.ValidationError(_("Suba la foto del rostro o una huella (una de las dos)."))
+        if data.get("finger") and not data.get("finger_position"):
+            self.add_error("finger_position", _("Indique qué dedo es."))
+        return data
+
+    def biometric(self) -> dict:
+        """The arguments of passport_deliver for the check chosen."""
+        if self.cleaned_data.get("face"):
+            return {"face": self.cleaned_data["face"].read()}
+        return {"finger": self.cleaned_data["finger"].read(), "finger_position": self.cleaned_data["finger_position"]}
 
 
 class ReviewForm(forms.Form):

@@ -210,8 +210,7 @@ def deliver(request: HttpRequest, application_id: int) -> HttpResponse:
     form = DeliveryForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.passport_deliver(actor=request.user, application_id=application.pk,
-                                      face=form.cleaned_data["face"].read())
+            services.passport_deliver(actor=request.user, application_id=application.pk, **form.biometric())
             messages.success(request, _("Pasaporte entregado. El pasaporte anterior quedó cancelado."))
             return redirect("pasaporte:office_today")
         except ApplicationError as exc:

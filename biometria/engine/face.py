@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 
 import face_recognition
@@ -26,6 +27,10 @@ MAX_BACKGROUND_STDDEV = 45.0  # grey-level spread of the background beside the h
 
 Box = tuple[int, int, int, int]  # top, right, bottom, left (face_recognition's order)
 
+# dlib's detector and models are not thread-safe (threads in one worker crashed with heap
+# corruption, see docs/BENCHMARKS.md "Control"): one call at a time per process.
+_DLIB_LOCK = threading.Lock()
+
 
 @dataclass(frozen=True)
 class FaceCapture:
@@ -42,7 +47,8 @@ def detect_faces(rgb: Image.Image) -> list[Box]:
     """Face boxes in full-resolution coordinates, found by HOG on a copy at most 480 px a side."""
     scale = min(1.0, DETECT_MAX_SIDE / max(rgb.size))
     small = rgb if scale == 1.0 else rgb.resize((round(rgb.width * scale), round(rgb.height * scale)), Image.BILINEAR)
-    found = face_recognition.face_locations(np.asarray(small), number_of_times_to_upsample=1, model="hog")
+    with _DLIB_LOCK:
+        found = face_recognition.face_locations(np.asarray(small), number_of_times_to_upsample=1, model="hog")
     return [_clip_box(tuple(round(v / scale) for v in box), rgb.size) for box in found]
 
 
@@ -61,10 +67,12 @@ def capture_face(data: bytes, *, field: str = "face", check_quality: bool = True
         raise _face_count_error(len(boxes), field)
     box = boxes[0]
     pixels = np.asarray(rgb)
-    encoding = face_recognition.face_encodings(pixels, [box], num_jitters=1, model="small")[0]
+    with _DLIB_LOCK:
+        encoding = face_recognition.face_encodings(pixels, [box], num_jitters=1, model="small")[0]
     if not (check_quality or portrait):  # the verification path needs only the encoding
         return FaceCapture(encoding, box, QualityReport(), b"", decoded.format)
-    landmarks = face_recognition.face_landmarks(pixels, [box], model="large")[0]
+    with _DLIB_LOCK:
+        landmarks = face_recognition.face_landmarks(pixels, [box], model="large")[0]
     quality = face_quality(rgb, box, landmarks) if check_quality else QualityReport()
     return FaceCapture(encoding, box, quality, portrait_crop(rgb, landmarks) if portrait else b"", decoded.format)
 
@@ -93,7 +101,8 @@ def encode_portrait_crop(rgb: Image.Image) -> np.ndarray:
     eye_y = 0.45 * height
     box = (round(eye_y - 0.9 * eye_gap), round(width / 2 + 1.1 * eye_gap),
            round(eye_y + 1.5 * eye_gap), round(width / 2 - 1.1 * eye_gap))
-    return face_recognition.face_encodings(np.asarray(rgb), [_clip_box(box, rgb.size)], model="small")[0]
+    with _DLIB_LOCK:
+        return face_recognition.face_encodings(np.asarray(rgb), [_clip_box(box, rgb.size)], model="small")[0]
 
 
 def _eye_centres(landmarks: dict) -> tuple[np.ndarray, np.ndarray]:

@@ -21,6 +21,7 @@ import numpy as np
 
 DIM = 128
 REMOVED = -1
+CHUNK_ROWS = 32_768  # 16 MiB of vectors and 128 KiB of distances a block
 
 
 @dataclass(frozen=True)
@@ -95,30 +96,42 @@ class Gallery:
             yield int(ids[row]), np.array(vectors[row])
 
     def search_exact(self, query: np.ndarray, k: int = 10) -> list[Candidate]:
-        """The k nearest live rows by Euclidean distance, computed over every row."""
+        """The k nearest live rows by Euclidean distance, computed over every row.
+
+        Works in blocks of CHUNK_ROWS so each block's distances stay in cache while its k best are
+        picked; removed rows are masked per block, so the answer is exact.
+        """
         with self._mutex:
             self._refresh()
             vectors, ids, norms = self._vectors, self._ids, self._norms
-        if len(ids) == 0:
+        rows = len(ids)
+        if rows == 0:
             return []
         q = np.asarray(query, dtype=np.float32).reshape(self.dim)
-        squared = norms - 2.0 * (vectors @ q) + float(q @ q)
-        return self._top_k(squared, ids, k)
+        picked_rows, picked_squared = [], []
+        for start in range(0, rows, CHUNK_ROWS):
+            stop = min(rows, start + CHUNK_ROWS)
+            squared = vectors[start:stop] @ q
+            squared *= -2.0
+            squared += norms[start:stop]
+            squared[np.asarray(ids[start:stop]) == REMOVED] = np.inf
+            keep = min(k, stop - start)
+            best = np.argpartition(squared, keep - 1)[:keep] if keep < stop - start else np.arange(stop - start)
+            picked_rows.append(best + start)
+            picked_squared.append(squared[best])
+        rows_, squared_ = np.concatenate(picked_rows), np.concatenate(picked_squared) + float(q @ q)
+        order = np.argsort(squared_)[:k]
+        return [Candidate(int(ids[rows_[i]]), float(np.sqrt(max(0.0, squared_[i]))))
+                for i in order if np.isfinite(squared_[i])]
 
     @staticmethod
     def _top_k(squared: np.ndarray, ids: np.ndarray, k: int) -> list[Candidate]:
-        """The k smallest live entries. Removed rows are dropped after selection (cheap), and only
-        if too many of the selected were removed is the whole array masked and selected again."""
-        n = len(squared)
-        wanted = min(n, k + 8)
-        best = np.argpartition(squared, wanted - 1)[:wanted] if wanted < n else np.arange(n)
-        best = best[np.asarray(ids[best]) != REMOVED]
-        if len(best) < min(k, n) and wanted < n:
-            masked = np.where(np.asarray(ids) != REMOVED, squared, np.inf)
-            best = np.argpartition(masked, min(k, n) - 1)[:k]
-            best = best[np.isfinite(masked[best])]
-        best = best[np.argsort(squared[best])][:k]
-        return [Candidate(int(ids[i]), float(np.sqrt(max(0.0, squared[i])))) for i in best]
+        """The k smallest live entries of a (small) array of squared distances."""
+        squared = np.where(np.asarray(ids) != REMOVED, squared, np.inf)
+        k = min(k, len(squared))
+        best = np.argpartition(squared, k - 1)[:k] if k < len(squared) else np.arange(len(squared))
+        best = best[np.argsort(squared[best])]
+        return [Candidate(int(ids[i]), float(np.sqrt(max(0.0, squared[i])))) for i in best if np.isfinite(squared[i])]
 
     def search_ann(self, query: np.ndarray, k: int = 10, *, ef: int = 128) -> list[Candidate]:
         """Approximate search: the hnswlib index, plus an exact scan of rows added after it was built."""

@@ -8,12 +8,13 @@ import numpy as np
 
 from .finger import load_template
 
-# Chosen by `biometria_calibrate` on the test images and their variations (docs/BIOMETRICS.md).
-# Face score = 1 - Euclidean distance of 128-d encodings; 0.5 means a distance of 0.5, stricter
+# Chosen by `biometria_calibrate` on the test images and their variations (docs/BIOMETRICS.md):
+# the strictest threshold with no false match and at most 1 % false non-matches.
+# Face score = 1 - Euclidean distance of 128-d encodings; 0.45 is a distance of 0.55, stricter
 # than face_recognition's usual 0.6 because a false match here issues a passport.
-FACE_THRESHOLD = 0.50
-# MCC similarity (0-1): the same finger scored 0.25 and another finger 0.012 on SourceAFIS' pair.
-FINGER_THRESHOLD = 0.10
+FACE_THRESHOLD = 0.45
+# MCC similarity (0-1): genuine pairs scored 0.17 and up, other fingers 0.018 at most.
+FINGER_THRESHOLD = 0.15
 
 
 @dataclass(frozen=True)

@@ -149,6 +149,19 @@ def test_a_finger_capture_carries_nfiq2_position_and_an_iso_template(finger_capt
     assert 0 < probe.nfiq2 <= 100 and probe.minutiae_count >= 12
 
 
+def test_a_fingerprint_declaring_300_ppi_is_resampled_and_still_matches(finger_captures, fingers_dir):
+    from biometria.engine import capture_finger
+
+    # Given the probe as a 300 ppi scanner would give it (60 % size), declaring its resolution
+    image = Image.open(fingers_dir / "sourceafis_probe.png").convert("L")
+    small = image.resize((round(image.width * 0.6), round(image.height * 0.6)), Image.LANCZOS)
+    out = io.BytesIO()
+    small.save(out, format="PNG", dpi=(300, 300))
+    capture = capture_finger(out.getvalue(), position=FingerPosition.RIGHT_INDEX)
+    # Then it is brought to 500 ppi and matches the original
+    assert compare_fingers(capture.iso_template, finger_captures["probe"].iso_template).decision is True
+
+
 def _unit(rng, n):
     return rng.normal(0, 0.1, size=(n, 128)).astype(np.float32)
 

@@ -1,4 +1,4 @@
-"""Delivery after a 1:1 face check, cancellation of the previous passport, uncollected and lost passports."""
+"""Delivery after a 1:1 face or fingerprint check, cancellation of the previous passport, uncollected and lost passports."""
 import datetime as dt
 from typing import Any
 
@@ -21,29 +21,52 @@ UNCOLLECTED_AFTER = dt.timedelta(days=60)
 LOSS_STATUSES = frozenset({IdentityDocument.Status.PERDIDO, IdentityDocument.Status.ROBADO})
 
 
-def passport_deliver(*, actor: Any, application_id: int, face: bytes) -> Application:
-    """Hand over the passport if the live face matches the enrolled one; the old passport is cancelled."""
+def passport_deliver(*, actor: Any, application_id: int, face: bytes | None = None, finger: bytes | None = None,
+                     finger_position: int | None = None) -> Application:
+    """Hand over the passport after a 1:1 check of the holder (face, or a fingerprint); the old one is cancelled."""
     application = Application.objects.select_related("enrollment").get(pk=application_id)
     if application.status != S.READY:
         raise Conflict(_("El pasaporte no está listo para entrega."), fields={"status": application.status})
-    enrolled = biometrics.encoding_from_bytes(biometrics.decrypt(application.enrollment.face_encoding))
-    match = biometrics.compare_faces(biometrics.face_encoding(face), enrolled)
-    if not match.same:
+    if (face is None) == (finger is None):
+        raise ValidationFailed(_("Verifique al titular con su rostro o con una huella."),
+                               fields={"face": _("Rostro o huella, uno de los dos.")})
+    check = _face_check(application, face) if face is not None else _finger_check(application, finger, finger_position)
+    measure = check.pop("measure")  # for the officer's message; the stored detail keeps the numbers
+    if not check["same"]:
         with transaction.atomic():
             CheckResult.objects.create(application=application, source=CheckResult.Source.BIOMETRIC_1_1,
-                                       outcome=CheckResult.Outcome.HIT,
-                                       detail={"step": "entrega", "distance": match.distance})
-        raise ValidationFailed(_("El rostro no coincide con el del titular: no se entrega el pasaporte."),
-                               fields={"face": _("No coincide (distancia %(d)s).") % {"d": match.distance}})
-    return _deliver(actor=actor, application_id=application_id, distance=match.distance)
+                                       outcome=CheckResult.Outcome.HIT, detail={"step": "entrega", **check})
+        field = "face" if face is not None else "finger"
+        raise ValidationFailed(_("La biometría no coincide con la del titular: no se entrega el pasaporte."),
+                               fields={field: _("No coincide (%(detail)s).") % {"detail": measure}})
+    return _deliver(actor=actor, application_id=application_id, check=check)
+
+
+def _face_check(application: Application, face: bytes) -> dict:
+    enrolled = biometrics.encoding_from_bytes(biometrics.decrypt(application.enrollment.face_encoding))
+    match = biometrics.compare_faces(biometrics.face_encoding(face), enrolled)
+    return {"modality": "face", "same": match.same, "distance": match.distance,
+            "measure": _("distancia %(d)s") % {"d": match.distance}}
+
+
+def _finger_check(application: Application, finger: bytes | None, position: int | None) -> dict:
+    enrolled = application.enrollment.fingers.filter(position=position or 0).first()
+    if enrolled is None:
+        raise ValidationFailed(_("Ese dedo no fue registrado en el enrolamiento."),
+                               fields={"finger_position": _("Elija un dedo enrolado.")})
+    match = biometrics.compare_fingerprints(finger or b"", biometrics.decrypt(enrolled.image), position=enrolled.position)
+    return {"modality": "finger", "position": enrolled.position, "same": match.same, "score": match.score,
+            "measure": _("similitud %(s)s") % {"s": match.score}}
 
 
 @transaction.atomic
-def _deliver(*, actor: Any, application_id: int, distance: float) -> Application:
+def _deliver(*, actor: Any, application_id: int, check: dict) -> Application:
     application = application_lock(application_id)
+    if application.status != S.READY:  # two officers at once: the first one delivered it
+        raise Conflict(_("El pasaporte no está listo para entrega."), fields={"status": application.status})
     passport = Passport.objects.select_for_update().get(application=application)
     CheckResult.objects.create(application=application, source=CheckResult.Source.BIOMETRIC_1_1,
-                               outcome=CheckResult.Outcome.CLEAR, detail={"step": "entrega", "distance": distance})
+                               outcome=CheckResult.Outcome.CLEAR, detail={"step": "entrega", **check})
     previous = IdentityDocument.objects.filter(
         person_id=application.person_id, kind=IdentityDocument.Kind.PASAPORTE, status=IdentityDocument.Status.VIGENTE,
     ).exclude(pk=passport.rim_document_id)
@@ -57,7 +80,8 @@ def _deliver(*, actor: Any, application_id: int, distance: float) -> Application
     application.delivered_at = timezone.now()
     application.save(update_fields=["delivered_at", "updated_at"])
     return application_transition(actor=actor, application_id=application.pk, to=S.DELIVERED,
-                                  reason=_("Entregado tras verificación biométrica 1:1."))
+                                  reason=_("Entregado tras verificación biométrica 1:1 (%(modality)s).")
+                                  % {"modality": _("rostro") if check["modality"] == "face" else _("huella")})
 
 
 @transaction.atomic

@@ -65,3 +65,29 @@ def future_slot(the_office: Office, *, capacity: int = 2, days: int = 3, hour: i
     day = timezone.localdate() + dt.timedelta(days=days)
     starts = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
     return Slot.objects.get_or_create(office=the_office, starts_at=starts, defaults={"capacity": capacity})[0]
+
+
+def reference_data() -> None:
+    """Fee 01810 and the passport-number counter (a data migration made them; transactional tests flush them)."""
+    from pasaporte.models import PassportNumberCounter
+
+    Fee.objects.get_or_create(code="01810", valid_from=dt.date(2020, 1, 1),
+                              defaults={"description": "Expedición de pasaporte electrónico", "amount": Decimal("120.90")})
+    PassportNumberCounter.objects.get_or_create(name="PASAPORTE_PE", defaults={"next_value": 200_000_001})
+
+
+def wait_for_status(application_id: int, wanted: set[str], *, timeout_s: float = 45.0) -> Application:
+    """Poll an application the worker is moving until it reaches one of `wanted` (bounded wait)."""
+    import time
+
+    import pytest
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        application = Application.objects.get(pk=application_id)
+        if application.status in wanted:
+            return application
+        if time.monotonic() > deadline:
+            pytest.fail(f"after {timeout_s:.0f} s the application is {application.status} "
+                        f"({application.status_reason!r}), not one of {sorted(wanted)}; see var/celery-test-worker.log")
+        time.sleep(0.2)

@@ -13,7 +13,7 @@ from . import selectors, services
 from .checks import ChipData
 from .forms import CounterForm, PreRegistrationForm, ReviewForm
 from .ocr import mrz_from_photo
-from .web import role_required, show_error
+from cuentas.web import role_required, show_error
 
 STAFF = ("officer", "supervisor")
 

@@ -2,7 +2,7 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from control.web import role_required
+from cuentas.web import role_required
 
 from .selectors import gates_overview
 

@@ -1,10 +1,7 @@
 """Pages of the e-passport service: citizen (pay, book, follow), officer (today, enroll, deliver), supervisor."""
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,32 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cuentas.web import role_required, show_error
 from migraciones.errors import ApplicationError
 
 from . import selectors, services
 from .forms import DeliveryForm, EnrollmentForm, LossReportForm, ReceiptForm, ReviewForm
 from .models import Application
-
-
-def role_required(*roles: str):
-    """Signed in and holding one of the roles; others get 403."""
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.role_names & set(roles):
-                raise DjangoPermissionDenied(_("Su rol no permite esta página."))
-            return view(request, *args, **kwargs)
-        return wrapper
-    return decorator
-
-
-def _error(request: HttpRequest, exc: ApplicationError, form=None) -> None:
-    """Show a domain error: on the form's fields when they exist, as a message otherwise."""
-    messages.error(request, exc.message)
-    if form is not None:
-        for name, text in exc.fields.items():
-            form.add_error(name if name in form.fields else None, str(text))
 
 
 # --- citizen -------------------------------------------------------------------------------------
@@ -72,7 +49,7 @@ def pay(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Pago verificado con el Banco de la Nación. Ya puede reservar su cita."))
                 return redirect("pasaporte:book")
         except ApplicationError as exc:
-            _error(request, exc, form)
+            show_error(request, exc, form)
     return render(request, "pasaporte/pay.html", {"form": form, "fee": services.fee_current()})
 
 
@@ -104,7 +81,7 @@ def book(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Su cita está reservada."))
             return redirect("pasaporte:home")
         except ApplicationError as exc:
-            _error(request, exc)
+            show_error(request, exc)
         except ValueError:
             messages.error(request, _("Elija un turno."))
     offices = selectors.offices_active()
@@ -135,7 +112,7 @@ def cancel_appointment(request: HttpRequest) -> HttpResponse:
         services.appointment_cancel(actor=request.user, application_id=application.pk)
         messages.success(request, _("Su cita fue anulada y el turno quedó libre."))
     except ApplicationError as exc:
-        _error(request, exc)
+        show_error(request, exc)
     return redirect("pasaporte:home")
 
 
@@ -150,7 +127,7 @@ def report_loss(request: HttpRequest) -> HttpResponse:
                                                       reason=form.cleaned_data["reason"])
             messages.success(request, _("El pasaporte N.º %(n)s quedó anulado.") % {"n": document.number})
         except ApplicationError as exc:
-            _error(request, exc)
+            show_error(request, exc)
     return redirect("pasaporte:home")
 
 
@@ -200,7 +177,7 @@ def enroll(request: HttpRequest, application_id: int) -> HttpResponse:
                 messages.success(request, _("Biometría registrada. El pasaporte pasa a personalización."))
             return redirect("pasaporte:office_today")
         except ApplicationError as exc:
-            _error(request, exc, form)
+            show_error(request, exc, form)
     return render(request, "pasaporte/enroll.html", {"application": application, "form": form})
 
 
@@ -214,7 +191,7 @@ def deliver(request: HttpRequest, application_id: int) -> HttpResponse:
             messages.success(request, _("Pasaporte entregado. El pasaporte anterior quedó cancelado."))
             return redirect("pasaporte:office_today")
         except ApplicationError as exc:
-            _error(request, exc, form)
+            show_error(request, exc, form)
     return render(request, "pasaporte/deliver.html", {"application": application, "form": form})
 
 
@@ -230,7 +207,7 @@ def review(request: HttpRequest, application_id: int) -> HttpResponse:
             messages.success(request, _("Decisión registrada."))
             return redirect("pasaporte:office_today")
         except ApplicationError as exc:
-            _error(request, exc, form)
+            show_error(request, exc, form)
     return render(request, "pasaporte/review.html", {
         "application": application, "form": form, "checks": selectors.application_checks(application),
         "cases": selectors.duplicate_cases_open(application), "timeline": selectors.application_timeline(application),
@@ -244,7 +221,7 @@ def no_show(request: HttpRequest, appointment_id: int) -> HttpResponse:
         services.appointment_mark_no_show(actor=request.user, appointment_id=appointment_id)
         messages.success(request, _("Inasistencia registrada; el turno quedó libre."))
     except ApplicationError as exc:
-        _error(request, exc)
+        show_error(request, exc)
     return redirect("pasaporte:office_today")
 
 

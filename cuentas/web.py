@@ -1,4 +1,4 @@
-"""Page helpers shared by control, egates and tam: role checks and showing domain errors on forms."""
+"""Page helpers shared by every app: role checks and showing domain errors on forms."""
 from functools import wraps
 
 from django.contrib import messages

@@ -9,9 +9,9 @@ from typing import Callable, Iterable
 
 from PIL import Image, ImageFilter, ImageOps
 
-from .engine import FingerPosition, capture_finger, compare_faces, encode_face, face_distance
+from .engine import FingerPosition, capture_finger, encode_face, face_distance
 from .engine.errors import FaceCountError, FingerprintUnusable
-from .engine.images import decode_image, FACE_FORMATS, FINGER_FORMATS, to_rgb, to_gray
+from .engine.images import FACE_FORMATS, FINGER_FORMATS, decode_image, to_gray, to_rgb
 from .engine.matching import face_score_from_distance, finger_score
 
 # Identity of each test image (SOURCES.md: obama*.jpg are one man; two_people.jpg is left out).
@@ -167,7 +167,7 @@ def markdown(face: Rates, finger: Rates, face_choice: float, finger_choice: floa
             fmr, fnmr = rates.at(threshold)
             mark = " (elegido)" if threshold == choice else ""
             lines.append(f"| {threshold:.2f}{mark} | {fmr:.4f} | {fnmr:.4f} |")
-        agree = "coincide con" if abs(choice - current) < 1e-9 else "difiere de"
-        lines += ["", f"Umbral elegido: **{choice:.2f}**; {agree} el configurado en "
+        agree = "coincide con el" if abs(choice - current) < 1e-9 else "difiere del"
+        lines += ["", f"Umbral elegido: **{choice:.2f}**; {agree} configurado en "
                       f"`biometria/engine/matching.py` ({current:.2f}).", ""]
     return "\n".join(lines)

@@ -28,7 +28,10 @@ def get_gallery() -> Gallery:
         return _galleries[directory]
 
 
-def gallery_search(encoding, *, k: int = 10) -> list[Candidate]:
+def gallery_search(encoding, *, k: int = 10, max_distance: float | None = None) -> list[Candidate]:
+    """The nearest enrollments: exact below BIOMETRIA_ANN_MIN_ROWS rows, through hnswlib above."""
     gallery = get_gallery()
     min_rows = getattr(settings, "BIOMETRIA_ANN_MIN_ROWS", ANN_MIN_ROWS)
-    return gallery.search_ann(encoding, k) if len(gallery) >= min_rows else gallery.search_exact(encoding, k)
+    if len(gallery) >= min_rows:
+        return gallery.search_ann(encoding, k, max_distance=max_distance)
+    return gallery.search_exact(encoding, k, max_distance=max_distance)

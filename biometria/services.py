@@ -176,7 +176,7 @@ class _Duplicate:
 
 def _find_duplicate(*, actor: Any, person_id: int, face: FaceCapture,
                     fingers: Sequence[FingerCapture]) -> _Duplicate | None:
-    for candidate in gallery_search(face.encoding, k=5):
+    for candidate in gallery_search(face.encoding, k=5, max_distance=1 - FACE_THRESHOLD):
         score = face_score_from_distance(candidate.distance)
         if score < FACE_THRESHOLD:
             break
@@ -238,7 +238,7 @@ def _sync_gallery_after_commit(enrollment_id: int) -> None:
     from .tasks import gallery_sync_task
 
     # Heavy work goes to the "biometrics" queue; the task is idempotent, so a re-run is harmless.
-    transaction.on_commit(lambda: gallery_sync_task.apply_async(args=[enrollment_id], queue="biometrics"))
+    transaction.on_commit(lambda: gallery_sync_task.delay(enrollment_id))
 
 
 @transaction.atomic
@@ -345,7 +345,7 @@ def identify(*, actor: Any, encoding: np.ndarray, fingers: Sequence[FingerCaptur
              k: int = 5) -> list[IdentifyCandidate]:
     """1:N: face candidates from the gallery, each confirmed (or not) by the fingerprints given."""
     found: list[IdentifyCandidate] = []
-    for candidate in gallery_search(encoding, k=k):
+    for candidate in gallery_search(encoding, k=k, max_distance=1 - IDENTIFY_FACE_THRESHOLD):
         score = face_score_from_distance(candidate.distance)
         if score < IDENTIFY_FACE_THRESHOLD:
             break

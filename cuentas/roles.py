@@ -30,6 +30,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "control.view_check",
         "control.add_travelpermit",
         "tam.view_tam",
+        "biometria.view_enrollment",
+        "biometria.view_duplicatecase",
     ),
     SUPERVISOR: (
         "rim.view_person",

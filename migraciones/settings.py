@@ -185,6 +185,7 @@ CELERY_TASK_ROUTES = {
     "pasaporte.tasks.expire_uncollected_task": {"queue": "personalization"},
     "pasaporte.tasks.notify_status_task": {"queue": "notifications"},
     "control.tasks.preregistration_encode": {"queue": "biometrics"},
+    "biometria.tasks.gallery_sync_task": {"queue": "biometrics"},
     "tam.tasks.tam_email_send": {"queue": "notifications"},
 }
 CELERY_BEAT_SCHEDULE: dict = {
@@ -227,7 +228,7 @@ if PRODUCTION and not BANCO_NACION_NOTIFY_SECRET:
 
 # Biometric data at rest: AES-GCM keys by id, "id:base64key,id2:base64key"; the first encrypts.
 BIOMETRIA_KEYS = env.str(
-    "BIOMETRIA_KEYS", default="" if PRODUCTION else "dev1:ZGV2ZWxvcG1lbnQta2V5LTMyLWJ5dGVzLWxvbmchIQ=="
+    "BIOMETRIA_KEYS", default="" if PRODUCTION else "dev1:ZGV2ZWxvcG1lbnQta2V5LTMyLWJ5dGVzLWxvbmchISE="
 )
 if PRODUCTION and not BIOMETRIA_KEYS:
     raise ImproperlyConfigured("BIOMETRIA_KEYS must be set in production")

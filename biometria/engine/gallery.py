@@ -95,11 +95,13 @@ class Gallery:
         for row in np.flatnonzero(ids != REMOVED):
             yield int(ids[row]), np.array(vectors[row])
 
-    def search_exact(self, query: np.ndarray, k: int = 10) -> list[Candidate]:
-        """The k nearest live rows by Euclidean distance, computed over every row.
+    def search_exact(self, query: np.ndarray, k: int = 10, *, max_distance: float | None = None) -> list[Candidate]:
+        """The k nearest live rows by Euclidean distance (within `max_distance` if given), over every row.
 
-        Works in blocks of CHUNK_ROWS so each block's distances stay in cache while its k best are
-        picked; removed rows are masked per block, so the answer is exact.
+        Works in blocks of CHUNK_ROWS so each block's distances stay in cache while its best are
+        picked; removed rows are masked per block, so the answer is exact. With `max_distance`
+        (what 1:N needs: nobody beyond the threshold is a candidate) a comparison replaces the
+        per-block partial sort, which over 1M rows costs about 8 ms.
         """
         with self._mutex:
             self._refresh()
@@ -108,6 +110,9 @@ class Gallery:
         if rows == 0:
             return []
         q = np.asarray(query, dtype=np.float32).reshape(self.dim)
+        qq = float(q @ q)
+        # squared below is the distance minus |q|^2, so the cut-off moves by the same amount
+        cutoff = None if max_distance is None else max_distance ** 2 - qq
         picked_rows, picked_squared = [], []
         for start in range(0, rows, CHUNK_ROWS):
             stop = min(rows, start + CHUNK_ROWS)
@@ -115,11 +120,14 @@ class Gallery:
             squared *= -2.0
             squared += norms[start:stop]
             squared[np.asarray(ids[start:stop]) == REMOVED] = np.inf
-            keep = min(k, stop - start)
-            best = np.argpartition(squared, keep - 1)[:keep] if keep < stop - start else np.arange(stop - start)
+            if cutoff is not None:
+                best = np.flatnonzero(squared <= cutoff)
+            else:
+                keep = min(k, stop - start)
+                best = np.argpartition(squared, keep - 1)[:keep] if keep < stop - start else np.arange(stop - start)
             picked_rows.append(best + start)
             picked_squared.append(squared[best])
-        rows_, squared_ = np.concatenate(picked_rows), np.concatenate(picked_squared) + float(q @ q)
+        rows_, squared_ = np.concatenate(picked_rows), np.concatenate(picked_squared) + qq
         order = np.argsort(squared_)[:k]
         return [Candidate(int(ids[rows_[i]]), float(np.sqrt(max(0.0, squared_[i]))))
                 for i in order if np.isfinite(squared_[i])]
@@ -133,14 +141,15 @@ class Gallery:
         best = best[np.argsort(squared[best])]
         return [Candidate(int(ids[i]), float(np.sqrt(max(0.0, squared[i])))) for i in best if np.isfinite(squared[i])]
 
-    def search_ann(self, query: np.ndarray, k: int = 10, *, ef: int = 128) -> list[Candidate]:
+    def search_ann(self, query: np.ndarray, k: int = 10, *, ef: int = 256,
+                   max_distance: float | None = None) -> list[Candidate]:
         """Approximate search: the hnswlib index, plus an exact scan of rows added after it was built."""
         with self._mutex:
             self._refresh()
             ann, ann_rows = self._load_ann()
             vectors, ids, norms = self._vectors, self._ids, self._norms
         if ann is None:
-            return self.search_exact(query, k)
+            return self.search_exact(query, k, max_distance=max_distance)
         q = np.asarray(query, dtype=np.float32).reshape(1, self.dim)
         found: list[Candidate] = []
         if ann.element_count:
@@ -153,6 +162,7 @@ class Gallery:
         if len(ids) > ann_rows:  # the tail not yet indexed
             tail = norms[ann_rows:] - 2.0 * (vectors[ann_rows:] @ q[0]) + float(q[0] @ q[0])
             found += self._top_k(tail, ids[ann_rows:], k)
+        found = [c for c in found if max_distance is None or c.distance <= max_distance]
         return sorted(found, key=lambda c: c.distance)[:k]
 
     def _load_ann(self):

@@ -178,6 +178,9 @@ def test_the_gallery_finds_the_nearest_and_forgets_removed_rows(tmp_path):
     assert gallery.remove(142)
     assert gallery.search_exact(probe, k=1)[0].item_id == 9999
     assert len(gallery) == 500
+    # Within a distance: only the near one, and nobody for a stranger
+    assert [c.item_id for c in gallery.search_exact(probe, k=5, max_distance=0.1)] == [9999]
+    assert gallery.search_exact(_unit(rng, 1)[0], k=5, max_distance=0.1) == []
 
 
 def test_another_process_sees_rows_appended_to_the_gallery_files(tmp_path):

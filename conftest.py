@@ -35,6 +35,8 @@ def _eager_tasks_unless_worker(request, settings):
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Each test its own 1:N gallery: a shared one would keep enrollment ids of earlier test databases.
+    settings.BIOMETRIA_GALLERY_DIR = str(tmp_path / "gallery")
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

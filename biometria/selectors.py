@@ -70,3 +70,8 @@ def gallery_encodings(*, actor: Any, purpose: str):
 def duplicate_cases_open() -> QuerySet[DuplicateCase]:
     return DuplicateCase.objects.filter(status=DuplicateCase.Status.OPEN).select_related(
         "enrollment__person", "matched_enrollment__person")
+
+
+def duplicate_case_for_enrollment(*, enrollment_id: int) -> DuplicateCase | None:
+    """The duplicate case a new enrollment opened, if any (for apps that wait on its decision)."""
+    return DuplicateCase.objects.filter(enrollment_id=enrollment_id).select_related("matched_enrollment").first()

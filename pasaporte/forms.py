@@ -52,6 +52,15 @@ class ReviewForm(forms.Form):
     reason = forms.CharField(label=_("Motivo"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class DuplicateDecisionForm(forms.Form):
+    """The officer's decision on a biometric duplicate case (recorded in biometria)."""
+
+    decision = forms.ChoiceField(label=_("Decisión"), choices=[
+        ("different", _("Personas distintas: continuar el trámite")),
+        ("same", _("Misma persona con otra identidad: rechazar"))])
+    reason = forms.CharField(label=_("Motivo"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class LossReportForm(forms.Form):
     document = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("¿Qué pasó?"), choices=[("PERDIDO", _("Lo perdí")), ("ROBADO", _("Me lo robaron"))])

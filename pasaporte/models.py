@@ -112,6 +112,11 @@ class Application(models.Model):
     status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.PAID)
     status_reason = models.CharField(_("motivo"), max_length=300, blank=True)
     person_id = models.BigIntegerField(_("persona (RIM)"), null=True, blank=True)
+    # Face, fingers and signature live in biometria (encrypted, audited reads); this is the link.
+    biometric_enrollment = models.OneToOneField(
+        "biometria.Enrollment", verbose_name=_("enrolamiento biométrico"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
     previous_passport = models.CharField(_("pasaporte anterior"), max_length=20, blank=True)
     enrolled_at = models.DateTimeField(null=True, blank=True)
     ready_at = models.DateTimeField(null=True, blank=True)
@@ -200,36 +205,6 @@ class CheckResult(models.Model):
 
     class Meta:
         ordering = ["checked_at", "id"]
-
-
-class Enrollment(models.Model):
-    """Biometrics captured at the counter; images are AES-GCM encrypted at rest."""
-
-    application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="enrollment")
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    face_image = models.BinaryField()
-    face_encoding = models.BinaryField()
-    signature_image = models.BinaryField()
-    created_at = models.DateTimeField(auto_now_add=True)
-
-
-class EnrollmentFinger(models.Model):
-    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="fingers")
-    position = models.PositiveSmallIntegerField(_("dedo (ISO 19794-4)"))
-    image = models.BinaryField()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["enrollment", "position"], name="pasaporte_finger_once")]
-
-
-class DuplicateCase(models.Model):
-    """The same face under another identity: opened instead of going on, for an officer to resolve."""
-
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="duplicate_cases")
-    other_application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+")
-    distance = models.FloatField()
-    resolved = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
 
 
 class PassportNumberCounter(models.Model):

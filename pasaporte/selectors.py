@@ -7,11 +7,14 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q,
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from biometria import selectors as biometria_selectors
+from biometria.models import DuplicateCase
 from cuentas.models import Office
 from rim.models import IdentityDocument
 from rim.selectors import person_by_document
 
-from .models import Application, ApplicationEvent, Appointment, CheckResult, DuplicateCase, Slot
+from . import biometrics
+from .models import Application, ApplicationEvent, Appointment, CheckResult, Slot
 from .services.common import OPEN_STATUSES
 
 
@@ -50,7 +53,8 @@ def application_current(user: Any) -> Application | None:
 
 
 def application_for_staff(application_id: int) -> Application | None:
-    return Application.objects.select_related("user", "office", "payment").filter(pk=application_id).first()
+    return (Application.objects.select_related("user", "office", "payment", "biometric_enrollment")
+            .filter(pk=application_id).first())
 
 
 def application_timeline(application: Application) -> QuerySet[ApplicationEvent]:
@@ -102,8 +106,16 @@ def office_queue(*, office: Office, statuses: list[str]) -> QuerySet[Application
     return Application.objects.filter(office=office, status__in=statuses).select_related("user").order_by("updated_at")
 
 
-def duplicate_cases_open(application: Application) -> QuerySet[DuplicateCase]:
-    return application.duplicate_cases.filter(resolved=False).select_related("other_application")
+def application_duplicate_case(application: Application) -> DuplicateCase | None:
+    """The biometric duplicate case the application's enrollment opened, if any (decided or not)."""
+    if not application.biometric_enrollment_id:
+        return None
+    return biometria_selectors.duplicate_case_for_enrollment(enrollment_id=application.biometric_enrollment_id)
+
+
+def enrolled_finger_positions(application: Application) -> list[int]:
+    """The fingers the officer may use at delivery (positions only; no biometric data is read)."""
+    return biometrics.enrolled_positions(application.biometric_enrollment)
 
 
 def citizen_passports(user: Any) -> QuerySet[IdentityDocument]:

@@ -2,6 +2,7 @@
 import datetime as dt
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from cuentas.web import role_required, show_error
 from migraciones.errors import ApplicationError
 
 from . import selectors, services
-from .forms import DeliveryForm, EnrollmentForm, LossReportForm, ReceiptForm, ReviewForm
+from .forms import DeliveryForm, DuplicateDecisionForm, EnrollmentForm, LossReportForm, ReceiptForm, ReviewForm
 from .models import Application
 
 
@@ -165,6 +166,7 @@ def office_today(request: HttpRequest) -> HttpResponse:
 def enroll(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _staff_application(application_id, request)
     form = EnrollmentForm(request.POST or None, request.FILES or None)
+    quality = None
     if request.method == "POST" and form.is_valid():
         try:
             application = services.enrollment_record(
@@ -173,12 +175,13 @@ def enroll(request: HttpRequest, application_id: int) -> HttpResponse:
             )
             if application.status == Application.Status.OBSERVED:
                 messages.error(request, application.status_reason)
-            else:
-                messages.success(request, _("Biometría registrada. El pasaporte pasa a personalización."))
+                return redirect("pasaporte:review", application_id=application.pk)
+            messages.success(request, _("Biometría registrada. El pasaporte pasa a personalización."))
             return redirect("pasaporte:office_today")
         except ApplicationError as exc:
             show_error(request, exc, form)
-    return render(request, "pasaporte/enroll.html", {"application": application, "form": form})
+            quality = exc.extra.get("quality")  # the ICAO report, so the officer sees what to correct
+    return render(request, "pasaporte/enroll.html", {"application": application, "form": form, "quality": quality})
 
 
 @role_required("officer")
@@ -192,26 +195,43 @@ def deliver(request: HttpRequest, application_id: int) -> HttpResponse:
             return redirect("pasaporte:office_today")
         except ApplicationError as exc:
             show_error(request, exc, form)
-    return render(request, "pasaporte/deliver.html", {"application": application, "form": form})
+    return render(request, "pasaporte/deliver.html", {
+        "application": application, "form": form, "positions": selectors.enrolled_finger_positions(application)})
 
 
 @role_required("officer", "supervisor")
 def review(request: HttpRequest, application_id: int) -> HttpResponse:
+    """An observed application: validation hits, or a biometric duplicate case decided here or in biometria."""
     application = _staff_application(application_id, request)
-    form = ReviewForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    case = selectors.application_duplicate_case(application)
+    form = (DuplicateDecisionForm if case else ReviewForm)(request.POST or None)
+    if request.method == "POST":
         try:
-            services.application_review(actor=request.user, application_id=application.pk,
-                                        approve=form.cleaned_data["decision"] == "approve",
-                                        reason=form.cleaned_data["reason"])
-            messages.success(request, _("Decisión registrada."))
-            return redirect("pasaporte:office_today")
+            if request.POST.get("action") == "continue":
+                services.application_duplicate_continue(actor=request.user, application_id=application.pk)
+                messages.success(request, _("Se aplicó la decisión del caso biométrico."))
+                return redirect("pasaporte:office_today")
+            if form.is_valid():
+                _review_decide(request, application, form, duplicate=case is not None)
+                messages.success(request, _("Decisión registrada."))
+                return redirect("pasaporte:office_today")
         except ApplicationError as exc:
             show_error(request, exc, form)
     return render(request, "pasaporte/review.html", {
         "application": application, "form": form, "checks": selectors.application_checks(application),
-        "cases": selectors.duplicate_cases_open(application), "timeline": selectors.application_timeline(application),
+        "case": case, "timeline": selectors.application_timeline(application),
     })
+
+
+def _review_decide(request: HttpRequest, application: Application, form, *, duplicate: bool) -> None:
+    if duplicate:
+        services.application_duplicate_decide(actor=request.user, application_id=application.pk,
+                                              same_person=form.cleaned_data["decision"] == "same",
+                                              reason=form.cleaned_data["reason"])
+    else:
+        services.application_review(actor=request.user, application_id=application.pk,
+                                    approve=form.cleaned_data["decision"] == "approve",
+                                    reason=form.cleaned_data["reason"])
 
 
 @role_required("officer")

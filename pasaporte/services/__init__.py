@@ -9,7 +9,11 @@ from .appointments import (
 )
 from .common import OPEN_STATUSES, TRANSITIONS, application_transition
 from .delivery import passport_deliver, passport_report_loss, passports_expire_uncollected
-from .enrollment import enrollment_record
+from .enrollment import (
+    application_duplicate_continue,
+    application_duplicate_decide,
+    enrollment_record,
+)
 from .payments import (
     PASSPORT_FEE_CODE,
     fee_current,
@@ -22,7 +26,8 @@ from .validation import ValidationDeferred, application_review, application_vali
 
 __all__ = [
     "OPEN_STATUSES", "PASSPORT_FEE_CODE", "TRANSITIONS", "PersonalizationFailed", "ValidationDeferred",
-    "application_review", "application_transition", "application_validate", "appointment_book",
+    "application_duplicate_continue", "application_duplicate_decide", "application_review", "application_transition",
+    "application_validate", "appointment_book",
     "appointment_cancel", "appointment_mark_no_show", "appointment_reschedule", "appointments_release_no_shows",
     "enrollment_record", "fee_current", "passport_deliver", "passport_number_allocate", "passport_personalize",
     "passport_report_loss", "passports_expire_uncollected", "payment_notification_receive", "payment_order_create",

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auditoria.services import audit_record
+from biometria import services as biometria_services
+from biometria.engine import MatchDecision
 from migraciones.errors import Conflict, NotFound, ValidationFailed
 from rim import services as rim_services
 from rim.models import IdentityDocument
@@ -24,13 +26,16 @@ LOSS_STATUSES = frozenset({IdentityDocument.Status.PERDIDO, IdentityDocument.Sta
 def passport_deliver(*, actor: Any, application_id: int, face: bytes | None = None, finger: bytes | None = None,
                      finger_position: int | None = None) -> Application:
     """Hand over the passport after a 1:1 check of the holder (face, or a fingerprint); the old one is cancelled."""
-    application = Application.objects.select_related("enrollment").get(pk=application_id)
+    application = Application.objects.select_related("biometric_enrollment").get(pk=application_id)
     if application.status != S.READY:
         raise Conflict(_("El pasaporte no está listo para entrega."), fields={"status": application.status})
     if (face is None) == (finger is None):
         raise ValidationFailed(_("Verifique al titular con su rostro o con una huella."),
                                fields={"face": _("Rostro o huella, uno de los dos.")})
-    check = _face_check(application, face) if face is not None else _finger_check(application, finger, finger_position)
+    if face is not None:
+        check = _face_check(actor, application, face)
+    else:
+        check = _finger_check(actor, application, finger or b"", finger_position)
     measure = check.pop("measure")  # for the officer's message; the stored detail keeps the numbers
     if not check["same"]:
         with transaction.atomic():
@@ -42,21 +47,29 @@ def passport_deliver(*, actor: Any, application_id: int, face: bytes | None = No
     return _deliver(actor=actor, application_id=application_id, check=check)
 
 
-def _face_check(application: Application, face: bytes) -> dict:
-    enrolled = biometrics.encoding_from_bytes(biometrics.decrypt(application.enrollment.face_encoding))
-    match = biometrics.compare_faces(biometrics.face_encoding(face), enrolled)
-    return {"modality": "face", "same": match.same, "distance": match.distance,
-            "measure": _("distancia %(d)s") % {"d": match.distance}}
+def _measure(decision: MatchDecision) -> str:
+    return _("puntaje %(s)s, umbral %(t)s") % {"s": decision.score, "t": decision.threshold}
 
 
-def _finger_check(application: Application, finger: bytes | None, position: int | None) -> dict:
-    enrolled = application.enrollment.fingers.filter(position=position or 0).first()
-    if enrolled is None:
+def _face_check(actor: Any, application: Application, face: bytes) -> dict:
+    """biometria's 1:1 of the live face against the holder's enrollment."""
+    decision = biometria_services.face_verify_person(
+        actor=actor, person_id=application.person_id, encoding=biometrics.live_face_encoding(face),
+        purpose=biometrics.PURPOSE_DELIVERY)
+    return {"modality": "face", "same": decision.decision, "score": decision.score,
+            "threshold": decision.threshold, "measure": _measure(decision)}
+
+
+def _finger_check(actor: Any, application: Application, finger: bytes, position: int | None) -> dict:
+    """biometria's 1:1 of a live fingerprint against the same finger enrolled."""
+    if position not in biometrics.enrolled_positions(application.biometric_enrollment):
         raise ValidationFailed(_("Ese dedo no fue registrado en el enrolamiento."),
                                fields={"finger_position": _("Elija un dedo enrolado.")})
-    match = biometrics.compare_fingerprints(finger or b"", biometrics.decrypt(enrolled.image), position=enrolled.position)
-    return {"modality": "finger", "position": enrolled.position, "same": match.same, "score": match.score,
-            "measure": _("similitud %(s)s") % {"s": match.score}}
+    decision = biometria_services.finger_verify_person(
+        actor=actor, person_id=application.person_id, finger=biometrics.live_finger(finger, position=position),
+        purpose=biometrics.PURPOSE_DELIVERY)
+    return {"modality": "finger", "position": position, "same": decision.decision, "score": decision.score,
+            "threshold": decision.threshold, "measure": _measure(decision)}
 
 
 @transaction.atomic

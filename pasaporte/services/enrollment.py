@@ -1,22 +1,28 @@
-"""Counter enrollment: face, fingers and signature; 1:1 against RENIEC's photo, 1:N against everyone enrolled."""
+"""Counter enrollment through biometria: capture, 1:1 against RENIEC, 1:N de-duplication and its duplicate cases."""
 from typing import Any
 
-import numpy as np
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auditoria.services import audit_record
+from biometria import selectors as biometria_selectors
+from biometria import services as biometria_services
+from biometria.engine import MatchDecision
+from biometria.models import DuplicateCase
+from biometria.models import Enrollment as BiometricEnrollment
 from integraciones import reniec
 from integraciones.errors import IntegrationError
 from migraciones.errors import Conflict, ExternalServiceUnavailable, PermissionDenied, ValidationFailed
 
 from .. import biometrics
-from ..models import Application, Appointment, CheckResult, DuplicateCase, Enrollment, EnrollmentFinger
+from ..models import Application, Appointment, CheckResult
 from .common import application_lock, application_transition
+from .validation import rim_person_for
 
 S = Application.Status
 R, O = CheckResult.Source, CheckResult.Outcome
+CaseStatus = DuplicateCase.Status
 
 
 def _check_officer(actor: Any, application: Application) -> None:
@@ -26,82 +32,80 @@ def _check_officer(actor: Any, application: Application) -> None:
         raise PermissionDenied(_("La cita es en otra sede."), fields={"office": _("Otra sede.")})
 
 
-def _reniec_face(dni: str) -> np.ndarray:
+def _reniec_citizen(dni: str) -> reniec.Citizen:
     try:
         citizen = reniec.get_client().lookup(dni)
     except IntegrationError as exc:
         raise ExternalServiceUnavailable(_("RENIEC no responde: no se puede verificar el rostro. Reintente.")) from exc
     if not citizen.photo_jpeg:
         raise ValidationFailed(_("RENIEC no tiene foto para este DNI."), fields={"face": _("Sin foto en RENIEC.")})
-    return biometrics.face_encoding(citizen.photo_jpeg, field="reniec_photo")
+    return citizen
 
 
-def _gallery(exclude_dni: str) -> tuple[list[int], np.ndarray]:
-    """Every other person's enrolled face (decrypted in memory only)."""
-    rows = Enrollment.objects.exclude(application__dni=exclude_dni).values_list("application_id", "face_encoding")
-    ids = [row[0] for row in rows]
-    if not ids:
-        return [], np.empty((0, 128))
-    return ids, np.vstack([biometrics.encoding_from_bytes(biometrics.decrypt(row[1])) for row in rows])
+def _person_id(application: Application, citizen: reniec.Citizen) -> int:
+    """The applicant's RIM person: set by validation, else found by DNI or created from RENIEC's record."""
+    if application.person_id:
+        return application.person_id
+    person_id, _previous = rim_person_for(application, citizen)
+    if person_id is None:
+        raise Conflict(_("No se encontró a la persona en el RIM."), fields={"dni": application.dni})
+    return person_id
 
 
 def enrollment_record(
     *, actor: Any, application_id: int, face: bytes, fingers: dict[int, bytes], signature: bytes
 ) -> Application:
-    """Capture biometrics at the counter; a face seen under another identity opens a case instead."""
+    """Capture at the counter and enroll in biometria; a face seen under another identity stops for a case."""
     application = Application.objects.get(pk=application_id)
     if application.status != S.VALIDATED:
         raise Conflict(_("Solo se enrola una solicitud validada."), fields={"status": application.status})
     _check_officer(actor, application)
-    portrait = biometrics.portrait_jpeg(face)
-    encoding = biometrics.face_encoding(face)
-    usable_fingers = biometrics.check_fingers(fingers)
-    signature_image = biometrics.signature_for_chip(signature)
-    one_to_one = biometrics.compare_faces(encoding, _reniec_face(application.dni))
-    if not one_to_one.same:
+    capture = biometrics.capture_counter(face=face, fingers=fingers, signature=signature)
+    citizen = _reniec_citizen(application.dni)
+    one_to_one = biometrics.reniec_match(capture.face, citizen.photo_jpeg)
+    if not one_to_one.decision:
         with transaction.atomic():
             CheckResult.objects.create(application=application, source=R.BIOMETRIC_1_1, outcome=O.HIT,
-                                       detail={"distance": one_to_one.distance})
-        raise ValidationFailed(_("El rostro capturado no coincide con la foto de RENIEC."),
-                               fields={"face": _("No coincide con RENIEC (distancia %(d)s).") % {"d": one_to_one.distance}})
-    ids, gallery = _gallery(application.dni)
-    closest = biometrics.nearest(encoding, gallery)
-    duplicate_of = ids[closest[0]] if closest and closest[1] <= biometrics.FACE_MATCH_DISTANCE else None
-    return _save(actor=actor, application_id=application_id, portrait=portrait, encoding=encoding,
-                 fingers=usable_fingers, signature=signature_image, one_to_one=one_to_one.distance,
-                 duplicate_of=duplicate_of, duplicate_distance=closest[1] if closest else None)
+                                       detail=one_to_one.as_dict())
+        raise ValidationFailed(
+            _("El rostro capturado no coincide con la foto de RENIEC."),
+            fields={"face": _("No coincide con RENIEC (puntaje %(s)s, umbral %(t)s).")
+                    % {"s": one_to_one.score, "t": one_to_one.threshold}})
+    person_id = _person_id(application, citizen)
+    return _enroll(actor=actor, application_id=application_id, person_id=person_id, capture=capture,
+                   one_to_one=one_to_one)
 
 
 @transaction.atomic
-def _save(*, actor: Any, application_id: int, portrait: bytes, encoding: np.ndarray, fingers: dict[int, bytes],
-          signature: bytes, one_to_one: float, duplicate_of: int | None, duplicate_distance: float | None) -> Application:
+def _enroll(*, actor: Any, application_id: int, person_id: int, capture: biometrics.CounterCapture,
+            one_to_one: MatchDecision) -> Application:
     application = application_lock(application_id)
-    if application.status != S.VALIDATED or hasattr(application, "enrollment"):
+    if application.status != S.VALIDATED or application.biometric_enrollment_id:
         raise Conflict(_("Esta solicitud ya fue enrolada."), fields={"status": application.status})
-    enrollment = Enrollment.objects.create(
-        application=application, officer=actor, face_image=biometrics.encrypt(portrait),
-        face_encoding=biometrics.encrypt(biometrics.encoding_bytes(encoding)),
-        signature_image=biometrics.encrypt(signature),
+    # biometria stores the data encrypted and runs 1:N against everyone enrolled (any document).
+    outcome = biometria_services.enrollment_create(
+        actor=actor, person_id=person_id, document_kind=BiometricEnrollment.DocumentKind.PASAPORTE,
+        face=capture.face, fingers=capture.fingers, signature_png=capture.signature_png,
     )
-    EnrollmentFinger.objects.bulk_create(
-        [EnrollmentFinger(enrollment=enrollment, position=p, image=biometrics.encrypt(d)) for p, d in fingers.items()]
-    )
+    application.person_id, application.biometric_enrollment = person_id, outcome.enrollment
+    application.enrolled_at = timezone.now()
+    application.save(update_fields=["person_id", "biometric_enrollment", "enrolled_at", "updated_at"])
     Appointment.objects.filter(application=application, status=Appointment.Status.ACTIVE).update(
         status=Appointment.Status.ATTENDED, closed_at=timezone.now())
-    application.enrolled_at = timezone.now()
-    application.save(update_fields=["enrolled_at", "updated_at"])
     CheckResult.objects.create(application=application, source=R.BIOMETRIC_1_1, outcome=O.CLEAR,
-                               detail={"distance": one_to_one})
-    audit_record(actor=actor, action="pasaporte.enrollment_record", obj=enrollment, person_id=application.person_id,
-                 details={"fingers": sorted(fingers), "duplicate_of": duplicate_of})
-    if duplicate_of is not None:
-        DuplicateCase.objects.create(application=application, other_application_id=duplicate_of,
-                                     distance=duplicate_distance or 0.0)
-        CheckResult.objects.create(application=application, source=R.BIOMETRIC_1_N, outcome=O.HIT,
-                                   detail={"other_application": duplicate_of, "distance": duplicate_distance})
+                               detail=one_to_one.as_dict())
+    case = outcome.duplicate_case
+    audit_record(actor=actor, action="pasaporte.enrollment_record", obj=application, person_id=person_id,
+                 details={"biometric_enrollment": outcome.enrollment.pk, "duplicate_case": case.pk if case else None,
+                          "fingers": [int(f.position) for f in capture.fingers]})
+    if case is not None:
+        CheckResult.objects.create(application=application, source=R.BIOMETRIC_1_N, outcome=O.HIT, detail={
+            "duplicate_case": case.pk, "matched_person_id": case.matched_enrollment.person_id,
+            "face_score": case.face_score})
         return application_transition(
             actor=actor, application_id=application.pk, to=S.OBSERVED,
-            reason=_("Posible duplicado: el rostro coincide con otra identidad ya enrolada. Caso abierto."),
+            reason=_("Posible duplicado: el rostro coincide con otra identidad ya enrolada. "
+                     "Caso biométrico N.º %(case)s abierto; un servidor decide.") % {"case": case.pk},
         )
     CheckResult.objects.create(application=application, source=R.BIOMETRIC_1_N, outcome=O.CLEAR,
                                detail={"gallery": "sin coincidencias"})
@@ -116,3 +120,41 @@ def enrollment_accept(*, actor: Any, application: Application, reason: str) -> A
 
     transaction.on_commit(lambda: personalize_passport_task.delay(application.pk))
     return application
+
+
+def _case_or_conflict(application: Application) -> DuplicateCase:
+    case = None
+    if application.biometric_enrollment_id:
+        case = biometria_selectors.duplicate_case_for_enrollment(enrollment_id=application.biometric_enrollment_id)
+    if application.status != S.OBSERVED or case is None:
+        raise Conflict(_("La solicitud no espera la decisión de un caso de posible duplicado."),
+                       fields={"status": application.status})
+    return case
+
+
+@transaction.atomic
+def application_duplicate_continue(*, actor: Any, application_id: int) -> Application:
+    """Apply biometria's decision to the observed application: different persons go on, the same person is rejected."""
+    application = application_lock(application_id)
+    case = _case_or_conflict(application)
+    if case.status == CaseStatus.OPEN:
+        raise Conflict(_("El caso biométrico N.º %(case)s aún no fue decidido.") % {"case": case.pk},
+                       fields={"duplicate_case": str(case.pk)})
+    if case.status == CaseStatus.DIFFERENT_PERSONS:
+        return enrollment_accept(actor=actor, application=application, reason=_(
+            "Caso biométrico N.º %(case)s: personas distintas (%(why)s). Continúa el trámite.")
+            % {"case": case.pk, "why": case.reason})
+    return application_transition(actor=actor, application_id=application.pk, to=S.REJECTED, reason=_(
+        "Caso biométrico N.º %(case)s: la misma persona ya está enrolada con otra identidad (%(why)s).")
+        % {"case": case.pk, "why": case.reason})
+
+
+@transaction.atomic
+def application_duplicate_decide(*, actor: Any, application_id: int, same_person: bool, reason: str) -> Application:
+    """Decide the open duplicate case in biometria, then apply the decision to the application."""
+    application = application_lock(application_id)
+    case = _case_or_conflict(application)
+    if case.status == CaseStatus.OPEN:
+        biometria_services.duplicate_case_decide(actor=actor, case_id=case.pk, same_person=same_person, reason=reason)
+    # Decided meanwhile on biometria's page: that decision stands, whatever this form said.
+    return application_duplicate_continue(actor=actor, application_id=application_id)

@@ -14,10 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from biometria import selectors as biometria_selectors
+from biometria import services as biometria_services
+from biometria.models import Enrollment as BiometricEnrollment
 from migraciones.errors import ApplicationError, Conflict
 from mrtd.chip import VirtualChip, start_vpcd_thread
 from mrtd.errors import MRTDError
-from mrtd.lds import decode_dg2
 from mrtd.mrz import generate_td3
 from mrtd.personalize import personalize
 from mrtd.pki import TestPKI, init_test_pki, load_pki
@@ -50,13 +52,13 @@ class QualityReport:
     transport: str
     pa_valid: bool
     mrz_matches: bool
-    face_distance: float | None
+    face_score: float | None
     failures: list[str]
     read_s: float
 
     def as_dict(self) -> dict:
         return {"passed": self.passed, "transport": self.transport, "pa_valid": self.pa_valid,
-                "mrz_matches": self.mrz_matches, "face_distance": self.face_distance,
+                "mrz_matches": self.mrz_matches, "face_score": self.face_score,
                 "failures": self.failures, "read_s": round(self.read_s, 3)}
 
 
@@ -119,14 +121,11 @@ def _mrz_for(application: Application, passport: Passport) -> list[str]:
     )
 
 
-def _chip_files(application: Application, mrz_lines: list[str], pki: TestPKI) -> dict[str, bytes]:
-    enrollment = application.enrollment
-    fingers = [(f.position, biometrics.finger_for_chip(biometrics.decrypt(f.image), field=f"finger_{f.position}"))
-               for f in enrollment.fingers.order_by("position")]
-    return personalize(
-        mrz_lines=mrz_lines, face_image=biometrics.decrypt(enrollment.face_image), finger_images=fingers,
-        signature_image=biometrics.decrypt(enrollment.signature_image), pki=pki,
-    )
+def _chip_files(enrollment: BiometricEnrollment, mrz_lines: list[str], pki: TestPKI) -> dict[str, bytes]:
+    """DG2, DG3 and DG7 from biometria's enrollment (audited reads), signed into the LDS."""
+    data = biometrics.chip_biometrics(actor=ACTOR, enrollment=enrollment)
+    return personalize(mrz_lines=mrz_lines, face_image=data.portrait_jpeg, finger_images=data.fingers,
+                       signature_image=data.signature, pki=pki)
 
 
 def chip_image_zip(files: dict[str, bytes]) -> bytes:
@@ -159,7 +158,7 @@ def _read_back(chip: VirtualChip, mrz_lines: list[str], pki: TestPKI):
 
 
 def quality_control(*, files: dict[str, bytes], mrz_lines: list[str], enrolled_encoding, pki: TestPKI) -> QualityReport:
-    """Serve the chip, read it back with BAC, check passive authentication and the DG2 face."""
+    """Serve the chip, read it back with BAC, check passive authentication and the DG2 face (biometria 1:1)."""
     failures: list[str] = []
     started = time.perf_counter()
     try:
@@ -173,32 +172,44 @@ def quality_control(*, files: dict[str, bytes], mrz_lines: list[str], enrolled_e
     mrz_matches = read.chip_mrz == mrz_lines
     if not mrz_matches:
         failures.append("la MRZ del chip no es la impresa")
-    distance = None
+    score = None
     try:
-        face = decode_dg2(read.files["DG2"])[0].image_bytes
-        match = biometrics.compare_faces(biometrics.face_encoding(face, field="DG2"), enrolled_encoding)
-        distance = match.distance
-        if not match.same:
-            failures.append(f"el rostro del chip no coincide con el enrolado (distancia {distance})")
+        match = biometria_services.face_verify_document(actor=ACTOR, encoding=enrolled_encoding,
+                                                        dg2=read.files["DG2"], purpose=biometrics.PURPOSE_QC)
+        score = match.score
+        if not match.decision:
+            failures.append(f"el rostro del chip no coincide con el enrolado (puntaje {score}, "
+                            f"umbral {match.threshold})")
     except (KeyError, IndexError, MRTDError, ApplicationError) as exc:
         failures.append(f"DG2: {exc}")
-    return QualityReport(not failures, transport, pa_valid, mrz_matches, distance, failures,
+    return QualityReport(not failures, transport, pa_valid, mrz_matches, score, failures,
                          time.perf_counter() - started)
+
+
+def _enrollment_for_chip(application: Application) -> BiometricEnrollment:
+    """The application's biometria enrollment, which must be in force (not awaiting a duplicate decision)."""
+    enrollment = application.biometric_enrollment
+    if enrollment is None or enrollment.status != BiometricEnrollment.Status.ACTIVE:
+        raise Conflict(_("La solicitud no tiene un enrolamiento biométrico vigente."),
+                       fields={"biometric_enrollment": enrollment.status if enrollment else "—"})
+    return enrollment
 
 
 def passport_personalize(*, application_id: int) -> Passport:
     """The whole job; running it again after a crash finishes the same passport, never a second one."""
-    application = Application.objects.get(pk=application_id)
+    application = Application.objects.select_related("biometric_enrollment").get(pk=application_id)
     if application.status in FINISHED:
         return application.passport
     if application.status not in (S.ENROLLED, S.PERSONALIZING):
         raise Conflict(_("La solicitud no está lista para personalizar."), fields={"status": application.status})
+    enrollment = _enrollment_for_chip(application)
     passport = passport_number_allocate(application_id=application_id)
     application.refresh_from_db()
     pki = pki_load()
     mrz_lines = _mrz_for(application, passport)
-    files = _chip_files(application, mrz_lines, pki)
-    enrolled = biometrics.encoding_from_bytes(biometrics.decrypt(application.enrollment.face_encoding))
+    files = _chip_files(enrollment, mrz_lines, pki)
+    enrolled = biometria_selectors.enrollment_face_encoding(actor=ACTOR, enrollment=enrollment,
+                                                           purpose=biometrics.PURPOSE_QC)
     report = quality_control(files=files, mrz_lines=mrz_lines, enrolled_encoding=enrolled, pki=pki)
     passport = _finish(application_id, passport.pk, mrz_lines, files, report)
     if not report.passed:

@@ -108,7 +108,7 @@ def _check_payment(findings: _Findings, payment: Payment) -> None:
         findings.add(R.PAYMENT, O.HIT, detail, reason=_("El pago no está confirmado por el monto de la tasa."))
 
 
-def _person_for(application: Application, citizen: reniec.Citizen | None) -> tuple[int | None, str]:
+def rim_person_for(application: Application, citizen: reniec.Citizen | None) -> tuple[int | None, str]:
     """The RIM person (created from RENIEC's record if new) and their passport in force, if any."""
     from rim.selectors import person_by_document
 
@@ -142,7 +142,7 @@ def application_validate(*, application_id: int) -> Application:
         return application
     findings = _Findings()
     citizen = _check_reniec(findings, application.dni)
-    person_id, previous = _person_for(application, citizen)
+    person_id, previous = rim_person_for(application, citizen)
     _check_pnp(findings, application.dni)
     _check_interpol(findings, previous)
     _check_payment(findings, application.payment)
@@ -187,12 +187,12 @@ def application_review(*, actor: Any, application_id: int, approve: bool, reason
     if not reason.strip():
         raise ValidationFailed(_("Indique el motivo de la decisión."), fields={"reason": _("Obligatorio.")})
     application = application_lock(application_id)
+    if application.biometric_enrollment_id:
+        # Observed at enrollment: the decision is biometria's duplicate case ("continue" = different persons).
+        from .enrollment import application_duplicate_decide
+
+        return application_duplicate_decide(actor=actor, application_id=application.pk, same_person=not approve,
+                                            reason=reason)
     if not approve:
         return application_transition(actor=actor, application_id=application.pk, to=S.REJECTED, reason=reason)
-    if hasattr(application, "enrollment"):
-        # A duplicate case cleared: the biometrics are already captured, personalization goes on.
-        application.duplicate_cases.update(resolved=True)
-        from .enrollment import enrollment_accept
-
-        return enrollment_accept(actor=actor, application=application, reason=reason)
     return application_transition(actor=actor, application_id=application.pk, to=S.VALIDATED, reason=reason)

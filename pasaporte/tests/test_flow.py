@@ -6,11 +6,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from migraciones.errors import ValidationFailed
+from migraciones.errors import Conflict, ValidationFailed
 from mrtd.lds import decode_dg2
 from mrtd.pa import passive_authentication
 from mrtd.pki import load_pki
-from pasaporte import services, tasks
+from pasaporte import selectors, services, tasks
 from pasaporte.models import Application, CheckResult, Passport
 from pasaporte.services.personalization import chip_image_files
 from rim import services as rim_services
@@ -139,19 +139,97 @@ def _upload(path: str):
     return SimpleUploadedFile(path.split("/")[-1], factories.read(path), content_type="image/jpeg")
 
 
-def test_the_same_face_under_another_identity_opens_a_case(office, officer, external_systems, pki_dir):
-    # the RENIEC simulator gives biden.jpg to several DNIs: two identities, one face
+def _same_face_applicants(office, n: int) -> list[Application]:
+    """Validated applications of `n` DNIs to which the RENIEC simulator gives one photo (biden.jpg)."""
     from integraciones import reniec
     biden = factories.read("faces/biden.jpg")
-    dnis = [d for d in (f"4000{n:04d}" for n in range(1, 40)) if reniec.get_client().lookup(d).photo_jpeg == biden][:2]
-    first, second = factories.citizen(dnis[0], email="a1@example.pe"), factories.citizen(dnis[1], email="a5@example.pe")
-    a = _booked(first, office)
-    b = _booked(second, office)
-    committed(services.enrollment_record, actor=officer, application_id=a.pk, **_enroll_form("faces/biden.jpg"))
-    b = committed(services.enrollment_record, actor=officer, application_id=b.pk, **_enroll_form("faces/biden.jpg"))
-    assert b.status == S.OBSERVED and "duplicado" in b.status_reason
-    assert b.duplicate_cases.get().other_application_id == a.pk
-    assert not Passport.objects.filter(application=b).exists()
+    dnis = [d for d in (f"4000{k:04d}" for k in range(1, 60)) if reniec.get_client().lookup(d).photo_jpeg == biden][:n]
+    return [_booked(factories.citizen(dni, email=f"a{i}@example.pe"), office) for i, dni in enumerate(dnis)]
+
+
+def test_the_same_face_under_another_dni_stops_with_a_case_and_goes_on_once_judged_different_persons(
+        office, officer, external_systems, pki_dir, client):
+    # given one person already enrolled, and a second applicant with the same face under another DNI
+    first, second = _same_face_applicants(office, 2)
+    first = committed(services.enrollment_record, actor=officer, application_id=first.pk,
+                      **_enroll_form("faces/biden.jpg"))
+    first.refresh_from_db()
+    assert first.status == S.READY
+    # when the officer enrolls the second one
+    second = committed(services.enrollment_record, actor=officer, application_id=second.pk,
+                       **_enroll_form("faces/biden.jpg"))
+    # then the application stops for an officer with biometria's duplicate case, and nothing is personalized
+    assert second.status == S.OBSERVED and "duplicado" in second.status_reason
+    case = selectors.application_duplicate_case(second)
+    assert case.status == "OPEN" and case.matched_enrollment.person_id == first.person_id
+    assert str(case.pk) in second.status_reason
+    assert not Passport.objects.filter(application=second).exists()
+    # and it cannot go on before the case is decided
+    with pytest.raises(Conflict):
+        services.application_duplicate_continue(actor=officer, application_id=second.pk)
+    # the officer's review page links to biometria's case page
+    factories.login_staff(client, officer)
+    case_url = reverse("biometria:case_detail", args=[case.pk])
+    assert case_url in client.get(reverse("pasaporte:review", args=[second.pk])).content.decode()
+    # when the officer decides "different persons" on biometria's page and applies it to the application
+    client.post(case_url, {"decision": "different", "reason": "Hermanos gemelos; RENIEC confirma dos personas."})
+    committed(client.post, reverse("pasaporte:review", args=[second.pk]), {"action": "continue"})
+    # then the application goes on to a personalized passport carrying the second person's enrollment
+    second.refresh_from_db()
+    assert second.status == S.READY, second.status_reason
+    assert Passport.objects.get(application=second).qc["passed"]
+    assert [e.to_status for e in second.events.all()] == [
+        S.PAID, S.BOOKED, S.VALIDATED, S.OBSERVED, S.ENROLLED, S.PERSONALIZING, S.READY]
+    assert second.biometric_enrollment.status == "ACTIVE"
+
+
+def test_a_duplicate_judged_the_same_person_on_the_review_page_rejects_the_application(
+        office, officer, external_systems, pki_dir, client):
+    first, second = _same_face_applicants(office, 2)
+    committed(services.enrollment_record, actor=officer, application_id=first.pk, **_enroll_form("faces/biden.jpg"))
+    second = committed(services.enrollment_record, actor=officer, application_id=second.pk,
+                       **_enroll_form("faces/biden.jpg"))
+    assert second.status == S.OBSERVED
+    # when the officer decides on pasaporte's review page that it is the same person under another DNI
+    factories.login_staff(client, officer)
+    committed(client.post, reverse("pasaporte:review", args=[second.pk]),
+              {"decision": "same", "reason": "Misma persona; se deriva a investigación."})
+    # then the application is rejected, and biometria recorded the same decision
+    second.refresh_from_db()
+    assert second.status == S.REJECTED and "misma persona" in second.status_reason
+    assert selectors.application_duplicate_case(second).status == "SAME_PERSON"
+    assert second.biometric_enrollment.status == "REJECTED"
+    assert not Passport.objects.filter(application=second).exists()
+
+
+def test_a_photo_of_poor_quality_is_refused_with_the_quality_report_on_the_enrollment_page(
+        citizen, office, officer, external_systems, client):
+    import io
+
+    from PIL import Image, ImageEnhance
+
+    # given the citizen's photo taken far too dark (the exposure check blocks it)
+    application = _booked(citizen, office)
+    dark = io.BytesIO()
+    ImageEnhance.Brightness(Image.open(io.BytesIO(factories.read("faces/obama2.jpg")))).enhance(0.3).save(
+        dark, format="JPEG")
+    factories.login_staff(client, officer)
+    form = _enroll_form()
+    # when the officer submits it at the counter
+    page = client.post(reverse("pasaporte:enroll", args=[application.pk]), {
+        "face": _upload_bytes("cara.jpg", dark.getvalue()),
+        "finger_1": _upload_bytes("p.png", form["fingers"][1]), "finger_2": _upload_bytes("f.wsq", form["fingers"][2]),
+        "signature": _upload_bytes("firma.jpg", form["signature"])}).content.decode()
+    # then the officer sees the report (which check failed) and nothing was enrolled
+    assert "Calidad de la foto" in page and "Exposición" in page and "Repita la foto" in page
+    application.refresh_from_db()
+    assert application.status == S.VALIDATED and application.biometric_enrollment is None
+
+
+def _upload_bytes(name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
 
 
 def test_uncollected_passports_are_cancelled_after_60_days_and_lost_ones_can_be_reported(

@@ -16,14 +16,15 @@ from rim.selectors import person_for_user
 
 # (slug, name, description, English hint); the hint helps a visitor who reads no Spanish find the
 # English switch, so the page shows it only while the page is in Spanish.
+# (url name or None when not built yet, name, description, English name)
 SERVICES = [
-    ("pasaporte", _("Pasaporte electrónico"), _("Pague, reserve su cita y siga su trámite."), "Electronic passport"),
-    ("tam", _("TAM virtual"), _("Descargue y verifique su Tarjeta Andina de Migración."), "Virtual TAM"),
-    ("tramites", _("Trámites para extranjeros"), _("Prórroga, cambio de calidad migratoria, permisos, PTP, CME."),
+    ("pasaporte:home", _("Pasaporte electrónico"), _("Pague, reserve su cita y siga su trámite."), "Electronic passport"),
+    ("tam:download", _("TAM virtual"), _("Descargue y verifique su Tarjeta Andina de Migración."), "Virtual TAM"),
+    (None, _("Trámites para extranjeros"), _("Prórroga, cambio de calidad migratoria, permisos, PTP, CME."),
      "Procedures for foreigners"),
-    ("carne", _("Carné de extranjería"), _("Carné electrónico verificable."), "Foreigner ID card"),
-    ("control", _("Control migratorio"), _("Puertas electrónicas y control en ventanilla."), "Border control"),
-    ("rim", _("Certificado de movimiento migratorio"), _("Sus entradas y salidas del país."), "Travel history certificate"),
+    (None, _("Carné de extranjería"), _("Carné electrónico verificable."), "Foreigner ID card"),
+    ("control:migracheck", _("Control migratorio"), _("Puertas electrónicas y control en ventanilla."), "Border control"),
+    (None, _("Certificado de movimiento migratorio"), _("Sus entradas y salidas del país."), "Travel history certificate"),
 ]
 
 

@@ -52,3 +52,27 @@ def test_my_data_needs_sign_in(client):
 def test_spanish_is_the_default_even_for_an_english_browser(client):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert '<html lang="es">' in response.content.decode()
+
+
+def test_service_cards_link_to_their_pages_and_say_what_is_not_online_yet(client):
+    body = client.get("/").content.decode()
+    assert f'href="{reverse("pasaporte:home")}"' in body
+    assert f'href="{reverse("tam:download")}"' in body
+    assert "Próximamente en línea." in body
+
+
+def test_officers_get_the_back_office_links(client):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from cuentas.services import staff_user_create
+
+    user = staff_user_create(username="sup", password="Supervisor-2026!", role="supervisor", office=None)
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    client.force_login(user)
+    from django_otp import login as otp_login
+
+    session_request = type("R", (), {"session": client.session, "user": user})()
+    otp_login(session_request, device)
+    session_request.session.save()
+    body = client.get("/").content.decode()
+    assert reverse("control:queue") in body and reverse("egates:gates") in body

@@ -102,11 +102,13 @@ def face_match(live: np.ndarray | None, reference: np.ndarray | None, *, referen
                         f"< {decision.threshold:.2f})", details=details)
 
 
-def live_encoding(live_face: bytes | None) -> tuple[np.ndarray | None, str]:
+def live_encoding(live_face: bytes | faces.PendingEncoding | None) -> tuple[np.ndarray | None, str]:
     """(encoding, problem): no face or several faces is a failed check, not a bad request."""
     if live_face is None:
         return None, ""
     try:
+        if isinstance(live_face, faces.PendingEncoding):
+            return live_face.result(), ""
         return faces.encode_image(live_face, field="live_face"), ""
     except FaceCountError as exc:
         return None, f"rostro en vivo: {exc.message}"

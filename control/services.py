@@ -187,12 +187,16 @@ def _run_checks(*, channel: str, direction: str, mrz: MRZResult, chip: ChipData 
     person = _find_person(mrz, rim_document)
     subject = _subject(mrz, person, direction)
     pending = alerts.start(subject)  # external look-ups run while the local checks are made
+    # Then the faces, in the face processes: they are the slowest check and overlap the others.
+    live = faces.start_encoding(live_face, field="live_face") if live_face is not None else None
+    if live is not None and chip is not None and chip.dg2 and prereg is None:
+        faces.prefetch_chip(chip.dg2)
     today = timezone.localdate(now)
     outcomes = [timed(lambda: checks.document_validity(mrz, rim_document, today=today))]
     pa_outcome = timed(lambda: checks.passive_auth(chip, mrz.lines, required=gate)[0])
     outcomes.append(pa_outcome)
     outcomes.append(timed(lambda: checks.chip_mrz_matches(chip, mrz.lines, required=gate)))
-    outcomes.append(timed(lambda: _face_outcome(chip, live_face, person, prereg, actor, required=gate)))
+    outcomes.append(timed(lambda: _face_outcome(chip, live, person, prereg, actor, required=gate)))
     outcomes.append(timed(lambda: alerts.rim_alerts(subject)))
     stay_result: dict[str, Any] = {}
 
@@ -210,7 +214,7 @@ def _run_checks(*, channel: str, direction: str, mrz: MRZResult, chip: ChipData 
                     fine=on_exit.fine if on_exit else 0, preregistration=prereg)
 
 
-def _face_outcome(chip: ChipData | None, live_face: bytes | None, person: Person | None,
+def _face_outcome(chip: ChipData | None, live_face: faces.PendingEncoding | None, person: Person | None,
                   prereg: PreRegistration | None, actor: Any, *, required: bool) -> CheckOutcome:
     live, problem = checks.live_encoding(live_face)
     if problem:

@@ -197,6 +197,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cuentas-device-nonces-purge": {"task": "cuentas.tasks.device_nonces_purge", "schedule": 600.0},
 }
 PASAPORTE_VALIDATION_BACKOFF_S = env.float("PASAPORTE_VALIDATION_BACKOFF_S", default=5.0)
+# Face encodings at control run in this many worker processes per web process (0: in-process).
+CONTROL_FACE_PROCESSES = env.int("CONTROL_FACE_PROCESSES", default=1)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # E-mail: files in var/mail in development, SMTP in production.

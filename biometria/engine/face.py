@@ -29,7 +29,7 @@ Box = tuple[int, int, int, int]  # top, right, bottom, left (face_recognition's 
 
 # dlib's detector and models are not thread-safe (threads in one worker crashed with heap
 # corruption, see docs/BENCHMARKS.md "Control"): one call at a time per process.
-_DLIB_LOCK = threading.Lock()
+DLIB_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def detect_faces(rgb: Image.Image) -> list[Box]:
     """Face boxes in full-resolution coordinates, found by HOG on a copy at most 480 px a side."""
     scale = min(1.0, DETECT_MAX_SIDE / max(rgb.size))
     small = rgb if scale == 1.0 else rgb.resize((round(rgb.width * scale), round(rgb.height * scale)), Image.BILINEAR)
-    with _DLIB_LOCK:
+    with DLIB_LOCK:
         found = face_recognition.face_locations(np.asarray(small), number_of_times_to_upsample=1, model="hog")
     return [_clip_box(tuple(round(v / scale) for v in box), rgb.size) for box in found]
 
@@ -67,11 +67,11 @@ def capture_face(data: bytes, *, field: str = "face", check_quality: bool = True
         raise _face_count_error(len(boxes), field)
     box = boxes[0]
     pixels = np.asarray(rgb)
-    with _DLIB_LOCK:
+    with DLIB_LOCK:
         encoding = face_recognition.face_encodings(pixels, [box], num_jitters=1, model="small")[0]
     if not (check_quality or portrait):  # the verification path needs only the encoding
         return FaceCapture(encoding, box, QualityReport(), b"", decoded.format)
-    with _DLIB_LOCK:
+    with DLIB_LOCK:
         landmarks = face_recognition.face_landmarks(pixels, [box], model="large")[0]
     quality = face_quality(rgb, box, landmarks) if check_quality else QualityReport()
     return FaceCapture(encoding, box, quality, portrait_crop(rgb, landmarks) if portrait else b"", decoded.format)
@@ -101,7 +101,7 @@ def encode_portrait_crop(rgb: Image.Image) -> np.ndarray:
     eye_y = 0.45 * height
     box = (round(eye_y - 0.9 * eye_gap), round(width / 2 + 1.1 * eye_gap),
            round(eye_y + 1.5 * eye_gap), round(width / 2 - 1.1 * eye_gap))
-    with _DLIB_LOCK:
+    with DLIB_LOCK:
         return face_recognition.face_encodings(np.asarray(rgb), [_clip_box(box, rgb.size)], model="small")[0]
 
 

@@ -19,6 +19,17 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+TESTDATA = ROOT.parent / "shared" / "testdata"
+
+
+@pytest.fixture(scope="session")
+def testdata_dir() -> Path:
+    """../shared/testdata beside the clone (faces, fingerprints, chip files)."""
+    if not TESTDATA.is_dir():
+        skip_or_fail(f"shared test data not found at {TESTDATA} (../shared beside the clone)")
+    return TESTDATA
+
+
 @pytest.fixture(autouse=True)
 def _eager_tasks_unless_worker(request, settings):
     """Tests run tasks eagerly in-process, except those marked `worker`, which use the real one."""

@@ -1,30 +1,19 @@
 """Fixtures for biometria: the shared test images, and captures made once per session (detection is slow)."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-TESTDATA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata"
 
-
-def _testdata() -> Path:
-    if not TESTDATA.is_dir():
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"CI needs the shared test data at {TESTDATA}")
-        pytest.skip(f"shared test data not found at {TESTDATA} (../shared beside the clone)")
-    return TESTDATA
+@pytest.fixture(scope="session")
+def faces_dir(testdata_dir) -> Path:
+    return testdata_dir / "faces"
 
 
 @pytest.fixture(scope="session")
-def faces_dir() -> Path:
-    return _testdata() / "faces"
-
-
-@pytest.fixture(scope="session")
-def fingers_dir() -> Path:
-    return _testdata() / "fingerprints"
+def fingers_dir(testdata_dir) -> Path:
+    return testdata_dir / "fingerprints"
 
 
 @pytest.fixture(scope="session")

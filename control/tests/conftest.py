@@ -4,22 +4,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-TESTDATA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata"
-
-
-def _faces_dir() -> Path:
-    faces = TESTDATA / "faces"
-    if not faces.is_dir():
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"CI needs the shared test data at {TESTDATA}")
-        pytest.skip(f"shared test data not found at {TESTDATA}")
-    return faces
 
 
 @pytest.fixture(scope="session")
@@ -77,10 +65,10 @@ class Faces:
 
 
 @pytest.fixture(scope="session")
-def faces() -> Faces:
+def faces(testdata_dir) -> Faces:
     from biometria.engine import capture_face
 
-    folder = _faces_dir()
+    folder = testdata_dir / "faces"
     portrait = capture_face((folder / "obama.jpg").read_bytes()).portrait_jpeg
     return Faces(portrait, live_crop(folder / "obama2.jpg"), live_crop(folder / "biden.jpg"))
 

@@ -1,6 +1,10 @@
 """Control API: MigraCheck pre-registration (public), MRZ from a photo and the referral queue (officers)."""
 from __future__ import annotations
 
+import base64
+import binascii
+
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -11,11 +15,14 @@ from rest_framework.views import APIView
 
 from cuentas import roles
 from cuentas.permissions import has_role
-from migraciones.errors import ValidationFailed
+from migraciones.errors import PayloadTooLarge, ValidationFailed
 
 from . import selectors, services
 from .ocr import mrz_from_photo
 from .stay import PURPOSES
+
+# A chip data group (DG2 with its face image is the largest) is well under this.
+MAX_DG_BYTES = 1024 * 1024
 
 
 class PreRegistrationCreateApi(APIView):
@@ -45,20 +52,20 @@ class PreRegistrationCreateApi(APIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         encoded = data.pop("dg2")
-        dg2 = _b64(encoded, field="dg2") if encoded else None
+        dg2 = decode_b64(encoded, field="dg2", limit=MAX_DG_BYTES) if encoded else None
         prereg = services.preregistration_create(actor=None, dg2=dg2, **data)
         return Response({"reference": str(prereg.reference), "status": prereg.status,
                          "flight": prereg.flight, "flight_at": prereg.flight_at.isoformat()}, status=201)
 
 
-def _b64(value: str, *, field: str) -> bytes:
-    import base64
-    import binascii
-
+def decode_b64(value: str, *, field: str, limit: int) -> bytes:
+    """Bytes of a base64 field; 413 above `limit`, 400 naming the field when it is not base64."""
+    if len(value) > limit * 4 // 3 + 4:
+        raise PayloadTooLarge(_("El campo supera el tamaño permitido."), fields={field: f"máximo {limit} bytes"})
     try:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        raise ValidationFailed("Datos inválidos", fields={field: "No es base64 válido."}) from None
+        raise ValidationFailed(_("Datos inválidos"), fields={field: _("No es base64 válido.")}) from None
 
 
 class MrzFromPhotoApi(APIView):

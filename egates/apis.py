@@ -1,37 +1,24 @@
 """Signed device API: verify a traveller at a gate or tablet, and report the device's state."""
 from __future__ import annotations
 
-import base64
-import binascii
-
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from control.apis import MAX_DG_BYTES, decode_b64
 from control.checks import ChipData
 from control.services import Boarding, crossing_decide
 from cuentas import roles
 from cuentas.authentication import DeviceSignatureAuthentication
 from cuentas.permissions import has_role
-from migraciones.errors import ApplicationError, PayloadTooLarge, PermissionDenied, ValidationFailed
+from migraciones.errors import ApplicationError, PermissionDenied
 
 from . import services
 
-MAX_DG_BYTES = 1024 * 1024
 MAX_FACE_BYTES = 5 * 1024 * 1024
 CHANNEL_BY_KIND = {"EGATE": "EGATE", "MOBILE": "MOBILE"}
-
-
-def decode_b64(value: str, *, field: str, limit: int) -> bytes:
-    """Bytes of a base64 field; 413 above `limit`, 400 naming the field when it is not base64."""
-    if len(value) > limit * 4 // 3 + 4:
-        raise PayloadTooLarge(_("El campo supera el tamaño permitido."), fields={field: f"máximo {limit} bytes"})
-    try:
-        return base64.b64decode(value, validate=True)
-    except (binascii.Error, ValueError):
-        raise ValidationFailed(_("Datos inválidos"), fields={field: _("No es base64 válido.")}) from None
 
 
 class DeviceApi(APIView):

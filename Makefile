@@ -7,7 +7,8 @@ PYTHON3 ?= python3
 
 venv: .venv/.installed
 
-.venv/.installed: requirements.txt requirements-dev.txt requirements-nodeps.txt
+.venv/.installed: requirements.txt requirements-dev.txt requirements-nodeps.txt scripts/system_packages.sh
+	bash scripts/system_packages.sh
 	test -x $(PY) || $(PYTHON3) -m venv .venv
 	$(PIP) install -q --upgrade pip wheel
 	$(PIP) install -q -r requirements-dev.txt

@@ -1,7 +1,7 @@
 """Benchmark: e-gate verifications over HTTP (chip + 240p live face) under concurrent load, against
 the same load without the face, on a real server (gunicorn) with PostgreSQL and the simulators.
 
-Run: .venv/bin/python bench/bench_control_verify.py [--seconds 60] [--concurrency 4]
+Run: .venv/bin/python bench/bench_control_verify.py [--seconds 60] [--concurrency 4 | --rate 10]
 It creates (and drops) its own database `bench_control` on the local PostgreSQL, a test PKI, the
 demo crossing points and one gate, starts the simulators (their default latencies: PNP 30 ms,
 Interpol 45 ms) and gunicorn (2 workers x 4 threads), then runs each scenario for --seconds:
@@ -42,6 +42,7 @@ def free_port() -> int:
 
 
 def setup_environment(tmp: Path, db_url: str) -> dict[str, str]:
+    import migraciones  # noqa: F401  (sets OPENBLAS_CORETYPE, inherited by the server: migraciones/cpu.py)
     from integraciones.simulators import start_in_thread
 
     _server, sim_url = start_in_thread()  # default latencies, as the real services would add theirs
@@ -49,6 +50,7 @@ def setup_environment(tmp: Path, db_url: str) -> dict[str, str]:
                DATABASE_URL=db_url, MRTD_PKI_DIR=str(tmp / "pki"), PNP_URL=f"{sim_url}/pnp",
                INTERPOL_URL=f"{sim_url}/interpol", RENIEC_URL=f"{sim_url}/reniec", LOG_LEVEL="WARNING",
                DJANGO_SETTINGS_MODULE="migraciones.settings", DB_CONN_MAX_AGE="60",
+               DJANGO_DEBUG="false",  # as in production: no query log, no debug wrappers
                # One BLAS thread per request thread: the face encodings already fill both cores.
                OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
     os.environ.update(env)
@@ -207,12 +209,91 @@ def run_load(url: str, payloads: list[bytes], *, seconds: float, concurrency: in
     return results, time.monotonic() - started
 
 
+def run_open_loop(url: str, payloads: list[bytes], *, seconds: float, rate: float) -> tuple[Results, float]:
+    """Arrivals at `rate` a second (Poisson, fixed seed) whatever the answers' speed, as gates send them;
+    each latency counts from the planned send time, so a slow server cannot hide its queue."""
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    import requests
+
+    from egates.client import VERIFICATIONS_PATH, GateCredentials, post_signed
+
+    credentials = GateCredentials(*GATE)
+    results = Results()
+    rng = random.Random(6)
+    planned, t = [], 0.0
+    while t < seconds:
+        planned.append(t)
+        t += rng.expovariate(rate)
+    local = threading.local()
+
+    def send(index: int, at: float) -> None:
+        session = getattr(local, "session", None) or requests.Session()
+        local.session = session
+        delay = at - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        try:
+            response = post_signed(url, VERIFICATIONS_PATH, payloads[index % len(payloads)], credentials,
+                                   session=session, idempotency_key=str(uuid.uuid4()), timeout=30)
+            answer = response.json()
+        except Exception as exc:  # a failed request is what the benchmark counts
+            with results.lock:
+                results.errors[type(exc).__name__] += 1
+            return
+        elapsed = (time.monotonic() - at) * 1000
+        with results.lock:
+            if response.status_code != 200:
+                results.errors[f"HTTP {response.status_code}"] += 1
+                return
+            results.latencies_ms.append(elapsed)
+            results.server_ms.append(answer["elapsed_ms"])
+            results.decisions[answer["decision"]] += 1
+            for reason in answer["reasons"]:
+                results.refer_reasons[reason.split(":")[0]] += 1
+            for check in answer["checks"]:
+                results.check_ms.setdefault(check["name"], []).append(check["ms"])
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=48) as pool:
+        for index, offset in enumerate(planned):
+            pool.submit(send, index, started + offset)
+    return results, time.monotonic() - started
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1)))] if ordered else float("nan")
 
 
-def report(name: str, results: Results, wall_s: float) -> dict:
+def cpu_seconds(server: subprocess.Popen) -> dict[str, float]:
+    """CPU seconds used so far by the web workers, the face processes and this process (client and
+    simulators), so each scenario can say where the machine's two cores went."""
+    import psutil
+
+    used = {"web": 0.0, "faces": 0.0, "postgres": 0.0, "bench": 0.0}
+    master = psutil.Process(server.pid)
+    for proc in master.children(recursive=True):
+        try:
+            times = proc.cpu_times()
+            kind = "faces" if "forkserver" in " ".join(proc.cmdline()) else "web"
+            used[kind] += times.user + times.system
+        except psutil.Error:
+            continue
+    for proc in psutil.process_iter(["name"]):
+        if proc.info["name"] and proc.info["name"].startswith("postgres"):
+            try:
+                times = proc.cpu_times()
+                used["postgres"] += times.user + times.system
+            except psutil.Error:
+                continue
+    me = psutil.Process().cpu_times()
+    used["bench"] = me.user + me.system
+    return used
+
+
+def report(name: str, results: Results, wall_s: float, cpu: dict[str, float] | None = None) -> dict:
     lat = results.latencies_ms
     summary = {
         "scenario": name, "requests": len(lat), "per_second": round(len(lat) / wall_s, 1),
@@ -221,11 +302,14 @@ def report(name: str, results: Results, wall_s: float) -> dict:
         "decisions": dict(results.decisions), "refer_reasons": dict(results.refer_reasons),
         "check_mean_ms": {k: round(statistics.mean(v), 1) for k, v in sorted(results.check_ms.items())},
     }
+    if cpu and lat:
+        summary["cpu_ms_per_verification"] = {k: round(1000 * v / len(lat), 1) for k, v in cpu.items()}
     print(json.dumps(summary, ensure_ascii=False))
     return summary
 
 
 def start_server(env: dict[str, str], port: int, tmp: Path) -> subprocess.Popen:
+    (ROOT / "var").mkdir(exist_ok=True)
     log = open(ROOT / "var" / "bench_control_gunicorn.log", "w")
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "migraciones.wsgi", "-w", "2", "--threads", "4", "-b",
@@ -249,6 +333,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--scenarios", default="cold,warm,noface")
+    parser.add_argument("--rate", type=float, default=0,
+                        help="open loop: this many arrivals a second instead of --concurrency clients")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL")
     args = parser.parse_args()
     admin_url = f"{args.pg}/postgres"
@@ -272,10 +358,17 @@ def main() -> None:
             run_load(url, payloads["warm"][:8], seconds=3, concurrency=2)  # load the face models in both workers
             summaries = []
             for name in args.scenarios.split(","):
-                results, wall = run_load(url, payloads[name], seconds=args.seconds, concurrency=args.concurrency)
-                summaries.append(report(name, results, wall))
+                before = cpu_seconds(server)
+                if args.rate:
+                    results, wall = run_open_loop(url, payloads[name], seconds=args.seconds, rate=args.rate)
+                else:
+                    results, wall = run_load(url, payloads[name], seconds=args.seconds,
+                                             concurrency=args.concurrency)
+                after = cpu_seconds(server)
+                summaries.append(report(name, results, wall, {k: after[k] - before[k] for k in after}))
             print(json.dumps({"face_240p_bytes": len(face), "seconds": args.seconds,
-                              "concurrency": args.concurrency}, ensure_ascii=False))
+                              "load": f"open loop, {args.rate}/s" if args.rate else f"{args.concurrency} clients",
+                              "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE")}, ensure_ascii=False))
         finally:
             if server is not None:
                 os.killpg(server.pid, signal.SIGTERM)

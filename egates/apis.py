@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from control.apis import MAX_DG_BYTES, decode_b64
+from control.apis import MAX_DG_BYTES, Base64Field, decode_b64
 from control.checks import ChipData
 from control.services import Boarding, crossing_decide
 from cuentas import roles
@@ -36,9 +36,9 @@ class VerificationCreateApi(DeviceApi):
     """POST /api/v1/egates/verifications: one decision, idempotent under Idempotency-Key."""
 
     class ChipSerializer(serializers.Serializer):
-        dg1 = serializers.CharField()
-        dg2 = serializers.CharField(required=False, allow_blank=True)
-        sod = serializers.CharField()
+        dg1 = Base64Field()
+        dg2 = Base64Field(required=False)
+        sod = Base64Field()
 
     class BoardingSerializer(serializers.Serializer):
         flight = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
@@ -53,7 +53,7 @@ class VerificationCreateApi(DeviceApi):
         direction = serializers.ChoiceField(choices=["ENTRY", "EXIT"])
         mrz = serializers.ListField(child=serializers.CharField(max_length=44), min_length=2, max_length=3)
         chip = serializers.DictField(required=False, allow_null=True)
-        live_face = serializers.CharField(required=False, allow_blank=True)
+        live_face = Base64Field(required=False)
         boarding = serializers.DictField(required=False, allow_null=True)
 
     def post(self, request: Request) -> Response:

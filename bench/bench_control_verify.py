@@ -1,7 +1,7 @@
 """Benchmark: e-gate verifications over HTTP (chip + 240p live face) under concurrent load, against
 the same load without the face, on a real server (gunicorn) with PostgreSQL and the simulators.
 
-Run: .venv/bin/python bench/bench_control_verify.py [--seconds 60] [--concurrency 4 | --rate 10]
+Run: .venv/bin/python bench/bench_control_verify.py [--seconds 60] [--concurrency 3 | --rate 10 | --loads c2,c3,r10]
 It creates (and drops) its own database `bench_control` on the local PostgreSQL, a test PKI, the
 demo crossing points and one gate, starts the simulators (their default latencies: PNP 30 ms,
 Interpol 45 ms) and gunicorn (2 workers x 4 threads), then runs each scenario for --seconds:
@@ -163,42 +163,59 @@ class Results:
     check_ms: dict[str, list[int]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    keep_alive = False
 
-def run_load(url: str, payloads: list[bytes], *, seconds: float, concurrency: int) -> tuple[Results, float]:
+    def send(self, url: str, body: bytes, session, *, started: float) -> None:
+        """Send one signed verification and count its answer; latency from `started` (time.monotonic)."""
+        from egates.client import VERIFICATIONS_PATH, GateCredentials, post_signed
+
+        if not self.keep_alive:
+            session.headers["Connection"] = "close"
+        try:
+            response = post_signed(url, VERIFICATIONS_PATH, body, GateCredentials(*GATE), session=session,
+                                   idempotency_key=str(uuid.uuid4()), timeout=30)
+            elapsed = (time.monotonic() - started) * 1000
+            answer = response.json()
+        except Exception as exc:  # a failed request is what the benchmark counts
+            with self.lock:
+                self.errors[type(exc).__name__] += 1
+            return
+        with self.lock:
+            if response.status_code != 200:
+                self.errors[f"HTTP {response.status_code}"] += 1
+                return
+            self.latencies_ms.append(elapsed)
+            self.server_ms.append(answer["elapsed_ms"])
+            self.decisions[answer["decision"]] += 1
+            for reason in answer["reasons"]:
+                self.refer_reasons[reason[:120]] += 1
+            for check in answer["checks"]:
+                self.check_ms.setdefault(check["name"], []).append(check["ms"])
+
+
+class Picker:
+    """The scenario's payloads in turn, continuing from one load to the next (so a "cold" run never
+    sends a chip the server has seen in an earlier run: 2,000 distinct chips)."""
+
+    def __init__(self, payloads: list[bytes]) -> None:
+        self.payloads, self.index, self.lock = payloads, 0, threading.Lock()
+
+    def __call__(self) -> bytes:
+        with self.lock:
+            self.index += 1
+            return self.payloads[(self.index - 1) % len(self.payloads)]
+
+
+def run_load(url: str, pick: Picker, *, seconds: float, concurrency: int) -> tuple[Results, float]:
     import requests
 
-    from egates.client import VERIFICATIONS_PATH, GateCredentials, post_signed
-
-    credentials = GateCredentials(*GATE)
     results = Results()
-    counter = iter(range(10**9))
     deadline = time.monotonic() + seconds
 
     def worker() -> None:
         session = requests.Session()
         while time.monotonic() < deadline:
-            body = payloads[next(counter) % len(payloads)]
-            started = time.perf_counter()
-            try:
-                response = post_signed(url, VERIFICATIONS_PATH, body, credentials, session=session,
-                                       idempotency_key=str(uuid.uuid4()), timeout=30)
-                elapsed = (time.perf_counter() - started) * 1000
-                answer = response.json()
-            except Exception as exc:  # a failed request is what the benchmark counts
-                with results.lock:
-                    results.errors[type(exc).__name__] += 1
-                continue
-            with results.lock:
-                if response.status_code != 200:
-                    results.errors[f"HTTP {response.status_code}"] += 1
-                    continue
-                results.latencies_ms.append(elapsed)
-                results.server_ms.append(answer["elapsed_ms"])
-                results.decisions[answer["decision"]] += 1
-                for reason in answer["reasons"]:
-                    results.refer_reasons[reason.split(":")[0]] += 1
-                for check in answer["checks"]:
-                    results.check_ms.setdefault(check["name"], []).append(check["ms"])
+            results.send(url, pick(), session, started=time.monotonic())
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     started = time.monotonic()
@@ -209,7 +226,7 @@ def run_load(url: str, payloads: list[bytes], *, seconds: float, concurrency: in
     return results, time.monotonic() - started
 
 
-def run_open_loop(url: str, payloads: list[bytes], *, seconds: float, rate: float) -> tuple[Results, float]:
+def run_open_loop(url: str, pick: Picker, *, seconds: float, rate: float) -> tuple[Results, float]:
     """Arrivals at `rate` a second (Poisson, fixed seed) whatever the answers' speed, as gates send them;
     each latency counts from the planned send time, so a slow server cannot hide its queue."""
     import random
@@ -217,9 +234,6 @@ def run_open_loop(url: str, payloads: list[bytes], *, seconds: float, rate: floa
 
     import requests
 
-    from egates.client import VERIFICATIONS_PATH, GateCredentials, post_signed
-
-    credentials = GateCredentials(*GATE)
     results = Results()
     rng = random.Random(6)
     planned, t = [], 0.0
@@ -234,26 +248,7 @@ def run_open_loop(url: str, payloads: list[bytes], *, seconds: float, rate: floa
         delay = at - time.monotonic()
         if delay > 0:
             time.sleep(delay)
-        try:
-            response = post_signed(url, VERIFICATIONS_PATH, payloads[index % len(payloads)], credentials,
-                                   session=session, idempotency_key=str(uuid.uuid4()), timeout=30)
-            answer = response.json()
-        except Exception as exc:  # a failed request is what the benchmark counts
-            with results.lock:
-                results.errors[type(exc).__name__] += 1
-            return
-        elapsed = (time.monotonic() - at) * 1000
-        with results.lock:
-            if response.status_code != 200:
-                results.errors[f"HTTP {response.status_code}"] += 1
-                return
-            results.latencies_ms.append(elapsed)
-            results.server_ms.append(answer["elapsed_ms"])
-            results.decisions[answer["decision"]] += 1
-            for reason in answer["reasons"]:
-                results.refer_reasons[reason.split(":")[0]] += 1
-            for check in answer["checks"]:
-                results.check_ms.setdefault(check["name"], []).append(check["ms"])
+        results.send(url, pick(), session, started=at)
 
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=48) as pool:
@@ -308,11 +303,11 @@ def report(name: str, results: Results, wall_s: float, cpu: dict[str, float] | N
     return summary
 
 
-def start_server(env: dict[str, str], port: int, tmp: Path) -> subprocess.Popen:
+def start_server(env: dict[str, str], port: int, tmp: Path, *, workers: int = 2, threads: int = 4) -> subprocess.Popen:
     (ROOT / "var").mkdir(exist_ok=True)
     log = open(ROOT / "var" / "bench_control_gunicorn.log", "w")
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "migraciones.wsgi", "-w", "2", "--threads", "4", "-b",
+        [str(ROOT / ".venv/bin/gunicorn"), "migraciones.wsgi", "-w", str(workers), "--threads", str(threads), "-b",
          f"127.0.0.1:{port}", "--timeout", "60"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True,
     )
@@ -331,10 +326,19 @@ def start_server(env: dict[str, str], port: int, tmp: Path) -> subprocess.Popen:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=3, help="closed loop: this many clients")
     parser.add_argument("--scenarios", default="cold,warm,noface")
     parser.add_argument("--rate", type=float, default=0,
                         help="open loop: this many arrivals a second instead of --concurrency clients")
+    parser.add_argument("--loads", default="",
+                        help="several loads in one run, e.g. c2,c3,r10 (cN: N clients; rX: X arrivals/s)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--face-processes", type=int, default=None,
+                        help="CONTROL_FACE_PROCESSES for the server (default: the setting's default)")
+    parser.add_argument("--keep-alive", action="store_true",
+                        help="each client keeps its connection (pinned to one gunicorn worker); by default "
+                             "every request opens its own, spread over the workers as a load balancer would")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL")
     args = parser.parse_args()
     admin_url = f"{args.pg}/postgres"
@@ -346,28 +350,35 @@ def main() -> None:
         try:
             seed()
             face = live_face_240p()
-            portraits = portrait_variants(2000)
+            cold = int(os.environ.get("BENCH_COLD_CHIPS", 3000))
+            portraits = portrait_variants(cold)
             payloads = {
-                "cold": bodies(2000, face=face, portraits=portraits),
+                "cold": bodies(cold, face=face, portraits=portraits),
                 "warm": bodies(50, face=face, portraits=portraits[:1]),
                 "noface": bodies(200, face=None, portraits=portraits[:1]),
             }
             port = free_port()
-            server = start_server(env, port, tmp)
+            if args.face_processes is not None:
+                env["CONTROL_FACE_PROCESSES"] = str(args.face_processes)
+            server = start_server(env, port, tmp, workers=args.workers, threads=args.threads)
             url = f"http://127.0.0.1:{port}"
-            run_load(url, payloads["warm"][:8], seconds=3, concurrency=2)  # load the face models in both workers
+            run_load(url, Picker(payloads["warm"][:8]), seconds=3, concurrency=2)  # load the face models in both workers
             summaries = []
-            for name in args.scenarios.split(","):
-                before = cpu_seconds(server)
-                if args.rate:
-                    results, wall = run_open_loop(url, payloads[name], seconds=args.seconds, rate=args.rate)
-                else:
-                    results, wall = run_load(url, payloads[name], seconds=args.seconds,
-                                             concurrency=args.concurrency)
-                after = cpu_seconds(server)
-                summaries.append(report(name, results, wall, {k: after[k] - before[k] for k in after}))
+            loads = args.loads.split(",") if args.loads else [f"r{args.rate:g}" if args.rate else f"c{args.concurrency}"]
+            pickers = {name: Picker(payloads[name]) for name in payloads}
+            Results.keep_alive = args.keep_alive
+            for load in loads:
+                for name in args.scenarios.split(","):
+                    before = cpu_seconds(server)
+                    if load.startswith("r"):
+                        results, wall = run_open_loop(url, pickers[name], seconds=args.seconds, rate=float(load[1:]))
+                    else:
+                        results, wall = run_load(url, pickers[name], seconds=args.seconds, concurrency=int(load[1:]))
+                    after = cpu_seconds(server)
+                    summaries.append(report(f"{name} {load}", results, wall, {k: after[k] - before[k] for k in after}))
             print(json.dumps({"face_240p_bytes": len(face), "seconds": args.seconds,
-                              "load": f"open loop, {args.rate}/s" if args.rate else f"{args.concurrency} clients",
+                              "gunicorn": f"{args.workers} workers x {args.threads} threads",
+                              "face_processes": env.get("CONTROL_FACE_PROCESSES", "default"),
                               "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE")}, ensure_ascii=False))
         finally:
             if server is not None:

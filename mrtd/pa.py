@@ -191,25 +191,50 @@ def _has_explicit_curve(cert: asn1_x509.Certificate) -> bool:
         return False
 
 
+# A country's Document Signer signs thousands of passports, so a control point sees the same DS
+# certificate, CSCA and CRL again and again. What depends only on their bytes (parsing, the DS
+# signature under the CSCA, the CRL's signature) is kept in these small caches, keyed by the
+# bytes themselves; dates (validity, revocation) are still checked on every document.
+_CERT_CACHE = 128
+
+
+@lru_cache(maxsize=_CERT_CACHE)
+def _load_ds(der: bytes) -> tuple[asn1_x509.Certificate | None, object | None, PACheck]:
+    """(parsed DS, its public key, the ds_certificate check) of a DS certificate's DER."""
+    try:
+        cert = asn1_x509.Certificate.load(der)
+        cert.native  # noqa: B018 - full parse
+    except (ValueError, TypeError, KeyError) as exc:
+        return None, None, PACheck("ds_certificate", False, f"certificado DS ilegible: {exc}")
+    if _has_explicit_curve(cert):
+        return cert, None, PACheck("ds_certificate", None,
+                                   "no soportado: la clave del DS usa parámetros de curva EC explícitos, "
+                                   "que la biblioteca criptográfica no carga")
+    try:
+        key = x509.load_der_x509_certificate(der).public_key()
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        return cert, None, PACheck("ds_certificate", None,
+                                   f"no soportado: el certificado DS no se puede cargar ({exc})")
+    return cert, key, PACheck("ds_certificate", True, f"certificado DS: {_subject_text(cert)}")
+
+
+@lru_cache(maxsize=_CERT_CACHE)
+def _issued_by(ds_der: bytes, csca_der: bytes) -> x509.Certificate | None:
+    """The CSCA (loaded) when its key verifies the DS certificate's signature, else None."""
+    try:
+        csca = x509.load_der_x509_certificate(csca_der)
+        x509.load_der_x509_certificate(ds_der).verify_directly_issued_by(csca)
+    except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+        return None
+    return csca
+
+
 def _check_ds_certificate(state: _State) -> PACheck:
     der = state.sod.ds_certificate_der
     if der is None:
         return PACheck("ds_certificate", False, "el SOD no trae el certificado del firmante (DS)")
-    try:
-        state.ds_asn1 = asn1_x509.Certificate.load(der)
-        state.ds_asn1.native  # noqa: B018 - full parse
-    except (ValueError, TypeError, KeyError) as exc:
-        state.ds_asn1 = None
-        return PACheck("ds_certificate", False, f"certificado DS ilegible: {exc}")
-    if _has_explicit_curve(state.ds_asn1):
-        return PACheck("ds_certificate", None,
-                       "no soportado: la clave del DS usa parámetros de curva EC explícitos, "
-                       "que la biblioteca criptográfica no carga")
-    try:
-        state.ds_key = x509.load_der_x509_certificate(der).public_key()
-    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        return PACheck("ds_certificate", None, f"no soportado: el certificado DS no se puede cargar ({exc})")
-    return PACheck("ds_certificate", True, f"certificado DS: {_subject_text(state.ds_asn1)}")
+    state.ds_asn1, state.ds_key, check = _load_ds(bytes(der))
+    return check
 
 
 def _check_chain(state: _State, csca_certs: Iterable[bytes], master_list: bytes | None) -> PACheck:
@@ -222,12 +247,10 @@ def _check_chain(state: _State, csca_certs: Iterable[bytes], master_list: bytes 
     if state.ds_key is None:
         state.csca = candidates[0]
         return PACheck("csca_chain", None, "no soportado: el certificado DS no se puede verificar con esta biblioteca")
-    ds = x509.load_der_x509_certificate(state.sod.ds_certificate_der or b"")
+    ds_der = bytes(state.sod.ds_certificate_der or b"")
     for anchor in candidates:
-        try:
-            csca = x509.load_der_x509_certificate(anchor.der)
-            ds.verify_directly_issued_by(csca)
-        except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+        csca = _issued_by(ds_der, bytes(anchor.der))
+        if csca is None:
             continue
         state.csca, state.csca_crypto = anchor, csca
         return PACheck("csca_chain", True, f"DS emitido por el CSCA de confianza {_subject_text(anchor.asn1)}")
@@ -258,6 +281,18 @@ def _check_validity(state: _State) -> PACheck:
     return PACheck("validity", True, "; ".join(ok_parts))
 
 
+@lru_cache(maxsize=_CERT_CACHE)
+def _load_crl(der: bytes) -> tuple[x509.CertificateRevocationList, object]:
+    """A CRL and its issuer's comparable name; CRLs come as DER from a PKD, as PEM from `mrtd pki init`."""
+    crl = x509.load_pem_x509_crl(der) if der.lstrip().startswith(b"-----") else x509.load_der_x509_crl(der)
+    return crl, asn1_x509.Name.load(crl.issuer.public_bytes()).hashable
+
+
+@lru_cache(maxsize=_CERT_CACHE)
+def _crl_signed_by(der: bytes, csca: x509.Certificate) -> bool:
+    return _load_crl(der)[0].is_signature_valid(csca.public_key())  # type: ignore[arg-type]
+
+
 def _check_revocation(state: _State, crls: Iterable[bytes]) -> PACheck:
     if state.ds_asn1 is None:
         return PACheck("revocation", None, "no realizado: no hay certificado DS")
@@ -266,15 +301,13 @@ def _check_revocation(state: _State, crls: Iterable[bytes]) -> PACheck:
     applicable = 0
     for der in crls:
         try:
-            # CRLs come as DER from a chip or a PKD, as PEM from `mrtd pki init`.
-            crl = x509.load_pem_x509_crl(der) if der.lstrip().startswith(b"-----") else x509.load_der_x509_crl(der)
-            crl_issuer = asn1_x509.Name.load(crl.issuer.public_bytes()).hashable
+            crl, crl_issuer = _load_crl(bytes(der))
         except (ValueError, TypeError) as exc:
             return PACheck("revocation", False, f"CRL ilegible: {exc}")
         if crl_issuer != issuer:
             continue
         applicable += 1
-        if state.csca_crypto is not None and not crl.is_signature_valid(state.csca_crypto.public_key()):  # type: ignore[arg-type]
+        if state.csca_crypto is not None and not _crl_signed_by(bytes(der), state.csca_crypto):
             return PACheck("revocation", False, "la firma de la CRL no verifica con el CSCA")
         if crl.get_revoked_certificate_by_serial_number(serial) is not None:
             return PACheck("revocation", False, f"el certificado DS (serie {serial}) está revocado")

@@ -60,3 +60,24 @@ def test_no_face_in_a_face_process_is_a_typed_error_naming_the_field(settings, f
     with pytest.raises(FaceCountError) as caught:
         control_faces.encode_image(out.getvalue(), field="live_face")
     assert "live_face" in caught.value.fields
+
+
+def _pixels(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+
+
+def test_small_first_detection_finds_one_face_in_chip_portraits_and_live_crops_and_still_counts_two(
+        faces, testdata_dir):
+    from control import face_worker
+
+    # A chip portrait (480 px high) and a 240 px live crop: one face each, found on the 240 px pass
+    for image in (faces.portrait, faces.same_person):
+        found, encoding = face_worker.encode(_pixels(image))
+        assert found == 1 and encoding is not None and encoding.shape == (128,)
+    # The same person's portrait and live crop match; another person's does not
+    portrait = face_worker.encode(_pixels(faces.portrait))[1]
+    assert compare_faces(portrait, face_worker.encode(_pixels(faces.same_person))[1]).decision
+    assert not compare_faces(portrait, face_worker.encode(_pixels(faces.other_person))[1]).decision
+    # Two people in a photo are still two (the one-face rule), and a blank image has none
+    assert face_worker.encode(_pixels((testdata_dir / "faces/two_people.jpg").read_bytes()))[0] == 2
+    assert face_worker.encode(np.full((480, 360, 3), 200, dtype=np.uint8)) == (0, None)

@@ -88,6 +88,14 @@ def test_invalid_base64_names_the_field(gate):
     assert response.status_code == 400 and "live_face" in response.json()["fields"]
 
 
+def test_base64_fields_that_are_not_text_name_the_field_and_record_nothing(gate):
+    response = _post(_counter_body(live_face=12345))
+    assert response.status_code == 400 and "live_face" in response.json()["fields"]
+    response = _post(_counter_body(chip={"dg1": ["x"], "sod": "AAAA"}))
+    assert response.status_code == 400 and "dg1" in json.dumps(response.json()["fields"])
+    assert not Crossing.objects.exists()
+
+
 def test_not_an_image_is_415(gate, external_systems):
     response = _post(_counter_body(live_face=b64(b"%PDF-1.4 not a face")))
     assert response.status_code == 415 and "live_face" in response.json()["fields"]

@@ -199,3 +199,20 @@ def test_german_bsi_2008_refuses_its_dg4_and_dg15_that_the_sod_does_not_list():
     report = passive_authentication(sod=files["EF_SOD"], data_groups=_groups(files), master_list=DE_ML)
     assert report.check("dg_listed").passed is False
     assert "DG4, DG15" in report.check("dg_listed").reason
+
+
+def test_cached_certificate_checks_still_tell_a_forged_csca_and_crl_apart(issued):
+    # Given a genuine passport authenticated once (its DS, CSCA and CRL checks are now cached)
+    pki, _ = issued
+    assert _authenticate(issued).valid
+    # When a forger's CSCA with the same subject name is the only anchor, or signs the CRL
+    forged_csca, forged_key = make_csca(country="PE")
+    assert x509.load_der_x509_certificate(forged_csca).subject == \
+        x509.load_der_x509_certificate(pki.csca_cert_der).subject
+    forged_crl = issue_crl(csca_cert_der=forged_csca, csca_key=forged_key)
+    # Then the chain fails with the forged anchor, the forged CRL is refused, and the genuine
+    # anchor still authenticates the passport afterwards
+    assert _authenticate(issued, csca_certs=[forged_csca]).check("csca_chain").passed is False
+    revocation = _authenticate(issued, crls=[forged_crl]).check("revocation")
+    assert (revocation.passed, "firma de la CRL" in revocation.reason) == (False, True)
+    assert _authenticate(issued).valid

@@ -141,7 +141,7 @@ def bodies(count: int, *, face: bytes | None, portraits: list[bytes]) -> list[by
     out = []
     for i in range(count):
         mrz = generate_td3(issuing_state="PER", primary_identifier="QUISPE", secondary_identifier="ROSA",
-                           document_number=f"B{i:08d}", nationality="PER", birth_date=dt.date(1980, 1, 2),
+                           document_number=f"B{i:07d}1", nationality="PER", birth_date=dt.date(1980, 1, 2),
                            sex="F", expiry_date=dt.date.today() + dt.timedelta(days=2000))
         files = personalize(mrz_lines=mrz, face_image=portraits[i % len(portraits)], pki=pki)
         body = {"direction": "ENTRY", "mrz": mrz, "boarding": {"flight": "LA2047", "origin": "Miami"},

@@ -58,8 +58,9 @@ def _b64(data: bytes) -> str:
 
 def post_signed(base_url: str, path: str, body: bytes, credentials: GateCredentials, *,
                 idempotency_key: str | None = None, timeout: float = 10.0,
-                session: requests.Session | None = None) -> requests.Response:
-    headers = signed_headers(credentials, "POST", path, body)
+                session: requests.Session | None = None, timestamp: int | None = None,
+                nonce: str | None = None) -> requests.Response:
+    headers = signed_headers(credentials, "POST", path, body, timestamp=timestamp, nonce=nonce)
     if idempotency_key:
         headers["Idempotency-Key"] = idempotency_key
     return (session or requests).post(base_url.rstrip("/") + path, data=body, headers=headers, timeout=timeout)

@@ -1,9 +1,11 @@
 """End to end: `egate_device` signs and sends real HTTP requests to a running portal (live_server)."""
 import json
+import time
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from control.models import Crossing
 from control.tests.conftest import make_chip, td3
 from mrtd.lds import write_lds_dir
 from tam.models import Tam
@@ -19,17 +21,21 @@ def _chip_dir(tmp_path, chip, name="chip"):
     return folder
 
 
-def _run(live_server, tmp_path, mrz, face: bytes, chip_dir=None, direction="ENTRY") -> dict:
+def _run(live_server, tmp_path, mrz, face: bytes, chip_dir=None, direction="ENTRY", extra=()) -> dict:
+    """The answer `egate_device` prints; a refusal (HTTP >= 400) is returned too, not raised."""
     face_path = tmp_path / "live.jpg"
     face_path.write_bytes(face)
     args = ["--mrz", *mrz, "--face", str(face_path), "--direction", direction, "--url", live_server.url,
-            "--key-id", GATE_KEY, "--secret", GATE_SECRET, "--flight", "LA2047", "--origin", "Miami"]
+            "--key-id", GATE_KEY, "--secret", GATE_SECRET, "--flight", "LA2047", "--origin", "Miami", *extra]
     if chip_dir is not None:
         args += ["--chip", str(chip_dir)]
     from io import StringIO
 
     out = StringIO()
-    call_command("egate_device", *args, stdout=out)
+    try:
+        call_command("egate_device", *args, stdout=out)
+    except CommandError:
+        pass
     return json.loads(out.getvalue())
 
 
@@ -75,3 +81,40 @@ def test_wrong_secret_fails_with_the_reason(live_server, gate, faces, tmp_path):
                      "--url", live_server.url, "--key-id", GATE_KEY, "--secret", "wrong-secret", stdout=out)
     answer = json.loads(out.getvalue())
     assert answer["http_status"] == 401 and answer["message"].startswith("bad_signature")
+
+
+def test_alert_hit_is_referred(live_server, gate, external_systems, faces, foreign_pki, tmp_path):
+    # Given a passport the Interpol simulator lists as stolen (numbers ending in 999)
+    mrz = td3(number="PV1234999")
+    chip_dir = _chip_dir(tmp_path, make_chip(mrz, faces.portrait, foreign_pki))
+    answer = _run(live_server, tmp_path, mrz, faces.same_person, chip_dir)
+    assert answer["http_status"] == 200 and answer["decision"] == "REFER"
+    assert any(r.startswith("alerts_interpol_sltd") for r in answer["reasons"])
+    assert answer["tam_number"] is None and answer["movement_id"] is None
+    assert Crossing.objects.get(transaction_id=answer["transaction_id"]).review == Crossing.Review.PENDING
+
+
+def test_replayed_and_stale_requests_are_refused_with_the_reason(live_server, gate, external_systems, faces,
+                                                                 tmp_path):
+    mrz = td3(number="PW1234567")
+    nonce = ["--nonce", "gate-test-nonce-0001"]
+    first = _run(live_server, tmp_path, mrz, faces.same_person, extra=nonce)
+    replay = _run(live_server, tmp_path, mrz, faces.same_person, extra=nonce)
+    stale = _run(live_server, tmp_path, mrz, faces.same_person, extra=["--timestamp", str(int(time.time()) - 400)])
+    assert first["http_status"] == 200
+    assert (replay["http_status"], replay["message"].split(":")[0]) == (401, "replayed_nonce")
+    assert (stale["http_status"], stale["message"].split(":")[0]) == (401, "stale_timestamp")
+    assert Crossing.objects.filter(document_number="PW1234567").count() == 1
+
+
+def test_retry_with_the_same_idempotency_key_returns_the_same_transaction(live_server, gate, external_systems,
+                                                                          faces, foreign_pki, tmp_path):
+    mrz = td3(number="PX1234567")
+    chip_dir = _chip_dir(tmp_path, make_chip(mrz, faces.portrait, foreign_pki))
+    key = ["--idempotency-key", "gate-retry-0001"]
+    first = _run(live_server, tmp_path, mrz, faces.same_person, chip_dir, extra=key)
+    retry = _run(live_server, tmp_path, mrz, faces.same_person, chip_dir, extra=key)
+    assert first["decision"] == "PASS"
+    assert (retry["transaction_id"], retry["tam_number"]) == (first["transaction_id"], first["tam_number"])
+    assert Crossing.objects.filter(document_number="PX1234567").count() == 1
+    assert Tam.objects.filter(document_number="PX1234567").count() == 1

@@ -33,6 +33,10 @@ class Command(BaseCommand):
         parser.add_argument("--idempotency-key", default=None,
                             help="clave de idempotencia (por defecto una nueva por envío)")
         parser.add_argument("--timeout", type=float, default=10.0)
+        # For device makers testing their implementation (and the portal's refusals): a fixed
+        # timestamp (Unix seconds) or nonce instead of the current time and a random one.
+        parser.add_argument("--timestamp", type=int, default=None, help="X-Timestamp fijo (segundos Unix)")
+        parser.add_argument("--nonce", default=None, help="X-Nonce fijo (al menos 16 caracteres)")
 
     def handle(self, *args, **opts):
         face = self._read(opts["face"], "--face") if opts["face"] else None
@@ -46,7 +50,7 @@ class Command(BaseCommand):
         try:
             response = post_signed(opts["url"], VERIFICATIONS_PATH, body, credentials,
                                    idempotency_key=opts["idempotency_key"] or str(uuid.uuid4()),
-                                   timeout=opts["timeout"])
+                                   timeout=opts["timeout"], timestamp=opts["timestamp"], nonce=opts["nonce"])
         except requests.RequestException as exc:
             raise CommandError(f"no se pudo conectar con {opts['url']}: {exc}") from exc
         try:

@@ -7,10 +7,11 @@ PYTHON3 ?= python3
 
 venv: .venv/.installed
 
-.venv/.installed: requirements.txt requirements-dev.txt requirements-nodeps.txt scripts/system_packages.sh
+.venv/.installed: requirements.txt requirements-dev.txt requirements-nodeps.txt scripts/system_packages.sh scripts/dlib_wheel.sh
 	bash scripts/system_packages.sh
 	test -x $(PY) || $(PYTHON3) -m venv .venv
 	$(PIP) install -q --upgrade pip wheel
+	bash scripts/dlib_wheel.sh $(PIP)
 	$(PIP) install -q -r requirements-dev.txt
 	$(PIP) install -q --no-deps -r requirements-nodeps.txt
 	touch $@

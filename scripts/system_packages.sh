@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The Debian packages the portal needs besides Python's: pcscd and the vpcd driver (chip reading),
 # libpcsclite-dev and swig (to build pyscard), tesseract (MRZ from a photo), chromium (browser
-# tests), and OpenBLAS, cmake and g++ (dlib is built against OpenBLAS: its face encodings run
-# 3-4x faster than with the BLAS-less dlib-bin wheel; see docs/BENCHMARKS.md).
+# tests), and OpenBLAS, cmake and clang (scripts/dlib_wheel.sh builds dlib against OpenBLAS:
+# its face encodings run about 5x faster than the BLAS-less dlib-bin wheel's; docs/BENCHMARKS.md).
 # Installs what is missing when it can (root with apt-get); otherwise says what to install.
 set -euo pipefail
-PKGS="pcscd libpcsclite-dev vsmartcard-vpcd tesseract-ocr chromium swig libopenblas-dev cmake g++ pkg-config"
+PKGS="pcscd libpcsclite-dev vsmartcard-vpcd tesseract-ocr chromium swig libopenblas-dev cmake g++ clang pkg-config"
 missing=""
 for p in $PKGS; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done
 [ -z "$missing" ] && exit 0

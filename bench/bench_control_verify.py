@@ -195,7 +195,7 @@ class Results:
 
 class Picker:
     """The scenario's payloads in turn, continuing from one load to the next (so a "cold" run never
-    sends a chip the server has seen in an earlier run: 2,000 distinct chips)."""
+    sends a chip the server has seen in an earlier run: BENCH_COLD_CHIPS distinct chips, 3,000)."""
 
     def __init__(self, payloads: list[bytes]) -> None:
         self.payloads, self.index, self.lock = payloads, 0, threading.Lock()

@@ -69,13 +69,14 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as directory:
         live, portrait = inputs(Path(directory))
-        configs = [(f"this venv, OpenBLAS kernels {chosen}", sys.executable, {"OPENBLAS_CORETYPE": chosen or ""}),
+        configs = [(f"this venv, OpenBLAS kernels {chosen or '(its own choice)'}", sys.executable,
+                    {"OPENBLAS_CORETYPE": chosen} if chosen else {}),
                    ("this venv, OpenBLAS generic kernels (Prescott)", sys.executable,
                     {"OPENBLAS_CORETYPE": "Prescott"})]
         configs += [(f"{python}", python, {}) for python in args.python]
         for label, python, extra in configs:
             env = dict(os.environ, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1", **extra)
-            if not extra:
+            if not extra:  # OpenBLAS chooses its kernels itself
                 env.pop("OPENBLAS_CORETYPE", None)
             done = subprocess.run([python, "-c", CHILD, str(ROOT), str(args.runs), str(live), str(portrait)],
                                   env=env, capture_output=True, text=True, timeout=600)

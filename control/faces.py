@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import multiprocessing
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -129,8 +128,8 @@ def chip_encoding(dg2: bytes) -> np.ndarray:
     return encoding
 
 
-def _start_chip(dg2: bytes, *, in_process: bool = False) -> PendingEncoding:
-    return start_encoding(chip_photo(dg2), field="chip.dg2", in_process=in_process)
+def _start_chip(dg2: bytes) -> PendingEncoding:
+    return start_encoding(chip_photo(dg2), field="chip.dg2")
 
 
 def remember(digest: str, encoding: np.ndarray) -> None:
@@ -187,7 +186,7 @@ def _face_count_error(found: int, field: str) -> FaceCountError:
 def face_processes() -> int:
     """Face processes per server process: one, as the server already runs one process per core (two
     per server process measured 7.0/s instead of 9.0/s cold: four dlib processes fought for two cores)."""
-    return int(getattr(settings, "CONTROL_FACE_PROCESSES", os.environ.get("CONTROL_FACE_PROCESSES", 1)))
+    return int(settings.CONTROL_FACE_PROCESSES)
 
 
 def _face_pool() -> ProcessPoolExecutor | None:

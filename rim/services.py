@@ -1,5 +1,6 @@
 """Writes to the RIM: each one validated, atomic, and recorded in the audit log with its actor."""
 import datetime as dt
+import functools
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -43,12 +44,28 @@ DOCUMENT_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+@functools.cache
+def _constrained_fields(model: type[models.Model]) -> frozenset[str]:
+    """Fields a uniqueness check or a model constraint reads: full_clean's `exclude` would skip
+    those checks, so such a field is never left out."""
+    names = {f.name for f in model._meta.concrete_fields if f.unique}
+    for group in model._meta.unique_together:
+        names.update(group)
+    for constraint in model._meta.constraints:
+        names.update(getattr(constraint, "fields", ()) or ())
+        condition = getattr(constraint, "condition", None)
+        if condition is not None:
+            names.update(condition.referenced_base_fields)
+    return frozenset(names)
+
+
 def _saved_relations(instance: models.Model) -> list[str]:
     """Foreign keys set from an object already in the database: full_clean would query each one
-    again only to find that it exists (one SELECT per key, on every crossing's movement)."""
+    again only to find that it exists (one SELECT per key, on every crossing's movement). Keys
+    that a uniqueness check or a constraint reads are kept, so no such check is skipped."""
     names = []
     for f in instance._meta.concrete_fields:
-        if f.many_to_one:
+        if f.many_to_one and f.name not in _constrained_fields(type(instance)):
             related = f.get_cached_value(instance, default=None)
             if related is not None and related.pk is not None and not related._state.adding:
                 names.append(f.name)

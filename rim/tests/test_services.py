@@ -183,3 +183,19 @@ def test_alert_needs_a_document_or_a_name_with_birth_date(officer):
     with pytest.raises(ValidationFailed) as exc:
         services.alert_create(actor=officer, source="PNP", kind="REQUISITORIA", reason="x", full_name="Ana Díaz")
     assert "document_number" in exc.value.fields
+
+
+def test_validation_skips_only_existence_queries_never_a_constraint(django_assert_num_queries):
+    from rim.models import FamilyLink, Movement
+
+    person, relative = PersonFactory(), PersonFactory()
+    point = CrossingPointFactory()
+    # A movement's keys come from saved objects: validating it asks the database nothing
+    movement = Movement(person=person, crossing_point=point, direction=Movement.Direction.ENTRY,
+                        channel=Movement.Channel.COUNTER, occurred_at=timezone.now(), recorded_by="test")
+    with django_assert_num_queries(0):
+        services._validate(movement)
+    # A family link's keys are read by its constraints: they stay validated (a link to oneself is refused)
+    assert {"person", "relative"}.isdisjoint(services._saved_relations(FamilyLink(person=person, relative=person)))
+    with pytest.raises(ValidationFailed):
+        services._validate(FamilyLink(person=person, relative=person, relation=FamilyLink.Relation.values[0]))

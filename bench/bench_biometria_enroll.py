@@ -16,7 +16,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DATA = ROOT.parent / "shared" / "testdata"
+from migraciones.testdata import TESTDATA  # noqa: E402
+DATA = TESTDATA
 
 
 def setup_django(tmp: str) -> None:

@@ -14,7 +14,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-FINGERS = ROOT.parent / "shared" / "testdata" / "fingerprints"
+from migraciones.testdata import TESTDATA  # noqa: E402
+FINGERS = TESTDATA / "fingerprints"
 
 from biometria.engine import FingerPosition, capture_finger, compare_fingers  # noqa: E402
 from biometria.engine.finger import _extractor, load_template  # noqa: E402

@@ -16,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from migraciones.testdata import TESTDATA  # noqa: E402
 
 from mrtd.chip import VirtualChip  # noqa: E402
 from mrtd.lds import write_lds_dir  # noqa: E402
@@ -24,7 +25,7 @@ from mrtd.personalize import personalize  # noqa: E402
 from mrtd.pki import init_test_pki  # noqa: E402
 from mrtd.reader import read_chip  # noqa: E402
 
-FACE = Path("/work/shared/testdata/faces/ICAO_39794_5_AP_Face.jpg")  # 15,000 bytes of JPEG 2000
+FACE = TESTDATA / "faces/ICAO_39794_5_AP_Face.jpg"  # 15,000 bytes of JPEG 2000
 READERS = {35963: "Virtual PCD 00 00", 35964: "Virtual PCD 00 01"}
 MRZ = generate_td3(issuing_state="PER", primary_identifier="QUISPE MAMANI", secondary_identifier="ROSA",
                    document_number="PE0012345", nationality="PER", birth_date="900101", sex="F",

@@ -30,7 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-TESTDATA = ROOT.parent / "shared" / "testdata" / "faces"
+from migraciones.testdata import TESTDATA  # noqa: E402
+FACES = TESTDATA / "faces"
 GATE = ("GATE-BENCH-01", "bench-gate-secret-0123456789abcdef0123456789")
 DB_NAME = "bench_control"
 
@@ -100,7 +101,7 @@ def live_face_240p() -> bytes:
 
     from biometria.engine import detect_faces
 
-    image = Image.open(TESTDATA / "obama2.jpg").convert("RGB")
+    image = Image.open(FACES / "obama2.jpg").convert("RGB")
     top, right, bottom, left = detect_faces(image)[0]
     margin = (bottom - top) // 2
     crop = image.crop((max(0, left - margin), max(0, top - margin), min(image.width, right + margin),
@@ -117,7 +118,7 @@ def portrait_variants(count: int) -> list[bytes]:
 
     from biometria.engine import capture_face
 
-    portrait = Image.open(io.BytesIO(capture_face((TESTDATA / "obama.jpg").read_bytes()).portrait_jpeg))
+    portrait = Image.open(io.BytesIO(capture_face((FACES / "obama.jpg").read_bytes()).portrait_jpeg))
     variants = []
     for i in range(count):
         copy = portrait.copy()

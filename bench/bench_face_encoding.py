@@ -18,7 +18,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-TESTDATA = ROOT.parent / "shared" / "testdata" / "faces"
 
 CHILD = r"""
 import json, sys, time

@@ -15,13 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from migraciones.testdata import TESTDATA  # noqa: E402
 
 from mrtd.lds import decode_sod, hash_bytes  # noqa: E402
 from mrtd.pa import passive_authentication  # noqa: E402
 from mrtd.personalize import personalize  # noqa: E402
 from mrtd.pki import init_test_pki  # noqa: E402
 
-TESTDATA = Path(__file__).resolve().parents[2] / "shared" / "testdata"
 MRZ = ["P<PERQUISPE<MAMANI<<ROSA<ELENA<<<<<<<<<<<<<<", "1234567897PER9001012F3001015<<<<<<<<<<<<<<00"]
 # A DG2 of about 15 KB, as in the chip-read benchmark.
 FACE = TESTDATA / "faces/ICAO_39794_5_AP_Face.jpg"

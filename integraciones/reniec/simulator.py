@@ -13,8 +13,6 @@ from integraciones.reniec.digits import DNI_RE, matches_verification, verificati
 from integraciones.simkit import HttpError, Reply, Request, SimulatorApp, json_reply
 
 DEFAULT_LATENCY_MS = 40
-REPO_DIR = Path(__file__).resolve().parents[2]
-FACES_CANDIDATES = (REPO_DIR.parent / "shared" / "testdata" / "faces", Path("/work/shared/testdata/faces"))
 # Other citizens never get obama.jpg: it belongs to 70275722, and the same face under two
 # identities would look like identity fraud to the 1:N search.
 OTHER_PHOTOS = ("biden.jpg", "ICAO_39794_5_AP_Face.jpg")
@@ -96,9 +94,11 @@ def _derived(dni: str) -> dict[str, Any]:
 
 
 def faces_dir() -> Path | None:
+    from migraciones.testdata import testdata_dir
+
     configured = os.environ.get("SIMULATOR_FACES_DIR")
-    candidates = (Path(configured),) if configured else FACES_CANDIDATES
-    return next((path for path in candidates if path.is_dir()), None)
+    directory = Path(configured) if configured else testdata_dir() / "faces"
+    return directory if directory.is_dir() else None
 
 
 def photo_bytes(name: str) -> bytes | None:

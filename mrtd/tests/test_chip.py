@@ -3,7 +3,6 @@
 import os
 import socket
 import threading
-from pathlib import Path
 
 import pytest
 
@@ -14,11 +13,12 @@ from mrtd.lds import decode_dg1, encode_dg1, encode_ef_com
 from mrtd.mrz import bac_key_seed_info, parse_mrz
 from mrtd.sm import SecureMessaging
 from mrtd.tlv import encode_tlv
+from migraciones.testdata import TESTDATA
 
 H = bytes.fromhex
 ICAO_INFO = "L898902C<369080619406236"
 RND_IC, K_IC = H("4608F91988702212"), H("0B4F80323EB3191CB04970CB4052790B")
-LOES = Path("/work/shared/testdata/emrtd/loes2006")
+LOES = TESTDATA / "emrtd/loes2006"
 MRZ = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C<3UTO6908061F9406236ZE184226B<<<<<14"]
 
 

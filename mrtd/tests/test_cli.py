@@ -11,10 +11,11 @@ import pytest
 from mrtd.__main__ import main
 from mrtd.mrz import generate_td3
 from mrtd.tests.conftest import TEST_PORT
+from migraciones.testdata import TESTDATA
 
 ROOT = Path(__file__).resolve().parents[2]
-FACE = Path("/work/shared/testdata/faces/ICAO_39794_5_AP_Face.jpg")
-FINGER = Path("/work/shared/testdata/fingerprints/jmrtd_fp.wsq")
+FACE = TESTDATA / "faces/ICAO_39794_5_AP_Face.jpg"
+FINGER = TESTDATA / "fingerprints/jmrtd_fp.wsq"
 TD3 = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
 MRZ = generate_td3(issuing_state="PER", primary_identifier="HUAMAN", secondary_identifier="JUAN",
                    document_number="PE1234567", nationality="PER", birth_date="850315", sex="M",

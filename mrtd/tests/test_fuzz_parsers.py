@@ -1,6 +1,5 @@
 """Random and truncated bytes into every TLV and ASN.1 parser give typed mrtd errors, nothing else."""
 
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,8 +11,8 @@ from mrtd.pa import passive_authentication
 from mrtd.pki import parse_master_list
 from mrtd.tlv import iter_tlv, parse_tlv, tlv_total_length
 from mrtd.vds import verify_seal
+from migraciones.testdata import TESTDATA
 
-TESTDATA = Path(__file__).resolve().parents[3] / "shared" / "testdata"
 EMRTD = TESTDATA / "emrtd"
 
 # Each parser with a real, valid input to truncate and mutate.

@@ -1,6 +1,5 @@
 """LDS files: the real test passports decode, and our encoders round trip."""
 
-from pathlib import Path
 
 import pytest
 
@@ -10,8 +9,8 @@ from mrtd.lds import (
     decode_sod, encode_dg1, encode_dg2, encode_dg3, encode_dg7, encode_ef_com, hash_bytes,
     read_lds_dir, write_lds_dir,
 )
+from migraciones.testdata import TESTDATA
 
-TESTDATA = Path(__file__).resolve().parents[3] / "shared" / "testdata"
 EMRTD = TESTDATA / "emrtd"
 BSI = EMRTD / "bsi2008"
 LOES = EMRTD / "loes2006"

@@ -1,7 +1,6 @@
 """Passive authentication: real test passports and passports personalized under our test PKI."""
 
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import pytest
 from cryptography import x509
@@ -10,8 +9,8 @@ from mrtd.lds import dg_number, encode_dg1, read_lds_dir
 from mrtd.pa import passive_authentication
 from mrtd.personalize import personalize
 from mrtd.pki import certificates_from_file, init_test_pki, issue_crl, make_csca
+from migraciones.testdata import TESTDATA
 
-TESTDATA = Path(__file__).resolve().parents[3] / "shared" / "testdata"
 EMRTD = TESTDATA / "emrtd"
 NL_ML = (EMRTD / "masterlists/NL_ML_2026-07-22.ml").read_bytes()
 DE_ML = (EMRTD / "masterlists/DE_ML_2026-05-28-08-28-45.ml").read_bytes()

@@ -1,6 +1,5 @@
 """Personalization: an LDS image built from a person's MRZ, face, fingers and signature."""
 
-from pathlib import Path
 
 import pytest
 
@@ -9,8 +8,8 @@ from mrtd.lds import decode_dg1, decode_dg2, decode_dg3, decode_dg7, decode_ef_c
 from mrtd.pa import passive_authentication
 from mrtd.personalize import image_info, personalize
 from mrtd.pki import init_test_pki
+from migraciones.testdata import TESTDATA
 
-TESTDATA = Path(__file__).resolve().parents[3] / "shared" / "testdata"
 MRZ = ["P<PERQUISPE<MAMANI<<ROSA<ELENA<<<<<<<<<<<<<<", "1234567897PER9001012F3001015<<<<<<<<<<<<<<00"]
 
 

@@ -1,7 +1,6 @@
 """Test PKI (CSCA, DS, CRL) and CSCA master lists."""
 
 import stat
-from pathlib import Path
 
 import pytest
 from asn1crypto import x509 as asn1_x509
@@ -10,8 +9,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from mrtd.errors import PKIError
 from mrtd.pki import certificates_from_file, init_test_pki, load_pki, parse_master_list
+from migraciones.testdata import TESTDATA
 
-TESTDATA = Path(__file__).resolve().parents[3] / "shared" / "testdata"
 MASTERLISTS = TESTDATA / "emrtd/masterlists"
 
 

@@ -4,7 +4,6 @@ import os
 import socket
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -17,8 +16,8 @@ from mrtd.pki import init_test_pki
 from mrtd.reader import PcscTransport, read_chip
 from mrtd.tests.conftest import TEST_PORT
 from mrtd.tlv import encode_tlv
+from migraciones.testdata import TESTDATA
 
-TESTDATA = Path("/work/shared/testdata")
 LOES = TESTDATA / "emrtd/loes2006"
 FACE = TESTDATA / "faces/ICAO_39794_5_AP_Face.jpg"
 MRZ = generate_td3(issuing_state="PER", primary_identifier="QUISPE MAMANI", secondary_identifier="ROSA ELENA",

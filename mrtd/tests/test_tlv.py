@@ -1,13 +1,12 @@
 """BER-TLV: the framing every LDS file uses."""
 
-from pathlib import Path
 
 import pytest
 
 from mrtd.errors import TLVError
 from mrtd.tlv import encode_tlv, iter_tlv, parse_tlv, tlv_total_length
+from migraciones.testdata import TESTDATA
 
-TESTDATA = Path(__file__).resolve().parents[3] / "shared" / "testdata"
 
 
 @pytest.mark.parametrize("length", [0, 1, 127, 128, 255, 256, 65535, 65536])

@@ -9,8 +9,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cuentas.models import Office
 from cuentas.services import user_role_add
 from pasaporte.models import Application, ApplicationEvent, Fee, Payment, Slot
+from migraciones.testdata import TESTDATA
 
-DATA = "/work/shared/testdata"
+DATA = str(TESTDATA)
 
 
 def read(path: str) -> bytes:

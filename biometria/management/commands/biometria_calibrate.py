@@ -17,8 +17,9 @@ class Command(BaseCommand):
     help = "Mide FMR y FNMR sobre las imágenes de prueba y sus variaciones y escribe la tabla en docs/BIOMETRICS.md."
 
     def add_arguments(self, parser):
-        default_data = Path(settings.BASE_DIR).parent / "shared" / "testdata"
-        parser.add_argument("--testdata", type=Path, default=default_data)
+        from migraciones.testdata import testdata_dir
+
+        parser.add_argument("--testdata", type=Path, default=testdata_dir())
         parser.add_argument("--output", type=Path, default=Path(settings.BASE_DIR) / "docs" / "BIOMETRICS.md")
         parser.add_argument("--quick", action="store_true", help="solo original, jpeg y blur (más rápido)")
 

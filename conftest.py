@@ -149,3 +149,29 @@ def external_systems(simulators_base_url, settings):
 
     yield External
     clear()
+
+
+@pytest.fixture
+def broker_outage():
+    """The web side's broker made unreachable (a closed port) until `restore()` or the test's end.
+
+    Only this process's publishing is cut (the write URL): a worker started by `celery_worker_process`
+    keeps its own connection, as it would when the web servers lose their route to Redis.
+    """
+    from migraciones.celery import app
+
+    def _switch(url):
+        app.conf.broker_write_url = url
+        # Only the references are dropped: kombu keeps one pool per URL, and closing the real one
+        # would leave it closed for the rest of the session.
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    class Outage:
+        @staticmethod
+        def restore():
+            _switch(None)
+
+    _switch("redis://127.0.0.1:9/0")  # port 9 (discard): nothing listens, connections are refused
+    yield Outage
+    _switch(None)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "egates",
     "tam",
     "tramites",
+    "outbox",
     "carne",
     "migraciones",
 ]
@@ -204,6 +205,7 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # E-mail: files in var/mail in development, SMTP in production.
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
+    "outbox.tasks.outbox_sweep_task": {"queue": "default"},
     default="django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
     else "django.core.mail.backends.filebased.EmailBackend",
@@ -212,7 +214,12 @@ EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-responder@migraciones.gob.pe")
 
 # External systems: one base URL each; the simulators serve all four on loopback by default.
+    "outbox-sweep": {"task": "outbox.tasks.outbox_sweep_task",
+                     "schedule": env.float("OUTBOX_SWEEP_INTERVAL_S", default=30.0)},
 SIMULATORS_HOST = env.str("SIMULATORS_HOST", default="127.0.0.1")
+# Side effects are outbox rows committed with the change (outbox/); the sweep republishes rows
+# still pending after this many seconds (their own after-commit publish failed or never ran).
+OUTBOX_SWEEP_AFTER_S = env.float("OUTBOX_SWEEP_AFTER_S", default=30.0)
 SIMULATORS_PORT = env.int("SIMULATORS_PORT", default=8700)
 _SIM = f"http://{SIMULATORS_HOST}:{SIMULATORS_PORT}"
 RENIEC_URL = env.str("RENIEC_URL", default=f"{_SIM}/reniec")

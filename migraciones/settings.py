@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "axes",
     "cuentas",
     "auditoria",
+    "outbox",
     "integraciones",
     "rim",
     "biometria",
@@ -59,7 +60,6 @@ INSTALLED_APPS = [
     "egates",
     "tam",
     "tramites",
-    "outbox",
     "carne",
     "migraciones",
 ]
@@ -188,6 +188,7 @@ CELERY_TASK_ROUTES = {
     "control.tasks.preregistration_encode": {"queue": "biometrics"},
     "biometria.tasks.gallery_sync_task": {"queue": "biometrics"},
     "tam.tasks.tam_email_send": {"queue": "notifications"},
+    "outbox.tasks.outbox_sweep_task": {"queue": "default"},
 }
 CELERY_BEAT_SCHEDULE: dict = {
     "pasaporte-resume-pending-validations": {
@@ -196,7 +197,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "pasaporte-expire-uncollected": {"task": "pasaporte.tasks.expire_uncollected_task", "schedule": 86400.0},
     "egates-idempotency-purge": {"task": "egates.tasks.idempotency_keys_purge", "schedule": 3600.0},
     "cuentas-device-nonces-purge": {"task": "cuentas.tasks.device_nonces_purge", "schedule": 600.0},
+    "outbox-sweep": {"task": "outbox.tasks.outbox_sweep_task",
+                     "schedule": env.float("OUTBOX_SWEEP_INTERVAL_S", default=30.0)},
 }
+# Side effects are outbox rows committed with the change (outbox/); the sweep republishes rows
+# still pending after this many seconds (their own after-commit publish failed or never ran).
+OUTBOX_SWEEP_AFTER_S = env.float("OUTBOX_SWEEP_AFTER_S", default=30.0)
 PASAPORTE_VALIDATION_BACKOFF_S = env.float("PASAPORTE_VALIDATION_BACKOFF_S", default=5.0)
 # Face encodings at control run in this many worker processes per web process (0: in-process).
 CONTROL_FACE_PROCESSES = env.int("CONTROL_FACE_PROCESSES", default=1)
@@ -205,7 +211,6 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # E-mail: files in var/mail in development, SMTP in production.
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
-    "outbox.tasks.outbox_sweep_task": {"queue": "default"},
     default="django.core.mail.backends.smtp.EmailBackend"
     if PRODUCTION
     else "django.core.mail.backends.filebased.EmailBackend",
@@ -214,12 +219,7 @@ EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-responder@migraciones.gob.pe")
 
 # External systems: one base URL each; the simulators serve all four on loopback by default.
-    "outbox-sweep": {"task": "outbox.tasks.outbox_sweep_task",
-                     "schedule": env.float("OUTBOX_SWEEP_INTERVAL_S", default=30.0)},
 SIMULATORS_HOST = env.str("SIMULATORS_HOST", default="127.0.0.1")
-# Side effects are outbox rows committed with the change (outbox/); the sweep republishes rows
-# still pending after this many seconds (their own after-commit publish failed or never ran).
-OUTBOX_SWEEP_AFTER_S = env.float("OUTBOX_SWEEP_AFTER_S", default=30.0)
 SIMULATORS_PORT = env.int("SIMULATORS_PORT", default=8700)
 _SIM = f"http://{SIMULATORS_HOST}:{SIMULATORS_PORT}"
 RENIEC_URL = env.str("RENIEC_URL", default=f"{_SIM}/reniec")

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -11,9 +13,10 @@ from cuentas.authentication import DeviceSignatureAuthentication
 from cuentas.permissions import has_role
 from migraciones.errors import ValidationFailed
 
-from . import inputs, services
+from . import inputs, services, stations
 from .engine import capture_face, capture_signature, encode_face
 from .models import Enrollment
+from .purposes import IDENTIFY_PURPOSES, VERIFY_PURPOSES
 
 
 class _DeviceApi(APIView):
@@ -34,22 +37,40 @@ class MatchOutputSerializer(serializers.Serializer):
     decision = serializers.BooleanField()
 
 
+class IsEnrollmentStation(BasePermission):
+    """Only a device registered as an enrollment station of a sede (an e-gate or kiosk key gets 403)."""
+
+    message = _lazy("Solo una estación de enrolamiento de una sede puede enrolar.")
+
+    def has_permission(self, request, view):
+        return stations.is_enrollment_station(getattr(request, "auth", None))
+
+
 class EnrollmentCreateApi(_DeviceApi):
-    """POST /api/v1/biometria/enroll: face, fingers (`finger_<ISO code>` files or `fingers` JSON), signature."""
+    """POST /api/v1/biometria/enroll: face, fingers (`finger_<ISO code>` files or `fingers` JSON), signature.
+
+    Enrollment stations only, acting for the officer named by `officer_token` (docs/BIOMETRICS.md).
+    A person who already has an enrollment in force gets a pending one and a case for review.
+    """
+
+    permission_classes = [has_role("device"), IsEnrollmentStation]
 
     class InputSerializer(serializers.Serializer):
         person_id = serializers.IntegerField(min_value=1)
         document_kind = serializers.ChoiceField(choices=Enrollment.DocumentKind.choices)
+        officer_token = serializers.CharField(max_length=400)
 
     def post(self, request):
         data = self._valid(self.InputSerializer)
+        # The officer is checked before any image is decoded: a refused station costs nothing.
+        officer = stations.station_officer(device=request.auth, token=data["officer_token"])
         face = capture_face(inputs.image_bytes(request.data, request.FILES, "face"))
         fingers = inputs.finger_captures(request.data, request.FILES)
         signature = inputs.image_bytes(request.data, request.FILES, "signature", required=False)
         outcome = services.enrollment_create(
-            actor=request.user, person_id=data["person_id"], document_kind=data["document_kind"], face=face,
+            actor=officer, person_id=data["person_id"], document_kind=data["document_kind"], face=face,
             fingers=fingers, missing_fingers=inputs.missing_fingers(request.data),
-            signature_png=capture_signature(signature) if signature else None,
+            signature_png=capture_signature(signature) if signature else None, device_key_id=request.auth.key_id,
         )
         case = outcome.duplicate_case
         return Response({
@@ -68,11 +89,11 @@ class VerifyApi(_DeviceApi):
     class InputSerializer(serializers.Serializer):
         mode = serializers.ChoiceField(choices=["face_person", "face_document", "finger_person"])
         person_id = serializers.IntegerField(min_value=1, required=False)
-        purpose = serializers.CharField(max_length=200, default="verificación en dispositivo")
+        purpose = serializers.ChoiceField(choices=list(VERIFY_PURPOSES.items()))
 
     def post(self, request):
         data = self._valid(self.InputSerializer)
-        mode, purpose = data["mode"], data["purpose"]
+        mode, purpose = data["mode"], VERIFY_PURPOSES[data["purpose"]]
         if mode != "face_document" and "person_id" not in data:
             raise ValidationFailed(_("Falta la persona."), fields={"person_id": _("requerido en este modo")})
         if mode == "face_person":
@@ -94,7 +115,7 @@ class IdentifyApi(_DeviceApi):
     """POST /api/v1/biometria/identify: face candidates from the gallery, confirmed by any fingers sent."""
 
     class InputSerializer(serializers.Serializer):
-        purpose = serializers.CharField(max_length=200, default="identificación en dispositivo")
+        purpose = serializers.ChoiceField(choices=list(IDENTIFY_PURPOSES.items()))
         max_candidates = serializers.IntegerField(min_value=1, max_value=20, default=5)
 
     def post(self, request):
@@ -102,7 +123,7 @@ class IdentifyApi(_DeviceApi):
         encoding = encode_face(inputs.image_bytes(request.data, request.FILES, "face"))
         candidates = services.identify(actor=request.user, encoding=encoding,
                                        fingers=inputs.finger_captures(request.data, request.FILES),
-                                       purpose=data["purpose"], k=data["max_candidates"])
+                                       purpose=IDENTIFY_PURPOSES[data["purpose"]], k=data["max_candidates"])
         return Response({
             "identified": bool(candidates and candidates[0].decision),
             "candidates": [c.as_dict() for c in candidates],

@@ -43,7 +43,7 @@ class Enrollment(models.Model):
 
     class Status(models.TextChoices):
         ACTIVE = "ACTIVE", _("vigente")
-        PENDING_REVIEW = "PENDING_REVIEW", _("en revisión por posible duplicado")
+        PENDING_REVIEW = "PENDING_REVIEW", _("en revisión por un servidor")
         REJECTED = "REJECTED", _("rechazado (duplicado)")
         SUPERSEDED = "SUPERSEDED", _("reemplazado por un enrolamiento posterior")
         CANCELLED = "CANCELLED", _("anulado")
@@ -67,6 +67,11 @@ class Enrollment(models.Model):
     face_quality = models.JSONField(_("calidad del rostro"), default=dict)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    # The sede where it was captured: officers act only on their own sede's enrollments and cases.
+    office = models.ForeignKey("cuentas.Office", verbose_name=_("sede"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="+")
+    # The enrollment station that sent it, when it came through the device API.
+    device_key_id = models.CharField(_("estación de enrolamiento"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("enrolado"), auto_now_add=True)
     status_changed_at = models.DateTimeField(_("cambio de estado"), auto_now=True)
 
@@ -130,13 +135,23 @@ class EnrollmentEvent(models.Model):
 
 
 class DuplicateCase(models.Model):
-    """A new enrollment whose face matched another identity's: an officer decides."""
+    """A new enrollment held for an officer's review: its face matched another identity's (DUPLICATE),
+    or the person already had an enrollment in force that it would replace (REPLACEMENT)."""
+
+    class Kind(models.TextChoices):
+        DUPLICATE = "DUPLICATE", _("posible duplicado con otra identidad")
+        REPLACEMENT = "REPLACEMENT", _("reemplazo del enrolamiento vigente")
 
     class Status(models.TextChoices):
         OPEN = "OPEN", _("pendiente")
         DIFFERENT_PERSONS = "DIFFERENT_PERSONS", _("personas distintas: enrolamiento aceptado")
         SAME_PERSON = "SAME_PERSON", _("misma persona: enrolamiento rechazado")
+        APPROVED = "APPROVED", _("reemplazo aprobado")
+        REFUSED = "REFUSED", _("reemplazo rechazado: sigue el enrolamiento anterior")
 
+    ACCEPTED = frozenset({Status.DIFFERENT_PERSONS, Status.APPROVED})
+
+    kind = models.CharField(_("tipo"), max_length=12, choices=Kind.choices, default=Kind.DUPLICATE)
     enrollment = models.OneToOneField(Enrollment, on_delete=models.PROTECT, related_name="duplicate_case")
     matched_enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="+")
     face_score = models.FloatField(_("puntaje facial"))
@@ -149,6 +164,11 @@ class DuplicateCase(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("caso de posible duplicado")
-        verbose_name_plural = _("casos de posible duplicado")
+        verbose_name = _("caso de revisión biométrica")
+        verbose_name_plural = _("casos de revisión biométrica")
         ordering = ["-created_at"]
+
+    @property
+    def accepted(self) -> bool:
+        """Decided in favour of the new enrollment (it is now the one in force)."""
+        return self.status in self.ACCEPTED

@@ -67,11 +67,44 @@ def gallery_encodings(*, actor: Any, purpose: str):
         yield enrollment.pk, np.frombuffer(raw, dtype=np.float64)
 
 
-def duplicate_cases_open() -> QuerySet[DuplicateCase]:
-    return DuplicateCase.objects.filter(status=DuplicateCase.Status.OPEN).select_related(
-        "enrollment__person", "matched_enrollment__person")
+def duplicate_cases_open(*, office_id: int) -> QuerySet[DuplicateCase]:
+    """Open cases of enrollments captured at the sede (duplicates and replacements)."""
+    return (DuplicateCase.objects.filter(status=DuplicateCase.Status.OPEN, enrollment__office_id=office_id)
+            .select_related("enrollment__person", "matched_enrollment__person"))
+
+
+def case_for_office(*, case_id: int, office_id: int) -> DuplicateCase | None:
+    """A case of the sede's enrollment, else None (another sede's case is not shown)."""
+    return (DuplicateCase.objects.select_related("enrollment__person", "matched_enrollment__person")
+            .filter(pk=case_id, enrollment__office_id=office_id).first())
+
+
+def enrollment_for_office(*, enrollment_id: int, office_id: int) -> Enrollment | None:
+    """An enrollment the sede's staff may see: captured there, or the record one of its cases compares with."""
+    enrollment = Enrollment.objects.select_related("person", "portrait").filter(pk=enrollment_id).first()
+    if enrollment is None:
+        return None
+    if enrollment.office_id == office_id or DuplicateCase.objects.filter(
+            matched_enrollment=enrollment, enrollment__office_id=office_id).exists():
+        return enrollment
+    return None
+
+
+def page_read_record(*, actor: Any, action: str, person_ids: list[int | None], purpose: str, obj: Any = None) -> None:
+    """Audit that a page showed these persons' data (one READ entry each, so each sees it)."""
+    for person_id in dict.fromkeys(person_ids):  # once per person, in order
+        audit_record(actor=actor, action=action, kind="read", obj=obj, person_id=person_id, purpose=purpose)
 
 
 def duplicate_case_for_enrollment(*, enrollment_id: int) -> DuplicateCase | None:
     """The duplicate case a new enrollment opened, if any (for apps that wait on its decision)."""
     return DuplicateCase.objects.filter(enrollment_id=enrollment_id).select_related("matched_enrollment").first()
+
+
+def enrollment_stations(*, office_id: int):
+    """The sede's active enrollment stations (devices of kind ENROLLMENT)."""
+    from cuentas.models import DeviceCredential
+
+    from .stations import ENROLLMENT_KIND
+
+    return DeviceCredential.objects.filter(office_id=office_id, kind=ENROLLMENT_KIND, active=True).order_by("key_id")

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auditoria.services import audit_record
-from migraciones.errors import Conflict, NotFound, ValidationFailed
+from migraciones.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from outbox.services import enqueue_task
 
 from . import selectors
 from .crypto import seal
@@ -36,6 +37,7 @@ ALL_POSITIONS = 10
 IDENTIFY_FACE_THRESHOLD = FACE_THRESHOLD - 0.05
 DEDUP_PURPOSE = "deduplicación al enrolar"
 GALLERY_PURPOSE = "mantenimiento del índice 1:N"
+REPLACEMENT_PURPOSE = "revisión de un reemplazo de enrolamiento"
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,23 @@ def _check_enrollment_input(*, document_kind: str, face: FaceCapture, fingers: S
         raise ValidationFailed(_("Falta la firma (DG7)."), fields={"signature": _("requerida para el pasaporte")})
 
 
+def _enrolling_office(actor: Any) -> int | None:
+    """The sede an enrollment is made at: a person actor must be an officer or supervisor with a sede.
+
+    System actors (commands, benchmarks: a string or None) are trusted code on the server; every
+    HTTP path passes the signed-in officer, never a device's user.
+    """
+    from .stations import ENROLLING_ROLES
+
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    if not actor.role_names & ENROLLING_ROLES:
+        raise PermissionDenied(_("Solo un servidor de MIGRACIONES puede enrolar."), fields={"actor": _("sin rol")})
+    if actor.office_id is None:
+        raise PermissionDenied(_("Su usuario no tiene una sede asignada."), fields={"office": _("requerida")})
+    return actor.office_id
+
+
 @transaction.atomic
 def enrollment_create(
     *,
@@ -115,34 +134,45 @@ def enrollment_create(
     fingers: Sequence[FingerCapture] = (),
     missing_fingers: Sequence[MissingFinger] = (),
     signature_png: bytes | None = None,
+    device_key_id: str = "",
 ) -> EnrollmentOutcome:
-    """Store an enrollment; a face matching another identity opens a DuplicateCase instead of going on."""
+    """Store an enrollment. It is in force at once only for a person with none yet and a face seen under
+    no other identity; otherwise it waits, pending, for an officer's decision on a case (DUPLICATE when
+    the face matches another identity, REPLACEMENT when the person already has an enrollment in force,
+    which stays in force until another officer approves)."""
     from rim.models import Person
 
-    if not Person.objects.filter(pk=person_id).exists():
+    office_id = _enrolling_office(actor)
+    # The person's row lock queues concurrent enrollments of one person (one of them sees the other).
+    if not Person.objects.select_for_update().filter(pk=person_id).exists():
         raise NotFound(_("La persona no existe en el RIM."), fields={"person_id": str(person_id)})
     _check_enrollment_input(document_kind=document_kind, face=face, fingers=fingers,
                             missing_fingers=missing_fingers, signature_png=signature_png)
     duplicate = _find_duplicate(actor=actor, person_id=person_id, face=face, fingers=fingers)
+    active = selectors.enrollment_active(person_id=person_id)
     enrollment = Enrollment(
         person_id=person_id, document_kind=document_kind,
-        status=Enrollment.Status.PENDING_REVIEW if duplicate else Enrollment.Status.ACTIVE,
+        status=Enrollment.Status.PENDING_REVIEW if duplicate or active else Enrollment.Status.ACTIVE,
         face_encoding=_store(SecureBlob.Kind.FACE_ENCODING, np.asarray(face.encoding, dtype=np.float64).tobytes()),
         portrait=_store(SecureBlob.Kind.PORTRAIT, face.portrait_jpeg),
         signature=_store(SecureBlob.Kind.SIGNATURE, signature_png) if signature_png else None,
-        face_quality=face.quality.as_dict(), created_by=_user_or_none(actor),
+        face_quality=face.quality.as_dict(), created_by=_user_or_none(actor), office_id=office_id,
+        device_key_id=device_key_id[:64],
     )
-    if not duplicate:
-        _supersede_active(actor=actor, person_id=person_id)
     enrollment.full_clean()
     enrollment.save()
     _store_fingers(enrollment, fingers, missing_fingers)
     EnrollmentEvent.objects.create(enrollment=enrollment, to_status=enrollment.status, actor_repr=_actor_repr(actor))
     audit_record(actor=actor, action="biometria.enroll", obj=enrollment, person_id=person_id,
-                 details={"document_kind": document_kind, "status": enrollment.status,
-                          "fingers": [int(f.position) for f in fingers],
+                 details={"document_kind": document_kind, "status": enrollment.status, "office": office_id,
+                          "device": device_key_id, "fingers": [int(f.position) for f in fingers],
                           "missing": {int(m.position): str(m.reason) for m in missing_fingers}})
-    case = _open_case(actor=actor, enrollment=enrollment, duplicate=duplicate) if duplicate else None
+    case = None
+    if duplicate:
+        case = _open_case(actor=actor, enrollment=enrollment, duplicate=duplicate)
+    elif active:
+        case = _open_replacement_case(actor=actor, enrollment=enrollment, previous=active, face=face,
+                                      fingers=fingers)
     if enrollment.status == Enrollment.Status.ACTIVE:
         _sync_gallery_after_commit(enrollment.pk)
     return EnrollmentOutcome(enrollment, case)
@@ -211,6 +241,26 @@ def _open_case(*, actor: Any, enrollment: Enrollment, duplicate: _Duplicate) -> 
     return case
 
 
+def _open_replacement_case(*, actor: Any, enrollment: Enrollment, previous: Enrollment, face: FaceCapture,
+                           fingers: Sequence[FingerCapture]) -> DuplicateCase:
+    """The person already has an enrollment in force: the new one waits for another officer's approval.
+
+    The case keeps how well the new capture matches the one in force, for the reviewer.
+    """
+    enrolled = selectors.enrollment_face_encoding(actor=actor, enrollment=previous, purpose=REPLACEMENT_PURPOSE)
+    face_decision = compare_faces(face.encoding, enrolled)
+    finger_scores = _finger_scores(actor=actor, enrollment=previous, fingers=fingers, purpose=REPLACEMENT_PURPOSE)
+    case = DuplicateCase(
+        kind=DuplicateCase.Kind.REPLACEMENT, enrollment=enrollment, matched_enrollment=previous,
+        face_score=face_decision.score, finger_scores={str(p): d.as_dict() for p, d in finger_scores.items()},
+    )
+    case.full_clean()
+    case.save()
+    audit_record(actor=actor, action="biometria.replacement_case_open", obj=case, person_id=enrollment.person_id,
+                 details={"previous_enrollment": previous.pk, "face_score": face_decision.score})
+    return case
+
+
 def _transition(*, actor: Any, enrollment: Enrollment, to: str, reason: str = "") -> Enrollment:
     """Move a locked enrollment along an allowed transition, with an event row and an audit entry."""
     start = enrollment.status
@@ -235,10 +285,9 @@ def _supersede_active(*, actor: Any, person_id: int) -> None:
 
 
 def _sync_gallery_after_commit(enrollment_id: int) -> None:
-    from .tasks import gallery_sync_task
-
-    # Heavy work goes to the "biometrics" queue; the task is idempotent, so a re-run is harmless.
-    transaction.on_commit(lambda: gallery_sync_task.delay(enrollment_id))
+    # Through the outbox, on the "biometrics" queue: a broker outage leaves the row for the sweep, and
+    # the task is idempotent, so a re-run is harmless.
+    enqueue_task("biometria.tasks.gallery_sync_task", queue="biometrics", kwargs={"enrollment_id": enrollment_id})
 
 
 @transaction.atomic
@@ -257,29 +306,79 @@ def _locked(enrollment_id: int) -> Enrollment:
     return enrollment
 
 
+def check_staff_office(*, actor: Any, office_id: int | None) -> None:
+    """Staff act only on their own sede's records; staff without a sede are refused."""
+    from .stations import ENROLLING_ROLES
+
+    if not getattr(actor, "is_authenticated", False) or not actor.role_names & ENROLLING_ROLES:
+        raise PermissionDenied(_("Su rol no permite esta operación."), fields={"actor": _("sin rol")})
+    if actor.office_id is None:
+        raise PermissionDenied(_("Su usuario no tiene una sede asignada."), fields={"office": _("requerida")})
+    if office_id != actor.office_id:
+        raise PermissionDenied(_("El caso es de otra sede."), fields={"office": _("otra sede")})
+
+
 @transaction.atomic
-def duplicate_case_decide(*, actor: Any, case_id: int, same_person: bool, reason: str) -> DuplicateCase:
-    """The officer's decision: same person (the new enrollment is rejected) or different people (accepted)."""
+def station_token_issue(*, actor: Any, device_key_id: str) -> str:
+    """An officer lets one enrollment station of their own sede enroll for them (short-lived token)."""
+    from cuentas.models import DeviceCredential
+
+    from .stations import ENROLLMENT_KIND, sign_officer_token, token_ttl_s
+
+    office_id = _enrolling_office(actor)
+    if office_id is None:
+        raise PermissionDenied(_("Solo un servidor de MIGRACIONES puede autorizar una estación."),
+                               fields={"actor": _("sin sesión de servidor")})
+    station = DeviceCredential.objects.filter(key_id=device_key_id, kind=ENROLLMENT_KIND, active=True,
+                                              office_id=office_id).first()
+    if station is None:
+        raise NotFound(_("No hay una estación de enrolamiento activa con ese código en su sede."),
+                       fields={"station": device_key_id[:64]})
+    audit_record(actor=actor, action="biometria.station_token_issue", obj=station,
+                 details={"station": station.key_id, "office": office_id, "ttl_s": token_ttl_s()})
+    return sign_officer_token(officer_id=actor.pk, device_key_id=station.key_id)
+
+
+@transaction.atomic
+def case_decide(*, actor: Any, case_id: int, accept: bool, reason: str) -> DuplicateCase:
+    """An officer of the enrollment's sede decides a case; `accept` puts the new enrollment in force.
+
+    DUPLICATE: accept = different persons; refuse = the same person under another identity (rejected).
+    REPLACEMENT: accept = the new capture replaces the one in force; refuse = the one in force stays.
+    Whatever would replace an enrollment in force is never decided by the officer who captured it (four eyes).
+    """
     if not reason.strip():
         raise ValidationFailed(_("Indique el motivo de la decisión."), fields={"reason": _("requerido")})
     case = DuplicateCase.objects.select_for_update().filter(pk=case_id).first()
     if case is None:
         raise NotFound(_("Caso no encontrado."), fields={"case_id": str(case_id)})
+    enrollment = _locked(case.enrollment_id)
+    check_staff_office(actor=actor, office_id=enrollment.office_id)
     if case.status != DuplicateCase.Status.OPEN:
         raise Conflict(_("El caso ya fue decidido."), fields={"status": case.status})
-    enrollment = _locked(case.enrollment_id)
-    if same_person:
-        case.status = DuplicateCase.Status.SAME_PERSON
-        _transition(actor=actor, enrollment=enrollment, to=Enrollment.Status.REJECTED, reason=reason)
-    else:
-        case.status = DuplicateCase.Status.DIFFERENT_PERSONS
+    replacement = case.kind == DuplicateCase.Kind.REPLACEMENT
+    replaces_active = replacement or (accept and selectors.enrollment_active(person_id=enrollment.person_id))
+    if replaces_active and enrollment.created_by_id is not None and enrollment.created_by_id == actor.pk:
+        raise PermissionDenied(_("Otro servidor debe revisar el reemplazo que usted capturó."),
+                               fields={"actor": _("el mismo servidor que capturó")})
+    S = DuplicateCase.Status
+    if accept:
+        case.status = S.APPROVED if replacement else S.DIFFERENT_PERSONS
         _supersede_active(actor=actor, person_id=enrollment.person_id)
         _transition(actor=actor, enrollment=enrollment, to=Enrollment.Status.ACTIVE, reason=reason)
+    else:
+        case.status = S.REFUSED if replacement else S.SAME_PERSON
+        _transition(actor=actor, enrollment=enrollment, to=Enrollment.Status.REJECTED, reason=reason)
     case.decided_by, case.decided_at, case.reason = _user_or_none(actor), timezone.now(), reason[:500]
     case.save(update_fields=["status", "decided_by", "decided_at", "reason"])
     audit_record(actor=actor, action="biometria.duplicate_case_decide", obj=case, person_id=enrollment.person_id,
-                 details={"status": case.status, "reason": reason})
+                 details={"kind": case.kind, "status": case.status, "reason": reason})
     return case
+
+
+def duplicate_case_decide(*, actor: Any, case_id: int, same_person: bool, reason: str) -> DuplicateCase:
+    """The officer's decision on a duplicate: same person (the new enrollment is rejected) or different people."""
+    return case_decide(actor=actor, case_id=case_id, accept=not same_person, reason=reason)
 
 
 # ---- gallery ---------------------------------------------------------------------------------
@@ -305,17 +404,41 @@ def gallery_rebuild(*, actor: Any, build_ann: bool = False) -> int:
 
 
 # ---- verification and identification --------------------------------------------------------
-def face_verify_person(*, actor: Any, person_id: int, encoding: np.ndarray, purpose: str) -> MatchDecision:
-    """1:1: a live face against the person's active enrollment."""
+def _in_force_or_404(person_id: int) -> Enrollment:
     enrollment = selectors.enrollment_active(person_id=person_id)
     if enrollment is None:
         raise NotFound(_("La persona no tiene un enrolamiento biométrico vigente."),
                        fields={"person_id": str(person_id)})
+    return enrollment
+
+
+def _verifiable(enrollment_id: int) -> Enrollment:
+    """An enrollment a holder can be checked against: in force, or replaced since (its chip is still valid)."""
+    enrollment = Enrollment.objects.select_related("face_encoding").filter(pk=enrollment_id).first()
+    if enrollment is None:
+        raise NotFound(_("Enrolamiento no encontrado."), fields={"enrollment_id": str(enrollment_id)})
+    if enrollment.status not in (Enrollment.Status.ACTIVE, Enrollment.Status.SUPERSEDED):
+        raise Conflict(_("Ese enrolamiento no sirve para verificar: %(status)s.")
+                       % {"status": enrollment.get_status_display()}, fields={"enrollment_id": enrollment.status})
+    return enrollment
+
+
+def _face_verify(*, actor: Any, enrollment: Enrollment, encoding: np.ndarray, purpose: str) -> MatchDecision:
     enrolled = selectors.enrollment_face_encoding(actor=actor, enrollment=enrollment, purpose=purpose)
     decision = compare_faces(encoding, enrolled)
-    audit_record(actor=actor, action="biometria.verify_face", obj=enrollment, person_id=person_id,
+    audit_record(actor=actor, action="biometria.verify_face", obj=enrollment, person_id=enrollment.person_id,
                  purpose=purpose, details=decision.as_dict())
     return decision
+
+
+def face_verify_person(*, actor: Any, person_id: int, encoding: np.ndarray, purpose: str) -> MatchDecision:
+    """1:1: a live face against the person's active enrollment."""
+    return _face_verify(actor=actor, enrollment=_in_force_or_404(person_id), encoding=encoding, purpose=purpose)
+
+
+def face_verify_enrollment(*, actor: Any, enrollment_id: int, encoding: np.ndarray, purpose: str) -> MatchDecision:
+    """1:1: a live face against one given enrollment (e.g. the one personalized into a passport's chip)."""
+    return _face_verify(actor=actor, enrollment=_verifiable(enrollment_id), encoding=encoding, purpose=purpose)
 
 
 def face_verify_document(*, actor: Any, encoding: np.ndarray, dg2: bytes, purpose: str) -> MatchDecision:
@@ -326,19 +449,24 @@ def face_verify_document(*, actor: Any, encoding: np.ndarray, dg2: bytes, purpos
     return decision
 
 
-def finger_verify_person(*, actor: Any, person_id: int, finger: FingerCapture, purpose: str) -> MatchDecision:
-    """1:1: a live fingerprint against the same finger of the person's active enrollment."""
-    enrollment = selectors.enrollment_active(person_id=person_id)
-    if enrollment is None:
-        raise NotFound(_("La persona no tiene un enrolamiento biométrico vigente."),
-                       fields={"person_id": str(person_id)})
+def _finger_verify(*, actor: Any, enrollment: Enrollment, finger: FingerCapture, purpose: str) -> MatchDecision:
     scores = _finger_scores(actor=actor, enrollment=enrollment, fingers=[finger], purpose=purpose)
     if int(finger.position) not in scores:
         raise NotFound(_("Ese dedo no fue enrolado."), fields={"position": str(int(finger.position))})
     decision = scores[int(finger.position)]
-    audit_record(actor=actor, action="biometria.verify_finger", obj=enrollment, person_id=person_id,
+    audit_record(actor=actor, action="biometria.verify_finger", obj=enrollment, person_id=enrollment.person_id,
                  purpose=purpose, details={**decision.as_dict(), "position": int(finger.position)})
     return decision
+
+
+def finger_verify_person(*, actor: Any, person_id: int, finger: FingerCapture, purpose: str) -> MatchDecision:
+    """1:1: a live fingerprint against the same finger of the person's active enrollment."""
+    return _finger_verify(actor=actor, enrollment=_in_force_or_404(person_id), finger=finger, purpose=purpose)
+
+
+def finger_verify_enrollment(*, actor: Any, enrollment_id: int, finger: FingerCapture, purpose: str) -> MatchDecision:
+    """1:1: a live fingerprint against the same finger of one given enrollment."""
+    return _finger_verify(actor=actor, enrollment=_verifiable(enrollment_id), finger=finger, purpose=purpose)
 
 
 def identify(*, actor: Any, encoding: np.ndarray, fingers: Sequence[FingerCapture] = (), purpose: str,
@@ -358,4 +486,64 @@ def identify(*, actor: Any, encoding: np.ndarray, fingers: Sequence[FingerCaptur
     found.sort(key=lambda c: (not c.decision, -c.face.score))
     audit_record(actor=actor, action="biometria.identify", kind="read", purpose=purpose,
                  details={"candidates": [c.person_id for c in found], "fingers": len(fingers)})
+    # One entry per person returned, so each sees the search on "¿quién consultó mis datos?".
+    for candidate in found:
+        audit_record(actor=actor, action="biometria.identify_candidate", kind="read",
+                     object_type="biometria.enrollment", object_id=candidate.enrollment_id, person_id=candidate.person_id, purpose=purpose,
+                     details={"face_score": candidate.face.score, "decision": candidate.decision})
     return found
+
+
+# ---- key rotation ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RekeyReport:
+    current_key_id: str
+    rekeyed: int
+    batches: int
+    rekeyed_from: dict[str, int]
+    unreadable: int
+    remaining: dict[str, int]
+
+
+def blobs_rekey(*, actor: Any, batch_size: int = 500, max_batches: int | None = None) -> RekeyReport:
+    """Re-encrypt every blob not sealed with the current (first) key, one committed batch at a time.
+
+    Resumable: each batch commits on its own, and a re-run starts from whatever still carries another
+    key id. Blobs whose key is no longer configured (or that fail their tag) are counted, left as they
+    are and reported, never silently dropped. One audit entry per batch names the rows and key ids.
+    """
+    from collections import Counter
+
+    from .crypto import BlobUnreadable, Sealed, current_keys, unseal
+
+    current = next(iter(current_keys()))
+    rekeyed, batches, unreadable, last_pk = 0, 0, 0, 0
+    from_counts: Counter[str] = Counter()
+    while max_batches is None or batches < max_batches:
+        with transaction.atomic():
+            batch = list(SecureBlob.objects.select_for_update().exclude(key_id=current).filter(pk__gt=last_pk)
+                         .order_by("pk")[:batch_size])
+            if not batch:
+                break
+            changed, olds = [], Counter()
+            for blob in batch:
+                try:
+                    plaintext = unseal(Sealed(blob.key_id, bytes(blob.ciphertext)), aad=blob.aad)
+                except BlobUnreadable:
+                    unreadable += 1
+                    continue
+                olds[blob.key_id] += 1
+                sealed = seal(plaintext, aad=blob.aad)
+                blob.key_id, blob.ciphertext = sealed.key_id, sealed.data
+                changed.append(blob)
+            SecureBlob.objects.bulk_update(changed, ["key_id", "ciphertext"])
+            audit_record(actor=actor, action="biometria.rekey_batch", object_type="biometria.secureblob",
+                         details={"rows": len(changed), "from": dict(olds), "to": current,
+                                  "first_pk": batch[0].pk, "last_pk": batch[-1].pk,
+                                  "unreadable": len(batch) - len(changed)})
+        last_pk = batch[-1].pk
+        batches += 1
+        rekeyed += len(changed)
+        from_counts.update(olds)
+    remaining = dict(Counter(SecureBlob.objects.exclude(key_id=current).values_list("key_id", flat=True)))
+    return RekeyReport(current, rekeyed, batches, dict(from_counts), unreadable, remaining)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("enrolamientos/<int:pk>/retrato.jpg", views.portrait, name="portrait"),
     path("casos/", views.case_list, name="case_list"),
     path("casos/<int:pk>/", views.case_detail, name="case_detail"),
+    path("estacion/", views.station_token, name="station_token"),
 ]

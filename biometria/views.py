@@ -1,34 +1,41 @@
-"""Officer pages: capture (upload or browser camera) with the quality report at once, duplicate cases."""
+"""Officer pages: capture (upload or browser camera) with the quality report at once, review cases, station tokens.
+
+Every page is for staff with a sede and shows only that sede's records; each page that shows a
+person's data or biometrics writes an audit READ entry with the person and the purpose.
+"""
 from __future__ import annotations
 
 import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cuentas import roles
-from migraciones.errors import ApplicationError
+from migraciones.errors import ApplicationError, ValidationFailed
 
-from . import inputs, selectors, services
+from . import inputs, selectors, services, stations
 from .engine import FingerPosition, MissingReason, capture_face, capture_signature
 from .engine.finger import POSITION_LABELS
 from .models import DuplicateCase, Enrollment
 
 REVIEW_PURPOSE = "revisión por servidor de MIGRACIONES"
+CASE_PURPOSE = "revisión de un caso biométrico"
 
 
 def staff_required(view):
-    """Officers and supervisors only (TOTP is enforced by the project's middleware)."""
+    """Officers and supervisors of a sede only (TOTP is enforced by the project's middleware)."""
 
     @login_required
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         if not request.user.role_names & {roles.OFFICER, roles.SUPERVISOR}:
             return HttpResponseForbidden(_("Su rol no permite esta operación."))
+        if request.user.office_id is None:
+            return HttpResponseForbidden(_("Su usuario no tiene una sede asignada."))
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -81,7 +88,11 @@ def quality_check(request: HttpRequest) -> JsonResponse:
 
 @staff_required
 def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    enrollment = get_object_or_404(Enrollment.objects.select_related("person"), pk=pk)
+    enrollment = selectors.enrollment_for_office(enrollment_id=pk, office_id=request.user.office_id)
+    if enrollment is None:
+        raise Http404
+    selectors.page_read_record(actor=request.user, action="biometria.page.enrollment", obj=enrollment,
+                               person_ids=[enrollment.person_id], purpose=REVIEW_PURPOSE)
     return render(request, "biometria/enrollment.html", {
         "enrollment": enrollment, "fingers": enrollment.fingers.order_by("position"),
         "labels": {int(p): label for p, label in POSITION_LABELS.items()},
@@ -91,7 +102,9 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def portrait(request: HttpRequest, pk: int) -> HttpResponse:
     """The decrypted DG2 portrait; each view is audited with the officer and purpose."""
-    enrollment = get_object_or_404(Enrollment, pk=pk)
+    enrollment = selectors.enrollment_for_office(enrollment_id=pk, office_id=request.user.office_id)
+    if enrollment is None:
+        raise Http404
     data = selectors.enrollment_portrait(actor=request.user, enrollment=enrollment, purpose=REVIEW_PURPOSE)
     response = HttpResponse(data, content_type="image/jpeg")
     response["Cache-Control"] = "no-store"  # biometric images must not linger in caches
@@ -100,24 +113,52 @@ def portrait(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "biometria/cases.html", {"cases": selectors.duplicate_cases_open()})
+    cases = list(selectors.duplicate_cases_open(office_id=request.user.office_id))
+    selectors.page_read_record(actor=request.user, action="biometria.page.case_list", purpose=CASE_PURPOSE,
+                               person_ids=[p for c in cases for p in (c.enrollment.person_id,
+                                                                      c.matched_enrollment.person_id)])
+    return render(request, "biometria/cases.html", {"cases": cases})
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """Both records side by side, and the officer's decision with a reason."""
-    case = get_object_or_404(DuplicateCase.objects.select_related("enrollment__person", "matched_enrollment__person"),
-                             pk=pk)
+    """Both records side by side, and the decision (by an officer of the sede) with a reason."""
+    case = selectors.case_for_office(case_id=pk, office_id=request.user.office_id)
+    if case is None:
+        raise Http404
     error = None
     if request.method == "POST":
+        choices = ({"approve": True, "refuse": False} if case.kind == DuplicateCase.Kind.REPLACEMENT
+                   else {"different": True, "same": False})
         try:
-            services.duplicate_case_decide(actor=request.user, case_id=case.pk,
-                                           same_person=request.POST.get("decision") == "same",
-                                           reason=request.POST.get("reason", ""))
+            if request.POST.get("decision") not in choices:
+                raise ValidationFailed(_("Elija una decisión."), fields={"decision": ", ".join(choices)})
+            services.case_decide(actor=request.user, case_id=case.pk, accept=choices[request.POST["decision"]],
+                                 reason=request.POST.get("reason", ""))
             messages.success(request, _("Decisión registrada."))
             return redirect("biometria:case_list")
         except ApplicationError as exc:
             error = exc
+    selectors.page_read_record(actor=request.user, action="biometria.page.case", obj=case, purpose=CASE_PURPOSE,
+                               person_ids=[case.enrollment.person_id, case.matched_enrollment.person_id])
     return render(request, "biometria/case.html", {"case": case, "error": error},
                   status=error.status if error else 200)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def station_token(request: HttpRequest) -> HttpResponse:
+    """An officer authorizes one enrollment station of their sede to enroll for them, for a short time."""
+    token = error = None
+    if request.method == "POST":
+        try:
+            token = services.station_token_issue(actor=request.user, device_key_id=request.POST.get("station", ""))
+        except ApplicationError as exc:
+            error = exc
+    response = render(request, "biometria/station.html", {
+        "stations": selectors.enrollment_stations(office_id=request.user.office_id), "token": token,
+        "error": error, "ttl_minutes": stations.token_ttl_s() // 60,
+    }, status=error.status if error else 200)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,8 +1,6 @@
 """MRZ from a photo of the data page: passporteye finds the zone, tesseract reads it, mrtd repairs it."""
 from __future__ import annotations
 
-import io
-
 from django.utils.translation import gettext as _
 
 from migraciones.errors import ValidationFailed
@@ -12,14 +10,29 @@ from mrtd.mrz import parse_mrz
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 
 
+def _read_mrz(gray):
+    """passporteye's pipeline on pixels already decoded by the safe decoder (its own loader would decode
+    the file again, with no pixel limit and accepting truncated data)."""
+    from passporteye.mrz.image import MRZPipeline
+
+    pipeline = MRZPipeline(None)
+    pipeline.replace_component("loader", lambda: gray, provides=["img"], depends=[])
+    return pipeline.result
+
+
 def mrz_from_photo(data: bytes, *, field: str = "mrz_photo") -> list[str]:
     """The MRZ lines of a data-page photo, with OCR confusions repaired by the check digits."""
-    from passporteye import read_mrz
+    import numpy as np
+
+    from biometria.engine import images
 
     if len(data) > MAX_PHOTO_BYTES:
         raise ValidationFailed(_("La foto es demasiado grande."), fields={field: _("Máximo 10 MB.")})
+    # Size, type, pixel count from the header, truncation: refused before any decoding work.
+    decoded = images.decode_image(data, field=field, allowed=images.FACE_FORMATS, max_bytes=MAX_PHOTO_BYTES)
+    gray = np.asarray(images.to_gray(decoded.image), dtype=np.float64) / 255.0  # as skimage's as_gray gives
     try:
-        found = read_mrz(io.BytesIO(data))
+        found = _read_mrz(gray)
     except Exception as exc:  # passporteye raises whatever skimage or tesseract raise on bad input
         raise ValidationFailed(_("No se pudo leer la foto."), fields={field: str(exc)[:200]}) from exc
     if found is None:

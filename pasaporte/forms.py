@@ -1,6 +1,20 @@
 """Forms of the e-passport pages (input shape only; the services decide)."""
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from biometria.engine.images import MAX_IMAGE_BYTES
+
+
+def _within_image_limit(upload) -> None:
+    """Refuse an oversized upload from its declared size, before it is read into memory."""
+    if upload is not None and upload.size > MAX_IMAGE_BYTES:
+        raise ValidationError(_("El archivo supera el límite de %(mb)d MB.") % {"mb": MAX_IMAGE_BYTES // (1024 * 1024)},
+                              code="too_large")
+
+
+def _image_field(label, *, required: bool = True) -> forms.FileField:
+    return forms.FileField(label=label, required=required, validators=[_within_image_limit])
 
 
 class ReceiptForm(forms.Form):
@@ -9,12 +23,12 @@ class ReceiptForm(forms.Form):
 
 
 class EnrollmentForm(forms.Form):
-    face = forms.FileField(label=_("Foto del rostro"))
-    finger_1 = forms.FileField(label=_("Huella: pulgar derecho"))
-    finger_2 = forms.FileField(label=_("Huella: índice derecho"))
-    finger_6 = forms.FileField(label=_("Huella: pulgar izquierdo"), required=False)
-    finger_7 = forms.FileField(label=_("Huella: índice izquierdo"), required=False)
-    signature = forms.FileField(label=_("Firma"))
+    face = _image_field(_("Foto del rostro"))
+    finger_1 = _image_field(_("Huella: pulgar derecho"))
+    finger_2 = _image_field(_("Huella: índice derecho"))
+    finger_6 = _image_field(_("Huella: pulgar izquierdo"), required=False)
+    finger_7 = _image_field(_("Huella: índice izquierdo"), required=False)
+    signature = _image_field(_("Firma"))
 
     def fingers(self) -> dict[int, bytes]:
         return {int(name.split("_")[1]): upload.read() for name, upload in self.cleaned_data.items()
@@ -24,8 +38,8 @@ class EnrollmentForm(forms.Form):
 class DeliveryForm(forms.Form):
     """The holder is checked with their face or, when the face does not serve, one enrolled finger."""
 
-    face = forms.FileField(label=_("Foto del rostro en ventanilla"), required=False)
-    finger = forms.FileField(label=_("o bien: huella en ventanilla"), required=False)
+    face = _image_field(_("Foto del rostro en ventanilla"), required=False)
+    finger = _image_field(_("o bien: huella en ventanilla"), required=False)
     finger_position = forms.TypedChoiceField(
         label=_("Dedo de la huella"), coerce=int, required=False, empty_value=None,
         choices=[("", "—"), (1, _("Pulgar derecho")), (2, _("Índice derecho")), (6, _("Pulgar izquierdo")),

@@ -150,6 +150,8 @@ class ApplicationEvent(models.Model):
     note = models.CharField(_("detalle"), max_length=300, blank=True)
     actor_repr = models.CharField(_("actor"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the citizen was e-mailed about this step: a task run twice (outbox sweep) sends once.
+    notified_at = models.DateTimeField(_("notificado"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

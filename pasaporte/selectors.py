@@ -7,6 +7,7 @@ from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q,
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from auditoria.services import audit_record
 from biometria import selectors as biometria_selectors
 from biometria.models import DuplicateCase
 from cuentas.models import Office
@@ -148,3 +149,14 @@ def office_dashboard(*, office: Office, day: dt.date | None = None) -> OfficeDas
         enrolled=counts["enrolled"], ready=counts["ready"], delivered=counts["delivered"],
         observed=counts["observed"], enrollment_to_ready_avg_s=lead.total_seconds() if lead else None,
     )
+
+
+def staff_page_read(*, actor: Any, page: str, purpose: str, applications: list[Application]) -> None:
+    """Audit that an officer's page showed these applicants' data: one READ entry per applicant."""
+    seen: set[int] = set()
+    for application in applications:
+        if application.pk in seen:
+            continue
+        seen.add(application.pk)
+        audit_record(actor=actor, action=f"pasaporte.page.{page}", kind="read", obj=application,
+                     person_id=application.person_id, purpose=purpose)

@@ -3,7 +3,10 @@ import datetime as dt
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
+
+from outbox.services import enqueue_task
 
 from . import notifications, services
 from .models import Application
@@ -34,7 +37,9 @@ def validation_resume_pending_task() -> int:
     ids = list(Application.objects.filter(status=Application.Status.VALIDATION_PENDING, updated_at__lt=stale)
                .values_list("pk", flat=True))
     for application_id in ids:
-        validate_application_task.delay(application_id)
+        with transaction.atomic():
+            enqueue_task("pasaporte.tasks.validate_application_task", queue="validation",
+                         kwargs={"application_id": application_id})
     return len(ids)
 
 

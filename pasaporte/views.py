@@ -134,18 +134,30 @@ def report_loss(request: HttpRequest) -> HttpResponse:
 
 # --- officer -------------------------------------------------------------------------------------
 
+# Why an officer's page shows a person's data: kept with each audited read (Ley 29733).
+PURPOSE_PAGE = {
+    "enroll": "enrolamiento biométrico en ventanilla",
+    "deliver": "entrega de pasaporte",
+    "review": "revisión de una solicitud observada",
+    "office_today": "atención de citas de la sede",
+}
+
+
 def _office_or_403(request: HttpRequest):
     if request.user.office is None:
         raise DjangoPermissionDenied(_("Su usuario no tiene una sede asignada."))
     return request.user.office
 
 
-def _staff_application(application_id: int, request: HttpRequest) -> Application:
+def _staff_application(application_id: int, request: HttpRequest, *, page: str) -> Application:
+    """The application if it is of the officer's own sede (staff without a sede get 403); its read is audited."""
+    office = _office_or_403(request)
     application = selectors.application_for_staff(application_id)
     if application is None:
         raise Http404
-    if request.user.office_id and application.office_id not in (None, request.user.office_id):
+    if application.office_id != office.pk:
         raise DjangoPermissionDenied(_("La solicitud es de otra sede."))
+    selectors.staff_page_read(actor=request.user, page=page, purpose=PURPOSE_PAGE[page], applications=[application])
     return application
 
 
@@ -153,18 +165,23 @@ def _staff_application(application_id: int, request: HttpRequest) -> Application
 def office_today(request: HttpRequest) -> HttpResponse:
     office = _office_or_403(request)
     S = Application.Status
-    return render(request, "pasaporte/office_today.html", {
+    context = {
         "office": office, "today": timezone.localdate(),
-        "appointments": selectors.office_appointments_on(office=office),
-        "observed": selectors.office_queue(office=office, statuses=[S.OBSERVED]),
-        "ready": selectors.office_queue(office=office, statuses=[S.READY]),
-        "in_progress": selectors.office_queue(office=office, statuses=[S.ENROLLED, S.PERSONALIZING]),
-    })
+        "appointments": list(selectors.office_appointments_on(office=office)),
+        "observed": list(selectors.office_queue(office=office, statuses=[S.OBSERVED])),
+        "ready": list(selectors.office_queue(office=office, statuses=[S.READY])),
+        "in_progress": list(selectors.office_queue(office=office, statuses=[S.ENROLLED, S.PERSONALIZING])),
+    }
+    shown = [a.application for a in context["appointments"]] + context["observed"] + context["ready"] \
+        + context["in_progress"]
+    selectors.staff_page_read(actor=request.user, page="office_today", purpose=PURPOSE_PAGE["office_today"],
+                              applications=shown)
+    return render(request, "pasaporte/office_today.html", context)
 
 
 @role_required("officer")
 def enroll(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = _staff_application(application_id, request)
+    application = _staff_application(application_id, request, page="enroll")
     form = EnrollmentForm(request.POST or None, request.FILES or None)
     quality = None
     if request.method == "POST" and form.is_valid():
@@ -186,7 +203,7 @@ def enroll(request: HttpRequest, application_id: int) -> HttpResponse:
 
 @role_required("officer")
 def deliver(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = _staff_application(application_id, request)
+    application = _staff_application(application_id, request, page="deliver")
     form = DeliveryForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -202,9 +219,10 @@ def deliver(request: HttpRequest, application_id: int) -> HttpResponse:
 @role_required("officer", "supervisor")
 def review(request: HttpRequest, application_id: int) -> HttpResponse:
     """An observed application: validation hits, or a biometric duplicate case decided here or in biometria."""
-    application = _staff_application(application_id, request)
+    application = _staff_application(application_id, request, page="review")
     case = selectors.application_duplicate_case(application)
-    form = (DuplicateDecisionForm if case else ReviewForm)(request.POST or None)
+    duplicate = case is not None and case.kind == case.Kind.DUPLICATE
+    form = (DuplicateDecisionForm if duplicate else ReviewForm)(request.POST or None)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "continue":
@@ -212,7 +230,7 @@ def review(request: HttpRequest, application_id: int) -> HttpResponse:
                 messages.success(request, _("Se aplicó la decisión del caso biométrico."))
                 return redirect("pasaporte:office_today")
             if form.is_valid():
-                _review_decide(request, application, form, duplicate=case is not None)
+                _review_decide(request, application, form, duplicate=duplicate)
                 messages.success(request, _("Decisión registrada."))
                 return redirect("pasaporte:office_today")
         except ApplicationError as exc:
@@ -237,6 +255,7 @@ def _review_decide(request: HttpRequest, application: Application, form, *, dupl
 @role_required("officer")
 @require_POST
 def no_show(request: HttpRequest, appointment_id: int) -> HttpResponse:
+    _office_or_403(request)
     try:
         services.appointment_mark_no_show(actor=request.user, appointment_id=appointment_id)
         messages.success(request, _("Inasistencia registrada; el turno quedó libre."))

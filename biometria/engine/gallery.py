@@ -4,7 +4,8 @@ Files in the gallery directory: ``vectors.f32`` (rows x 128 float32), ``ids.i64`
 row, -1 once removed), and optionally ``ann.bin`` / ``ann.json`` (an hnswlib index over the first
 ``rows_indexed`` rows). Rows appended after the index was built are searched exactly, so the
 index never misses a recent enrollment. Writers hold an exclusive lock file; readers re-map
-when the files grow or are replaced by a rebuild.
+when the files grow or are replaced by a rebuild. The directory is 0700 and every file 0600:
+face encodings are biometric data, readable only by the service's own user.
 """
 from __future__ import annotations
 
@@ -21,7 +22,22 @@ import numpy as np
 
 DIM = 128
 REMOVED = -1
+DIR_MODE = 0o700
+FILE_MODE = 0o600
 CHUNK_ROWS = 32_768  # 16 MiB of vectors and 128 KiB of distances a block
+
+
+def _private_open(path: Path, mode: str):
+    """open() whose file, if created, is 0600 whatever the umask (and an existing one is made 0600)."""
+    flags = {"ab": os.O_WRONLY | os.O_APPEND | os.O_CREAT, "wb": os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+             "w": os.O_WRONLY | os.O_CREAT | os.O_TRUNC, "r+b": os.O_RDWR}[mode]
+    fd = os.open(path, flags, FILE_MODE)
+    try:
+        os.fchmod(fd, FILE_MODE)
+        return os.fdopen(fd, mode)
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 @dataclass(frozen=True)
@@ -35,7 +51,8 @@ class Gallery:
 
     def __init__(self, directory: Path | str, *, dim: int = DIM):
         self.directory = Path(directory)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        self.directory.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+        self._make_private()
         self.dim = dim
         self._vectors_path = self.directory / "vectors.f32"
         self._ids_path = self.directory / "ids.i64"
@@ -49,6 +66,13 @@ class Gallery:
         self._ann = None
         self._ann_rows = 0
         self._ann_signature: tuple[int, float] | None = None
+
+    def _make_private(self) -> None:
+        """Directory 0700 and files 0600, also for a gallery written before this rule existed."""
+        os.chmod(self.directory, DIR_MODE)
+        for path in self.directory.iterdir():
+            if path.is_file():
+                os.chmod(path, FILE_MODE)
 
     # ---- reading -------------------------------------------------------------------------
     def _file_signature(self) -> tuple[int, int, int]:
@@ -184,7 +208,7 @@ class Gallery:
     # ---- writing -------------------------------------------------------------------------
     @contextlib.contextmanager
     def _write_lock(self) -> Iterator[None]:
-        with self._mutex, open(self.directory / ".lock", "w") as lock:
+        with self._mutex, _private_open(self.directory / ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 yield
@@ -201,11 +225,11 @@ class Gallery:
             if np.any(self._ids == item_id):
                 return False
             # Vectors first: a reader counts rows by the ids file, so it never sees an id without its vector.
-            with open(self._vectors_path, "ab") as out:
+            with _private_open(self._vectors_path, "ab") as out:
                 out.write(vector.tobytes())
                 out.flush()
                 os.fsync(out.fileno())
-            with open(self._ids_path, "ab") as out:
+            with _private_open(self._ids_path, "ab") as out:
                 out.write(np.int64(item_id).tobytes())
                 out.flush()
                 os.fsync(out.fileno())
@@ -219,7 +243,7 @@ class Gallery:
             rows = np.flatnonzero(self._ids == item_id)
             if rows.size == 0:
                 return False
-            with open(self._ids_path, "r+b") as out:
+            with _private_open(self._ids_path, "r+b") as out:
                 for row in rows:
                     out.seek(int(row) * 8)
                     out.write(np.int64(REMOVED).tobytes())
@@ -235,7 +259,7 @@ class Gallery:
             tmp_vectors = self._vectors_path.with_suffix(".tmp")
             tmp_ids = self._ids_path.with_suffix(".tmp")
             seen: set[int] = set()
-            with open(tmp_vectors, "wb") as vectors_out, open(tmp_ids, "wb") as ids_out:
+            with _private_open(tmp_vectors, "wb") as vectors_out, _private_open(tmp_ids, "wb") as ids_out:
                 for item_id, encoding in items:
                     if item_id in seen:
                         continue
@@ -269,6 +293,8 @@ class Gallery:
         with self._write_lock():
             tmp = self._ann_path.with_suffix(".tmp")
             index.save_index(str(tmp))
-            self._ann_meta_path.write_text(json.dumps({"rows_indexed": rows, "m": m, "ef_construction": ef_construction}))
+            os.chmod(tmp, FILE_MODE)  # hnswlib creates it with the umask's mode
+            with _private_open(self._ann_meta_path, "w") as meta:
+                meta.write(json.dumps({"rows_indexed": rows, "m": m, "ef_construction": ef_construction}))
             os.replace(tmp, self._ann_path)
         return len(live)

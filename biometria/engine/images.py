@@ -1,17 +1,28 @@
-"""Decoding uploaded images (JPEG, PNG with alpha, JPEG 2000, WSQ) with size and type checks."""
+"""Decoding uploaded images (JPEG, PNG with alpha, JPEG 2000, WSQ) with size and type checks.
+
+`decode_image` is the one safe way in for every image the portal decodes (biometria, pasaporte,
+control): the byte size is checked before anything is parsed, the pixel count is read from the
+header before a single pixel is decoded (Image.open is lazy), and truncated images are refused
+even when a dependency has switched Pillow's LOAD_TRUNCATED_IMAGES on for the whole process.
+"""
 from __future__ import annotations
 
 import io
+import logging
 import warnings
 from dataclasses import dataclass
 
 import wsq  # noqa: F401  # registers the WSQ decoder with Pillow
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from .errors import ImageCorrupt, ImageTooLarge, ImageUnsupported
 
+logger = logging.getLogger(__name__)
+
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # above this Pillow's decompression-bomb check would trip anyway
+# 25 megapixels (a 6000 x 4000 camera photo) decode to at most 100 MB in RGBA; a bigger header is
+# refused before decoding, so a small file claiming huge dimensions costs nothing.
+MAX_PIXELS = 25_000_000
 
 # Magic numbers decide the type, never the file name (the ICAO sample is JPEG 2000 named .jpg).
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -55,7 +66,8 @@ def find_embedded_image(data: bytes) -> bytes:
     return data
 
 
-def decode_image(data: bytes, *, field: str, allowed: frozenset[str], max_bytes: int = MAX_IMAGE_BYTES) -> DecodedImage:
+def decode_image(data: bytes, *, field: str, allowed: frozenset[str], max_bytes: int = MAX_IMAGE_BYTES,
+                 max_pixels: int = MAX_PIXELS) -> DecodedImage:
     """Decode `data`, raising 413 when too large, 415 when not an allowed image, 400 when corrupt."""
     if len(data) > max_bytes:
         raise ImageTooLarge(
@@ -68,21 +80,40 @@ def decode_image(data: bytes, *, field: str, allowed: frozenset[str], max_bytes:
             "El archivo no es una imagen admitida.",
             fields={field: f"formatos admitidos: {', '.join(sorted(allowed))}"},
         )
-    image = _open(data, field=field)
-    if image.width * image.height > MAX_PIXELS:
-        raise ImageTooLarge("La imagen tiene demasiados píxeles.", fields={field: f"{image.width}x{image.height}"})
+    image = _open(data, field=field, max_pixels=max_pixels)
     return DecodedImage(image=image, format=kind, size_bytes=len(data))
 
 
-def _open(data: bytes, *, field: str) -> Image.Image:
+def refuse_truncated_images(*, warn: bool = True) -> None:
+    """Switch Pillow's LOAD_TRUNCATED_IMAGES off again: face_recognition and weasyprint turn it on at import."""
+    if ImageFile.LOAD_TRUNCATED_IMAGES:
+        if warn:
+            logger.warning("PIL.ImageFile.LOAD_TRUNCATED_IMAGES was on; switched off so truncated images are refused")
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+
+def _open(data: bytes, *, field: str, max_pixels: int) -> Image.Image:
+    too_many = "La imagen tiene demasiados píxeles."
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            image.load()  # decode now, so truncated data fails here and not later
+            image = Image.open(io.BytesIO(data))  # lazy: only the header is parsed here
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageTooLarge("La imagen tiene demasiados píxeles.", fields={field: "bomba de descompresión"})
+        raise ImageTooLarge(too_many, fields={field: "bomba de descompresión"})
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        raise ImageCorrupt("La imagen está dañada o incompleta.", fields={field: str(exc)[:200]})
+    width, height = image.size
+    if width <= 0 or height <= 0:
+        raise ImageCorrupt("La imagen está dañada o incompleta.", fields={field: f"{width}x{height}"})
+    if width * height > max_pixels:
+        image.close()
+        raise ImageTooLarge(too_many, fields={field: f"{width}x{height} > {max_pixels} píxeles"})
+    refuse_truncated_images()  # checked at every decode: the flag is process-wide and anyone may set it
+    try:
+        image.load()  # decode now, so truncated data fails here and not later
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageTooLarge(too_many, fields={field: "bomba de descompresión"})
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise ImageCorrupt("La imagen está dañada o incompleta.", fields={field: str(exc)[:200]})
     return image
 

@@ -74,14 +74,44 @@ def make_person(db):
 
 
 @pytest.fixture
-def officer(db):
+def office(db):
+    from cuentas.models import Office
+
+    return Office.objects.get_or_create(code="LIM-BRE", defaults=dict(name="Sede Breña", address="Av. España 700",
+                                                                      city="Lima"))[0]
+
+
+@pytest.fixture
+def other_office(db):
+    from cuentas.models import Office
+
+    return Office.objects.get_or_create(code="CUS", defaults=dict(name="Sede Cusco", address="Av. Sol 612",
+                                                                  city="Cusco"))[0]
+
+
+@pytest.fixture
+def make_staff(db):
     from django.contrib.auth import get_user_model
 
     from cuentas.services import user_role_add
 
-    user = get_user_model().objects.create_user(username="oficial1", password="x-unused-x")
-    user_role_add(user=user, role="officer")
-    return user
+    def make(username: str, office, role: str = "officer"):
+        user = get_user_model().objects.create_user(username=username, password="x-unused-x", office=office)
+        user_role_add(user=user, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def officer(make_staff, office):
+    return make_staff("oficial1", office)
+
+
+@pytest.fixture
+def second_officer(make_staff, office):
+    """Another officer of the same sede: the second pair of eyes on a replacement."""
+    return make_staff("oficial2", office)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from auditoria.models import AuditEntry
 from biometria import selectors, services
 from biometria.engine import FingerPosition, MissingFinger, MissingReason
 from biometria.models import DuplicateCase, Enrollment, FingerRecord, SecureBlob
-from migraciones.errors import Conflict, ValidationFailed
+from migraciones.errors import Conflict, PermissionDenied, ValidationFailed
 
 pytestmark = pytest.mark.django_db
 
@@ -122,13 +122,39 @@ def test_an_officer_clearing_a_case_activates_the_enrollment(
     assert gallery_tmp.contains(second.enrollment.pk)
 
 
-def test_re_enrolling_the_same_person_supersedes_the_old_enrollment(enroll, make_person, gallery_tmp):
+def test_re_enrolling_the_same_person_waits_for_another_officer_then_supersedes_the_old_enrollment(
+        enroll, make_person, officer, second_officer, gallery_tmp, django_capture_on_commit_callbacks):
+    # Given a person enrolled, when the same person is enrolled again
     person = make_person()
     old = enroll(person, "obama.jpg").enrollment
     new = enroll(person, "obama2.jpg")
-    assert new.duplicate_case is None and new.enrollment.status == Enrollment.Status.ACTIVE
+    # Then the new one waits on a replacement case and the old one stays in force, in the gallery too
+    case = new.duplicate_case
+    assert case.kind == DuplicateCase.Kind.REPLACEMENT and case.matched_enrollment_id == old.pk
+    assert new.enrollment.status == Enrollment.Status.PENDING_REVIEW
+    assert Enrollment.objects.get(pk=old.pk).status == Enrollment.Status.ACTIVE
+    assert gallery_tmp.contains(old.pk) and not gallery_tmp.contains(new.enrollment.pk)
+    # The officer who captured it cannot approve it
+    with pytest.raises(PermissionDenied):
+        services.case_decide(actor=officer, case_id=case.pk, accept=True, reason="soy yo")
+    # When another officer of the sede approves, the new one replaces the old one
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_decide(actor=second_officer, case_id=case.pk, accept=True, reason="renovación, DNI visto")
     assert Enrollment.objects.get(pk=old.pk).status == Enrollment.Status.SUPERSEDED
+    assert Enrollment.objects.get(pk=new.enrollment.pk).status == Enrollment.Status.ACTIVE
     assert not gallery_tmp.contains(old.pk) and gallery_tmp.contains(new.enrollment.pk)
+
+
+def test_a_refused_replacement_keeps_the_old_enrollment_in_force(
+        enroll, make_person, second_officer, gallery_tmp):
+    person = make_person()
+    old = enroll(person, "obama.jpg").enrollment
+    case = enroll(person, "biden.jpg").duplicate_case
+    assert case.face_score < 0.5  # the reviewer sees the faces do not agree
+    services.case_decide(actor=second_officer, case_id=case.pk, accept=False, reason="otro rostro")
+    assert DuplicateCase.objects.get(pk=case.pk).status == DuplicateCase.Status.REFUSED
+    assert Enrollment.objects.get(pk=case.enrollment_id).status == Enrollment.Status.REJECTED
+    assert Enrollment.objects.get(pk=old.pk).status == Enrollment.Status.ACTIVE
 
 
 def test_face_verification_against_an_enrolled_person(enroll, make_person, face_captures, officer, gallery_tmp):

@@ -7,9 +7,10 @@ from .appointments import (
     appointments_release_no_shows,
     slots_ensure,
 )
-from .common import OPEN_STATUSES, TRANSITIONS, application_transition
+from .common import OPEN_STATUSES, TRANSITIONS, application_transition, staff_check_office
 from .delivery import passport_deliver, passport_report_loss, passports_expire_uncollected
 from .enrollment import (
+    application_case_decide,
     application_duplicate_continue,
     application_duplicate_decide,
     enrollment_record,
@@ -26,10 +27,11 @@ from .validation import ValidationDeferred, application_review, application_vali
 
 __all__ = [
     "OPEN_STATUSES", "PASSPORT_FEE_CODE", "TRANSITIONS", "PersonalizationFailed", "ValidationDeferred",
-    "application_duplicate_continue", "application_duplicate_decide", "application_review", "application_transition",
+    "application_case_decide", "application_duplicate_continue", "application_duplicate_decide", "application_review",
+    "application_transition",
     "application_validate", "appointment_book",
     "appointment_cancel", "appointment_mark_no_show", "appointment_reschedule", "appointments_release_no_shows",
     "enrollment_record", "fee_current", "passport_deliver", "passport_number_allocate", "passport_personalize",
     "passport_report_loss", "passports_expire_uncollected", "payment_notification_receive", "payment_order_create",
-    "payment_receipt_register", "pki_load", "slots_ensure",
+    "payment_receipt_register", "pki_load", "slots_ensure", "staff_check_office",
 ]

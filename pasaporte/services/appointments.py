@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from auditoria.services import audit_record
 from cuentas.models import Office
 from migraciones.errors import Conflict, NotFound, ValidationFailed
+from outbox.services import enqueue_task
 
 from ..models import Application, Appointment, Slot
-from .common import application_lock, application_transition
+from .common import application_lock, application_transition, staff_check_office
 
 S = Application.Status
 # Citas can be booked while the application waits for its counter visit.
@@ -107,9 +108,10 @@ def appointment_book(*, actor: Any, application_id: int, slot_id: int) -> Appoin
     if application.status == S.PAID:
         application_transition(actor=actor, application_id=application.pk, to=S.BOOKED,
                                reason=_("Cita en %(office)s el %(when)s") % {"office": slot.office.name, "when": when})
-        from ..tasks import validate_application_task
-
-        transaction.on_commit(lambda: validate_application_task.delay(application.pk))
+        # Through the outbox: a broker outage at commit leaves the row for the sweep, never a booking
+        # that is not validated.
+        enqueue_task("pasaporte.tasks.validate_application_task", queue="validation",
+                     kwargs={"application_id": application.pk})
     return appointment
 
 
@@ -162,14 +164,19 @@ def appointment_cancel(*, actor: Any, application_id: int) -> Appointment:
 def appointment_mark_no_show(*, actor: Any, appointment_id: int) -> Appointment:
     """The citizen did not come: the cita ends, the place is released and they may book again."""
     appointment = Appointment.objects.select_for_update().select_related("slot").filter(pk=appointment_id).first()
-    if appointment is None or appointment.status != Appointment.Status.ACTIVE:
+    if appointment is None:
+        raise NotFound(_("La cita no existe."), fields={"appointment": _("No encontrada.")})
+    staff_check_office(actor=actor, office_id=appointment.slot.office_id)
+    if appointment.status != Appointment.Status.ACTIVE:
         raise Conflict(_("La cita no está vigente."), fields={"appointment": _("No vigente.")})
     if appointment.slot.starts_at > timezone.now():
         raise ValidationFailed(_("La cita aún no ha comenzado."), fields={"appointment": _("Turno futuro.")})
     appointment.status, appointment.closed_at = Appointment.Status.NO_SHOW, timezone.now()
     appointment.save(update_fields=["status", "closed_at"])
     _release(appointment.slot_id)
-    audit_record(actor=actor, action="pasaporte.appointment_no_show", obj=appointment)
+    audit_record(actor=actor, action="pasaporte.appointment_no_show", obj=appointment,
+                 person_id=Application.objects.filter(pk=appointment.application_id).values_list(
+                     "person_id", flat=True).first(), details={"office": appointment.slot.office_id})
     return appointment
 
 

@@ -5,7 +5,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from auditoria.services import actor_repr, audit_record
-from migraciones.errors import Conflict, NotFound
+from migraciones.errors import Conflict, NotFound, PermissionDenied
+from outbox.services import enqueue_task
 
 from ..models import Application, ApplicationEvent
 
@@ -28,6 +29,21 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 # Still in progress: the states in which a person cannot open a second application.
 OPEN_STATUSES = frozenset(s for s in S.values if s not in {S.DELIVERED, S.REJECTED, S.CANCELLED, S.EXPIRED})
+
+
+def staff_check_office(*, actor: Any, office_id: int | None) -> None:
+    """Staff act only on their own sede's citas and applications; staff without a sede are refused.
+
+    System actors (a string: the beat's no-show release, validation) are the server's own code.
+    """
+    if isinstance(actor, str):
+        return
+    if not getattr(actor, "is_staff_role", False):
+        raise PermissionDenied(_("Su rol no permite esta operación."), fields={"actor": _("Sin rol de servidor.")})
+    if actor.office_id is None:
+        raise PermissionDenied(_("Su usuario no tiene una sede asignada."), fields={"office": _("Sin sede.")})
+    if office_id != actor.office_id:
+        raise PermissionDenied(_("La solicitud es de otra sede."), fields={"office": _("Otra sede.")})
 
 
 def application_lock(application_id: int) -> Application:
@@ -57,7 +73,7 @@ def application_transition(*, actor: Any, application_id: int, to: str, reason: 
     )
     audit_record(actor=actor, action=f"pasaporte.application_{to.lower()}", obj=application,
                  person_id=application.person_id, details={"from": previous, "to": to, "reason": reason[:300]})
-    from ..tasks import notify_status_task
-
-    transaction.on_commit(lambda: notify_status_task.delay(application.pk, to))
+    # Through the outbox: committed with the change, published after it, swept again if the broker is down.
+    enqueue_task("pasaporte.tasks.notify_status_task", queue="notifications",
+                 kwargs={"application_id": application.pk, "status": str(to)})
     return application

@@ -16,7 +16,7 @@ from rim.selectors import person_by_document
 
 from .. import biometrics
 from ..models import Application, CheckResult, Passport
-from .common import application_lock, application_transition
+from .common import application_lock, application_transition, staff_check_office
 
 S = Application.Status
 UNCOLLECTED_AFTER = dt.timedelta(days=60)
@@ -27,6 +27,7 @@ def passport_deliver(*, actor: Any, application_id: int, face: bytes | None = No
                      finger_position: int | None = None) -> Application:
     """Hand over the passport after a 1:1 check of the holder (face, or a fingerprint); the old one is cancelled."""
     application = Application.objects.select_related("biometric_enrollment").get(pk=application_id)
+    staff_check_office(actor=actor, office_id=application.office_id)
     if application.status != S.READY:
         raise Conflict(_("El pasaporte no está listo para entrega."), fields={"status": application.status})
     if (face is None) == (finger is None):
@@ -52,9 +53,12 @@ def _measure(decision: MatchDecision) -> str:
 
 
 def _face_check(actor: Any, application: Application, face: bytes) -> dict:
-    """biometria's 1:1 of the live face against the holder's enrollment."""
-    decision = biometria_services.face_verify_person(
-        actor=actor, person_id=application.person_id, encoding=biometrics.live_face_encoding(face),
+    """biometria's 1:1 of the live face against the application's own enrollment: the face in the chip.
+
+    Never the person's *current* enrollment, which a later capture may have replaced.
+    """
+    decision = biometria_services.face_verify_enrollment(
+        actor=actor, enrollment_id=application.biometric_enrollment_id, encoding=biometrics.live_face_encoding(face),
         purpose=biometrics.PURPOSE_DELIVERY)
     return {"modality": "face", "same": decision.decision, "score": decision.score,
             "threshold": decision.threshold, "measure": _measure(decision)}
@@ -65,9 +69,9 @@ def _finger_check(actor: Any, application: Application, finger: bytes, position:
     if position not in biometrics.enrolled_positions(application.biometric_enrollment):
         raise ValidationFailed(_("Ese dedo no fue registrado en el enrolamiento."),
                                fields={"finger_position": _("Elija un dedo enrolado.")})
-    decision = biometria_services.finger_verify_person(
-        actor=actor, person_id=application.person_id, finger=biometrics.live_finger(finger, position=position),
-        purpose=biometrics.PURPOSE_DELIVERY)
+    decision = biometria_services.finger_verify_enrollment(
+        actor=actor, enrollment_id=application.biometric_enrollment_id,
+        finger=biometrics.live_finger(finger, position=position), purpose=biometrics.PURPOSE_DELIVERY)
     return {"modality": "finger", "position": position, "same": decision.decision, "score": decision.score,
             "threshold": decision.threshold, "measure": _measure(decision)}
 

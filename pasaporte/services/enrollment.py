@@ -13,23 +13,23 @@ from biometria.models import DuplicateCase
 from biometria.models import Enrollment as BiometricEnrollment
 from integraciones import reniec
 from integraciones.errors import IntegrationError
-from migraciones.errors import Conflict, ExternalServiceUnavailable, PermissionDenied, ValidationFailed
+from migraciones.errors import Conflict, ExternalServiceUnavailable, ValidationFailed
+from outbox.services import enqueue_task
 
 from .. import biometrics
 from ..models import Application, Appointment, CheckResult
-from .common import application_lock, application_transition
+from .common import application_lock, application_transition, staff_check_office
 from .validation import rim_person_for
 
 S = Application.Status
 R, O = CheckResult.Source, CheckResult.Outcome
 CaseStatus = DuplicateCase.Status
+CaseKind = DuplicateCase.Kind
 
 
 def _check_officer(actor: Any, application: Application) -> None:
-    """An officer enrolls only citizens of their own sede (when they have one)."""
-    office_id = getattr(actor, "office_id", None)
-    if office_id and application.office_id and office_id != application.office_id:
-        raise PermissionDenied(_("La cita es en otra sede."), fields={"office": _("Otra sede.")})
+    """An officer enrolls only citizens of their own sede; staff without a sede are refused."""
+    staff_check_office(actor=actor, office_id=application.office_id)
 
 
 def _reniec_citizen(dni: str) -> reniec.Citizen:
@@ -98,6 +98,15 @@ def _enroll(*, actor: Any, application_id: int, person_id: int, capture: biometr
     audit_record(actor=actor, action="pasaporte.enrollment_record", obj=application, person_id=person_id,
                  details={"biometric_enrollment": outcome.enrollment.pk, "duplicate_case": case.pk if case else None,
                           "fingers": [int(f.position) for f in capture.fingers]})
+    if case is not None and case.kind == CaseKind.REPLACEMENT:
+        # The person already has an enrollment in force (an earlier document): another officer approves.
+        CheckResult.objects.create(application=application, source=R.BIOMETRIC_1_N, outcome=O.CLEAR,
+                                   detail={"gallery": "sin coincidencias", "replacement_case": case.pk})
+        return application_transition(
+            actor=actor, application_id=application.pk, to=S.OBSERVED,
+            reason=_("La persona ya tiene biometría vigente: otro servidor de la sede revisa el reemplazo "
+                     "(caso biométrico N.º %(case)s).") % {"case": case.pk},
+        )
     if case is not None:
         CheckResult.objects.create(application=application, source=R.BIOMETRIC_1_N, outcome=O.HIT, detail={
             "duplicate_case": case.pk, "matched_person_id": case.matched_enrollment.person_id,
@@ -116,9 +125,8 @@ def _enroll(*, actor: Any, application_id: int, person_id: int, capture: biometr
 def enrollment_accept(*, actor: Any, application: Application, reason: str) -> Application:
     """Enrolled: personalization is queued once the transaction commits."""
     application = application_transition(actor=actor, application_id=application.pk, to=S.ENROLLED, reason=reason)
-    from ..tasks import personalize_passport_task
-
-    transaction.on_commit(lambda: personalize_passport_task.delay(application.pk))
+    enqueue_task("pasaporte.tasks.personalize_passport_task", queue="personalization",
+                 kwargs={"application_id": application.pk})
     return application
 
 
@@ -134,27 +142,39 @@ def _case_or_conflict(application: Application) -> DuplicateCase:
 
 @transaction.atomic
 def application_duplicate_continue(*, actor: Any, application_id: int) -> Application:
-    """Apply biometria's decision to the observed application: different persons go on, the same person is rejected."""
+    """Apply biometria's decision to the observed application: accepted goes on, refused is rejected."""
     application = application_lock(application_id)
+    staff_check_office(actor=actor, office_id=application.office_id)
     case = _case_or_conflict(application)
     if case.status == CaseStatus.OPEN:
         raise Conflict(_("El caso biométrico N.º %(case)s aún no fue decidido.") % {"case": case.pk},
                        fields={"duplicate_case": str(case.pk)})
-    if case.status == CaseStatus.DIFFERENT_PERSONS:
-        return enrollment_accept(actor=actor, application=application, reason=_(
-            "Caso biométrico N.º %(case)s: personas distintas (%(why)s). Continúa el trámite.")
-            % {"case": case.pk, "why": case.reason})
-    return application_transition(actor=actor, application_id=application.pk, to=S.REJECTED, reason=_(
-        "Caso biométrico N.º %(case)s: la misma persona ya está enrolada con otra identidad (%(why)s).")
-        % {"case": case.pk, "why": case.reason})
+    replacement = case.kind == CaseKind.REPLACEMENT
+    if case.accepted:
+        reason = (_("Caso biométrico N.º %(case)s: reemplazo aprobado (%(why)s). Continúa el trámite.")
+                  if replacement else
+                  _("Caso biométrico N.º %(case)s: personas distintas (%(why)s). Continúa el trámite."))
+        return enrollment_accept(actor=actor, application=application,
+                                 reason=reason % {"case": case.pk, "why": case.reason})
+    reason = (_("Caso biométrico N.º %(case)s: el reemplazo de la biometría vigente fue rechazado (%(why)s).")
+              if replacement else
+              _("Caso biométrico N.º %(case)s: la misma persona ya está enrolada con otra identidad (%(why)s)."))
+    return application_transition(actor=actor, application_id=application.pk, to=S.REJECTED,
+                                  reason=reason % {"case": case.pk, "why": case.reason})
 
 
 @transaction.atomic
-def application_duplicate_decide(*, actor: Any, application_id: int, same_person: bool, reason: str) -> Application:
-    """Decide the open duplicate case in biometria, then apply the decision to the application."""
+def application_case_decide(*, actor: Any, application_id: int, accept: bool, reason: str) -> Application:
+    """Decide the open biometric case in biometria (accept: the new enrollment goes in force), then apply it."""
     application = application_lock(application_id)
+    staff_check_office(actor=actor, office_id=application.office_id)
     case = _case_or_conflict(application)
     if case.status == CaseStatus.OPEN:
-        biometria_services.duplicate_case_decide(actor=actor, case_id=case.pk, same_person=same_person, reason=reason)
+        biometria_services.case_decide(actor=actor, case_id=case.pk, accept=accept, reason=reason)
     # Decided meanwhile on biometria's page: that decision stands, whatever this form said.
     return application_duplicate_continue(actor=actor, application_id=application_id)
+
+
+def application_duplicate_decide(*, actor: Any, application_id: int, same_person: bool, reason: str) -> Application:
+    """A duplicate case: the same person under another identity (rejected) or different persons (goes on)."""
+    return application_case_decide(actor=actor, application_id=application_id, accept=not same_person, reason=reason)

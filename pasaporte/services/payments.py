@@ -14,6 +14,7 @@ from auditoria.services import audit_record
 from integraciones import banco_nacion
 from integraciones.errors import IntegrationError, InvalidNotification, ServiceUnavailable
 from migraciones.errors import Conflict, ExternalServiceUnavailable, NotFound, ValidationFailed
+from outbox.services import enqueue_task
 
 from ..models import Application, ApplicationEvent, Fee, Payment
 from .common import OPEN_STATUSES, actor_repr
@@ -96,9 +97,8 @@ def _open_application(*, actor: Any, payment: Payment) -> Application | None:
         note=_("Pago %(method)s, comprobante %(receipt)s")
         % {"method": payment.get_method_display(), "receipt": payment.receipt_number},
     )
-    from ..tasks import notify_status_task
-
-    transaction.on_commit(lambda: notify_status_task.delay(application.pk, Application.Status.PAID))
+    enqueue_task("pasaporte.tasks.notify_status_task", queue="notifications",
+                 kwargs={"application_id": application.pk, "status": Application.Status.PAID.value})
     return application
 
 

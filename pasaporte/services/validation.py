@@ -13,7 +13,7 @@ from rim import services as rim_services
 from rim.models import IdentityDocument
 
 from ..models import Application, CheckResult, Payment
-from .common import application_lock, application_transition
+from .common import application_lock, application_transition, staff_check_office
 
 S = Application.Status
 R, O = CheckResult.Source, CheckResult.Outcome
@@ -187,12 +187,12 @@ def application_review(*, actor: Any, application_id: int, approve: bool, reason
     if not reason.strip():
         raise ValidationFailed(_("Indique el motivo de la decisión."), fields={"reason": _("Obligatorio.")})
     application = application_lock(application_id)
+    staff_check_office(actor=actor, office_id=application.office_id)
     if application.biometric_enrollment_id:
-        # Observed at enrollment: the decision is biometria's duplicate case ("continue" = different persons).
-        from .enrollment import application_duplicate_decide
+        # Observed at enrollment: the decision is biometria's case ("continue" = the new enrollment goes in force).
+        from .enrollment import application_case_decide
 
-        return application_duplicate_decide(actor=actor, application_id=application.pk, same_person=not approve,
-                                            reason=reason)
+        return application_case_decide(actor=actor, application_id=application.pk, accept=approve, reason=reason)
     if not approve:
         return application_transition(actor=actor, application_id=application.pk, to=S.REJECTED, reason=reason)
     return application_transition(actor=actor, application_id=application.pk, to=S.VALIDATED, reason=reason)

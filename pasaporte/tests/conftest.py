@@ -52,3 +52,26 @@ def _reference_data(request):
     Fee.objects.get_or_create(code="01810", valid_from=dt.date(2020, 1, 1),
                               defaults={"description": "Expedición de pasaporte electrónico", "amount": Decimal("120.90")})
     PassportNumberCounter.objects.get_or_create(name="PASAPORTE_PE", defaults={"next_value": 200_000_001})
+
+
+@pytest.fixture
+def ready(citizen, office, officer, external_systems, pki_dir):
+    """An application personalized and ready, enrolled with obama2.jpg and the SourceAFIS probe as the right thumb (1)."""
+    from django.test import TestCase
+
+    from pasaporte import services
+    from pasaporte.models import Application
+
+    application = factories.paid_application(citizen)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.appointment_book(actor=citizen, application_id=application.pk,
+                                  slot_id=factories.future_slot(office).pk)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.enrollment_record(
+            actor=officer, application_id=application.pk, face=factories.read("faces/obama2.jpg"),
+            fingers={1: factories.read("fingerprints/sourceafis_probe.png"),
+                     2: factories.read("fingerprints/jmrtd_fp.wsq")},
+            signature=factories.read("fingerprints/utkarsh_2.jpg"))
+    application.refresh_from_db()
+    assert application.status == Application.Status.READY, application.status_reason
+    return application

@@ -14,24 +14,6 @@ pytestmark = pytest.mark.django_db
 S = Application.Status
 
 
-@pytest.fixture
-def ready(citizen, office, officer, external_systems, pki_dir) -> Application:
-    """An application personalized and ready, enrolled with the SourceAFIS probe as the right thumb (1)."""
-    application = factories.paid_application(citizen)
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        services.appointment_book(actor=citizen, application_id=application.pk,
-                                  slot_id=factories.future_slot(office).pk)
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        services.enrollment_record(
-            actor=officer, application_id=application.pk, face=factories.read("faces/obama2.jpg"),
-            fingers={1: factories.read("fingerprints/sourceafis_probe.png"),
-                     2: factories.read("fingerprints/jmrtd_fp.wsq")},
-            signature=factories.read("fingerprints/utkarsh_2.jpg"))
-    application.refresh_from_db()
-    assert application.status == S.READY, application.status_reason
-    return application
-
-
 def _finger(path: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(path.split("/")[-1], factories.read(path), content_type="image/png")
 

@@ -98,7 +98,9 @@ def _child_running(task_name: str, application_id: int) -> int | None:
 
     for tasks in (app.control.inspect(timeout=1.0).active() or {}).values():
         for task in tasks:
-            if task["name"] == task_name and list(task["args"]) == [application_id]:
+            # Tasks go through the outbox with keyword arguments; older messages had positional ones.
+            if task["name"] == task_name and (list(task["args"]) == [application_id]
+                                              or (task.get("kwargs") or {}).get("application_id") == application_id):
                 return task["worker_pid"]
     return None
 

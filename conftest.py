@@ -45,6 +45,18 @@ def _eager_tasks_unless_worker(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with empty throttle counters (cuentas.throttling keeps them in the cache)."""
+    from django.core.cache import cache
+
+    try:
+        cache.clear()
+    except Exception:  # a test that takes the cache down sets its own CACHES
+        pass
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Each test its own 1:N gallery: a shared one would keep enrollment ids of earlier test databases.

@@ -16,6 +16,7 @@ from .models import DeviceCredential, DeviceNonce
 
 MAX_SKEW_S = 300
 MIN_NONCE_LEN = 16
+MAX_TIMESTAMP_DIGITS = 12
 
 
 def signing_string(method: str, path: str, timestamp: str, nonce: str, body: bytes) -> str:
@@ -43,10 +44,10 @@ class DeviceSignatureAuthentication(authentication.BaseAuthentication):
         credential = DeviceCredential.objects.select_related("user").filter(key_id=key_id, active=True).first()
         if credential is None or not credential.user.is_active:
             raise exceptions.AuthenticationFailed("unknown_or_inactive_device: dispositivo desconocido o inactivo")
-        try:
-            ts = int(timestamp)
-        except ValueError:
+        # At most 12 digits: int() of a 400-digit header works, but subtracting it from a float overflows.
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= MAX_TIMESTAMP_DIGITS):
             raise exceptions.AuthenticationFailed("bad_timestamp: X-Timestamp debe ser segundos Unix")
+        ts = int(timestamp)
         if abs(time.time() - ts) > MAX_SKEW_S:
             raise exceptions.AuthenticationFailed("stale_timestamp: X-Timestamp difiere más de 300 s")
         if len(nonce) < MIN_NONCE_LEN or len(nonce) > 128:

@@ -61,3 +61,13 @@ class ForeignerSignupForm(forms.Form):
 class OTPForm(forms.Form):
     token = forms.CharField(label=_("Código de 6 dígitos de su aplicación autenticadora"), min_length=6, max_length=8,
                             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}))
+
+
+class ActivationCodeForm(forms.Form):
+    activation_code = forms.CharField(
+        label=_("Código de activación que le entregó su supervisor"), min_length=12, max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True, "autocapitalize": "characters"}))
+
+
+class ActivationIssueForm(forms.Form):
+    user_id = forms.IntegerField(widget=forms.HiddenInput)

@@ -46,6 +46,8 @@ class User(AbstractUser):
     office = models.ForeignKey(
         Office, verbose_name=_("sede"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
+    # Staff accounts start with a password someone else chose: the first sign-in replaces it.
+    password_change_required = models.BooleanField(_("debe cambiar la contraseña"), default=False)
 
     class Meta:
         verbose_name = _("usuario")
@@ -83,8 +85,9 @@ class DeviceCredential(models.Model):
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="device_credential")
     key_id = models.CharField(_("identificador de clave"), max_length=64, unique=True)
-    # The HMAC secret must be readable by the server to check signatures.
-    secret = models.CharField(_("secreto"), max_length=128)
+    # The HMAC secret must be readable by the server to check signatures, so it is sealed (AES-GCM
+    # under DEVICE_SECRET_KEYS, bound to key_id) rather than hashed; `secret` opens it.
+    sealed_secret = models.TextField(_("secreto cifrado"), editable=False)
     crossing_point = models.CharField(_("puesto de control"), max_length=20, blank=True)
     office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT)
     kind = models.CharField(_("tipo"), max_length=20, default="EGATE")
@@ -98,6 +101,37 @@ class DeviceCredential(models.Model):
 
     def __str__(self) -> str:
         return self.key_id
+
+    @property
+    def secret(self) -> str:
+        from .sealing import unseal_secret
+
+        return unseal_secret(self.sealed_secret, device_key_id=self.key_id)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        from .sealing import seal_secret
+
+        if not self.key_id:
+            raise ValueError("set key_id before the secret: the sealed secret is bound to it")
+        self.sealed_secret = seal_secret(value, device_key_id=self.key_id)
+
+
+class OtpActivation(models.Model):
+    """A one-time code, issued by a supervisor of the officer's sede, that lets the officer enroll
+    an authenticator. Only its keyed hash is stored; it expires and serves once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="otp_activations")
+    code_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    issued_by_repr = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("código de activación del segundo factor")
+        verbose_name_plural = _("códigos de activación del segundo factor")
 
 
 class DeviceNonce(models.Model):

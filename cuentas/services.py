@@ -9,15 +9,17 @@ from django.core.mail import send_mail
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from auditoria.services import audit_record
+from auditoria.services import actor_repr, audit_record
 from integraciones.errors import IntegrationError, NotFound as RemoteNotFound, ServiceUnavailable
 from integraciones.reniec import get_client as reniec_client
-from migraciones.errors import ExternalServiceUnavailable, ValidationFailed
+from migraciones.errors import ExternalServiceUnavailable, PermissionDenied, ValidationFailed
 
 from . import roles
-from .models import Office
+from .models import Office, OtpActivation
 
 User = get_user_model()
 EMAIL_VERIFY_SALT = "cuentas.email-verify"
@@ -175,9 +177,11 @@ def foreigner_email_verify(*, token: str):
 
 @transaction.atomic
 def staff_user_create(*, username: str, password: str, role: str, office: Office | None, first_name: str = "",
-                      last_name: str = "", email: str = "", actor=None):
+                      last_name: str = "", email: str = "", actor=None, password_change_required: bool = True):
+    """A staff sign-in. Its first password was chosen by someone else, so the first sign-in changes it."""
     user = User(username=username, first_name=first_name, last_name=last_name, email=email, office=office,
-                is_staff=role in roles.STAFF_ROLES, email_verified=bool(email))
+                is_staff=role in roles.STAFF_ROLES, email_verified=bool(email),
+                password_change_required=password_change_required and role in roles.STAFF_ROLES)
     user.set_password(password)
     user.full_clean()
     user.save()
@@ -207,3 +211,89 @@ def device_register(*, key_id: str, crossing_point: str = "", office: Office | N
     audit_record(actor=actor, action="cuentas.device_register", obj=credential,
                  details={"key_id": key_id, "crossing_point": crossing_point, "kind": kind})
     return credential, secret
+
+
+# --- officers' second factor: enrolled with a one-time code a supervisor issues ---------------------
+
+OTP_ACTIVATION_TTL = dt.timedelta(hours=24)
+_ACTIVATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud or typed from paper
+_ACTIVATION_LENGTH = 12
+
+
+def _activation_hash(code: str) -> str:
+    normalized = "".join(c for c in code.upper() if c.isalnum())
+    return salted_hmac("cuentas.otp-activation", normalized, algorithm="sha256").hexdigest()
+
+
+@transaction.atomic
+def otp_activation_issue(*, user, actor, ttl: dt.timedelta = OTP_ACTIVATION_TTL) -> str:
+    """A one-time activation code for `user`'s authenticator; returns the code, which is not stored.
+
+    `actor` is a supervisor of the same sede (the page) or a string naming an operator (the
+    management command). An earlier unused code of the same user stops working.
+    """
+    import secrets as _secrets
+
+    if not user.is_active or not user.is_staff_role:
+        raise ValidationFailed(_("Solo el personal activo usa un segundo factor"), fields={"user": user.username})
+    if not isinstance(actor, str):
+        if (actor is None or not actor.has_role(roles.SUPERVISOR) or actor.pk == user.pk
+                or actor.office_id is None or actor.office_id != user.office_id):
+            raise PermissionDenied(_("Solo un supervisor de la misma sede emite códigos de activación"))
+    now = timezone.now()
+    OtpActivation.objects.filter(user=user, used_at__isnull=True).delete()
+    code = "".join(_secrets.choice(_ACTIVATION_ALPHABET) for _ in range(_ACTIVATION_LENGTH))
+    OtpActivation.objects.create(user=user, code_hash=_activation_hash(code), expires_at=now + ttl,
+                                 issued_by=None if isinstance(actor, str) else actor,
+                                 issued_by_repr=actor_repr(actor))
+    audit_record(actor=actor, action="cuentas.otp_activation_issue", obj=user,
+                 details={"expires_at": (now + ttl).isoformat()})
+    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+
+
+@transaction.atomic
+def otp_activation_redeem(*, user, code: str):
+    """Spend an activation code: `user` gets a new, unconfirmed TOTP device (any earlier one is removed).
+
+    The device is confirmed by its first correct token (`otp_device_confirm`).
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    activation = (OtpActivation.objects.select_for_update()
+                  .filter(user=user, code_hash=_activation_hash(code or ""), used_at__isnull=True,
+                          expires_at__gt=timezone.now()).first())
+    if activation is None:
+        audit_record(actor=user, action="cuentas.otp_activation_refused", kind="auth", obj=user)
+        raise ValidationFailed(_("El código de activación no es válido, ya fue usado o venció"),
+                               fields={"activation_code": _("Código no válido o vencido")})
+    activation.used_at = timezone.now()
+    activation.save(update_fields=["used_at"])
+    TOTPDevice.objects.filter(user=user).delete()
+    device = TOTPDevice.objects.create(user=user, name="app", confirmed=False)
+    audit_record(actor=user, action="cuentas.otp_activation_redeem", kind="auth", obj=user,
+                 details={"issued_by": activation.issued_by_repr})
+    return device
+
+
+@transaction.atomic
+def otp_device_confirm(*, user, device, token: str) -> bool:
+    """Confirm the device a redeemed code created, when `token` is its current code."""
+    if device.user_id != user.pk or device.confirmed or not device.verify_token(token):
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_record(actor=user, action="cuentas.otp_enrolled", kind="auth", obj=user)
+    return True
+
+
+@transaction.atomic
+def user_password_change(*, user, password: str, actor) -> None:
+    """Set a new password chosen by the user; clears the change required at first sign-in."""
+    if user.check_password(password):
+        raise ValidationFailed(_("La nueva contraseña debe ser distinta de la anterior"),
+                               fields={"new_password1": _("Elija una contraseña distinta de la anterior")})
+    _password_check(password, user)
+    user.set_password(password)
+    user.password_change_required = False
+    user.save(update_fields=["password", "password_change_required"])
+    audit_record(actor=actor, action="cuentas.password_change", kind="auth", obj=user)

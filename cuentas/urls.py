@@ -16,10 +16,9 @@ urlpatterns = [
     path("verificar-correo/<str:token>/", views.verify_email, name="verify_email"),
     path("otp/", views.otp_verify, name="otp"),
     path("otp/configurar/", views.otp_setup, name="otp_setup"),
-    path("clave/olvide/", auth_views.PasswordResetView.as_view(
-        template_name="cuentas/password_reset.html",
-        email_template_name="cuentas/password_reset_email.txt",
-        success_url=reverse_lazy("cuentas:password_reset_done")), name="password_reset"),
+    path("otp/activaciones/", views.otp_activations, name="otp_activations"),
+    path("clave/cambiar/", views.password_change, name="password_change"),
+    path("clave/olvide/", views.PasswordResetView.as_view(), name="password_reset"),
     path("clave/enviado/", auth_views.PasswordResetDoneView.as_view(
         template_name="cuentas/message.html",
         extra_context={"title": _("Revise su correo"),

@@ -1,7 +1,12 @@
-"""Pages for signing in and up, the officers' second factor and e-mail verification."""
+"""Pages for signing in and up, the officers' second factor (and its activation codes), password
+changes and resets, and e-mail verification."""
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
+from django.contrib.auth import update_session_auth_hash, views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,8 +18,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from auditoria.services import audit_record
 from migraciones.errors import ApplicationError, ExternalServiceUnavailable
 
-from . import services
-from .forms import CitizenSignupForm, ForeignerSignupForm, LoginForm, OTPForm
+from . import roles, selectors, services
+from .forms import ActivationCodeForm, ActivationIssueForm, CitizenSignupForm, ForeignerSignupForm, LoginForm, OTPForm
+from .throttling import Throttled, ThrottleUnavailable, request_throttle
+from .web import role_required, show_error
 
 
 class LoginView(auth_views.LoginView):
@@ -28,6 +35,25 @@ class LoginView(auth_views.LoginView):
         if form.get_user().is_staff_role:
             return redirect(f"{reverse_lazy('cuentas:otp')}?next={self.get_success_url()}")
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Throttled per client address and per account; the link is built from SITE_URL, not the Host."""
+
+    template_name = "cuentas/password_reset.html"
+    email_template_name = "cuentas/password_reset_email.txt"
+    success_url = reverse_lazy("cuentas:password_reset_done")
+
+    def form_valid(self, form):
+        try:
+            request_throttle(self.request, address_scope="password_reset_ip",
+                             keyed={"password_reset_account": form.cleaned_data["email"].strip().lower()})
+        except (Throttled, ThrottleUnavailable) as exc:
+            form.add_error(None, exc.message)
+            return self.render_to_response(self.get_context_data(form=form), status=exc.status)
+        site = urlsplit(settings.SITE_URL)
+        self.extra_email_context = {"domain": site.netloc + site.path.rstrip("/"), "protocol": site.scheme}
+        return super().form_valid(form)
 
 
 def _apply_errors(form, exc: ApplicationError) -> None:
@@ -81,7 +107,7 @@ def signup_foreigner(request):
                     document_type=d["document_type"], document_number=d["document_number"],
                     nationality=d["nationality"], birth_date=d["birth_date"], given_names=d["given_names"],
                     surnames=d["surnames"], email=d["email"], password=d["password"],
-                    verify_url_base=request.build_absolute_uri("/"),
+                    verify_url_base=settings.SITE_URL,
                 )
             except ApplicationError as exc:
                 _apply_errors(form, exc)
@@ -112,7 +138,7 @@ def _safe_next(request, default: str = "/") -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_verify(request):
-    """Second factor for officers and supervisors; a first visit sets up the TOTP device."""
+    """Second factor for officers and supervisors; without a device, the enrollment (activation code first)."""
     devices = list(devices_for_user(request.user, confirmed=True))
     if not devices:
         return redirect(f"{reverse_lazy('cuentas:otp_setup')}?next={_safe_next(request)}")
@@ -123,29 +149,64 @@ def otp_verify(request):
             if device.verify_token(token):
                 otp_login(request, device)
                 audit_record(actor=request.user, action="cuentas.otp_verified", kind="auth")
-                return redirect(_safe_next(request))
+                return redirect(_after_second_factor(request))
         form.add_error("token", _("Código incorrecto o vencido"))
         audit_record(actor=request.user, action="cuentas.otp_failed", kind="auth")
     return render(request, "cuentas/otp.html", {"form": form, "next": _safe_next(request)},
                   status=400 if request.method == "POST" else 200)
 
 
+_SETUP_DEVICE_KEY = "cuentas_otp_setup_device"
+
+
+def _second_factor_missing(request) -> bool:
+    # /cuentas/ pages are outside OfficerOTPRequiredMiddleware (they are where TOTP happens), so the
+    # ones that change an account check it themselves.
+    return request.user.is_staff_role and not request.user.is_verified()
+
+
+def _after_second_factor(request) -> str:
+    if request.user.password_change_required:
+        return f"{reverse_lazy('cuentas:password_change')}?{urlencode({'next': _safe_next(request)})}"
+    return _safe_next(request)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_setup(request):
+    """Enroll an authenticator: first the one-time activation code from a supervisor, then the app.
+
+    The secret is shown only after the code is spent, so a stolen password alone never reaches it.
+    """
     if list(devices_for_user(request.user, confirmed=True)):
         return redirect("cuentas:otp")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    device = TOTPDevice.objects.filter(pk=request.session.get(_SETUP_DEVICE_KEY), user=request.user,
+                                       confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="app", confirmed=False)
+        form = ActivationCodeForm(request.POST or None)
+        status = 200
+        if request.method == "POST":
+            status = 400
+            if form.is_valid():
+                try:
+                    request_throttle(request, address_scope="otp_activation_ip",
+                                     keyed={"otp_activation_user": str(request.user.pk)})
+                    device = services.otp_activation_redeem(user=request.user,
+                                                            code=form.cleaned_data["activation_code"])
+                except ApplicationError as exc:
+                    _apply_errors(form, exc)
+                    status = exc.status
+                else:
+                    request.session[_SETUP_DEVICE_KEY] = device.pk
+                    return redirect(f"{reverse_lazy('cuentas:otp_setup')}?{urlencode({'next': _safe_next(request)})}")
+        return render(request, "cuentas/otp_activate.html", {"form": form, "next": _safe_next(request)},
+                      status=status)
     form = OTPForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].strip()):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+        if services.otp_device_confirm(user=request.user, device=device, token=form.cleaned_data["token"].strip()):
+            request.session.pop(_SETUP_DEVICE_KEY, None)
             otp_login(request, device)
-            audit_record(actor=request.user, action="cuentas.otp_enrolled", kind="auth")
-            return redirect(_safe_next(request))
+            return redirect(_after_second_factor(request))
         form.add_error("token", _("Código incorrecto"))
     import segno
 
@@ -153,3 +214,52 @@ def otp_setup(request):
     return render(request, "cuentas/otp_setup.html",
                   {"form": form, "qr_svg": qr_svg, "secret": device.bin_key.hex(), "next": _safe_next(request)})
 
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    """The change a staff member's first sign-in requires (and anyone may make)."""
+    if _second_factor_missing(request):
+        return redirect(f"{reverse_lazy('cuentas:otp')}?{urlencode({'next': request.get_full_path()})}")
+    form = PasswordChangeForm(request.user, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.user_password_change(user=request.user, password=form.cleaned_data["new_password1"],
+                                              actor=request.user)
+            except ApplicationError as exc:
+                _apply_errors(form, exc)
+            else:
+                update_session_auth_hash(request, request.user)
+                messages.success(request, _("Contraseña cambiada."))
+                return redirect(_safe_next(request))
+    return render(request, "cuentas/password_change.html", {"form": form, "next": _safe_next(request)},
+                  status=status)
+
+
+@role_required(roles.SUPERVISOR)
+@require_http_methods(["GET", "POST"])
+def otp_activations(request):
+    """A supervisor issues activation codes to the staff of their own sede; each code is shown once."""
+    if _second_factor_missing(request):
+        return redirect(f"{reverse_lazy('cuentas:otp')}?{urlencode({'next': request.get_full_path()})}")
+    issued = None
+    if request.method == "POST":
+        form = ActivationIssueForm(request.POST)
+        target = None
+        if form.is_valid():
+            target = selectors.staff_member_of_office(office=request.user.office,
+                                                      user_id=form.cleaned_data["user_id"])
+        if target is None:
+            messages.error(request, _("Esa persona no es personal de su sede."))
+        else:
+            try:
+                issued = (target, services.otp_activation_issue(user=target, actor=request.user))
+            except ApplicationError as exc:
+                show_error(request, exc)
+    staff = selectors.staff_of_office(office=request.user.office, exclude=request.user)
+    response = render(request, "cuentas/otp_activations.html", {"staff": staff, "issued": issued})
+    response["Cache-Control"] = "no-store"
+    return response

@@ -10,3 +10,45 @@ class SpanishFirstMiddleware:
         if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class ApiBodyLimitMiddleware:
+    """An API body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413 in the API's error shape, before it is read.
+
+    Multipart bodies are left to Django, which counts their files apart (FILE_UPLOAD_* settings).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/") and not request.content_type.startswith("multipart/"):
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if limit is not None and length > limit:
+                from django.http import JsonResponse
+                from django.utils.translation import gettext as _
+
+                return JsonResponse({"error": "payload_too_large",
+                                     "message": _("El cuerpo de la solicitud supera el tamaño permitido.")},
+                                    status=413)
+        return self.get_response(request)
+
+
+class CameraPagesMiddleware:
+    """Permissions-Policy allows the camera, for the portal itself only, on the pages that capture a
+    face (settings.PERMISSIONS_POLICY_CAMERA_VIEWS); every other page keeps camera=()."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        policy = response.headers.get("Permissions-Policy")
+        if match is not None and policy and match.view_name in settings.PERMISSIONS_POLICY_CAMERA_VIEWS:
+            response.headers["Permissions-Policy"] = policy.replace("camera=()", "camera=(self)")
+        return response

@@ -7,6 +7,7 @@ key, with DEBUG on, or without allowed hosts).
 from pathlib import Path
 
 import environ
+from csp import constants as _csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,12 @@ DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[] if PRODUCTION else ["*"])
 
+# Values that ship in this repository for development. Production refuses each of them (see the
+# guard at the end of this file); another development value is added here beside its setting.
+DEVELOPMENT_VALUES: dict[str, str] = {
+    "DJANGO_SECRET_KEY": "development-only-key-not-for-production-use-0123456789",
+}
+
 if PRODUCTION:
     if not SECRET_KEY or len(SECRET_KEY) < 32:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set (32+ characters) in production")
@@ -32,7 +39,7 @@ if PRODUCTION:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set in production")
 elif not SECRET_KEY:
-    SECRET_KEY = "development-only-key-not-for-production-use-0123456789"
+    SECRET_KEY = DEVELOPMENT_VALUES["DJANGO_SECRET_KEY"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -49,6 +56,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "csp",
     "cuentas",
     "auditoria",
     "outbox",
@@ -66,15 +74,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "migraciones.middleware.CameraPagesMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "migraciones.middleware.SpanishFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "migraciones.middleware.ApiBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cuentas.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cuentas.middleware.OfficerOTPRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -94,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -129,7 +143,10 @@ LOGOUT_REDIRECT_URL = "home"
 # Login throttling (django-axes): lock an account+IP after repeated failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per account, whatever the source address: a new address (or a forged X-Forwarded-For) must not
+# buy another five guesses. The address is read as the throttles read it (cuentas.throttling).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_CLIENT_IP_CALLABLE = "cuentas.throttling.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "cuentas/lockout.html"
 
@@ -206,7 +223,11 @@ OUTBOX_SWEEP_AFTER_S = env.float("OUTBOX_SWEEP_AFTER_S", default=30.0)
 PASAPORTE_VALIDATION_BACKOFF_S = env.float("PASAPORTE_VALIDATION_BACKOFF_S", default=5.0)
 # Face encodings at control run in this many worker processes per web process (0: in-process).
 CONTROL_FACE_PROCESSES = env.int("CONTROL_FACE_PROCESSES", default=1)
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The portal's public address: every link in an e-mail and every callback URL given to an external
+# system is built from it, never from the request's Host header (which a client chooses).
+SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must be set to the portal's https:// address in production")
 
 # E-mail: files in var/mail in development, SMTP in production.
 EMAIL_BACKEND = env.str(
@@ -229,24 +250,31 @@ INTERPOL_URL = env.str("INTERPOL_URL", default=f"{_SIM}/interpol")
 INTEGRATIONS_TIMEOUT = env.float("INTEGRATIONS_TIMEOUT", default=3.0)
 INTEGRATIONS_RETRIES = env.int("INTEGRATIONS_RETRIES", default=2)
 # Shared secret with which Banco de la Nación signs payment notifications.
+DEVELOPMENT_VALUES["BANCO_NACION_NOTIFY_SECRET"] = "demo-bn-notify-secret"
 BANCO_NACION_NOTIFY_SECRET = env.str(
-    "BANCO_NACION_NOTIFY_SECRET", default="" if PRODUCTION else "demo-bn-notify-secret"
+    "BANCO_NACION_NOTIFY_SECRET", default="" if PRODUCTION else DEVELOPMENT_VALUES["BANCO_NACION_NOTIFY_SECRET"]
 )
 if PRODUCTION and not BANCO_NACION_NOTIFY_SECRET:
     raise ImproperlyConfigured("BANCO_NACION_NOTIFY_SECRET must be set in production")
 
 # Biometric data at rest: AES-GCM keys by id, "id:base64key,id2:base64key"; the first encrypts.
-BIOMETRIA_KEYS = env.str(
-    "BIOMETRIA_KEYS", default="" if PRODUCTION else "dev1:ZGV2ZWxvcG1lbnQta2V5LTMyLWJ5dGVzLWxvbmchISE="
-)
+DEVELOPMENT_VALUES["BIOMETRIA_KEYS"] = "dev1:ZGV2ZWxvcG1lbnQta2V5LTMyLWJ5dGVzLWxvbmchISE="
+BIOMETRIA_KEYS = env.str("BIOMETRIA_KEYS", default="" if PRODUCTION else DEVELOPMENT_VALUES["BIOMETRIA_KEYS"])
 if PRODUCTION and not BIOMETRIA_KEYS:
     raise ImproperlyConfigured("BIOMETRIA_KEYS must be set in production")
+
+# Device HMAC secrets at rest (cuentas.DeviceCredential): AES-GCM keys by id, same format as above.
+DEVELOPMENT_VALUES["DEVICE_SECRET_KEYS"] = "dev1:ZGV2aWNlLXNlY3JldHMtZGV2ZWxvcG1lbnQta2V5IQ=="
+DEVICE_SECRET_KEYS = env.str(
+    "DEVICE_SECRET_KEYS", default="" if PRODUCTION else DEVELOPMENT_VALUES["DEVICE_SECRET_KEYS"])
+if PRODUCTION and not DEVICE_SECRET_KEYS:
+    raise ImproperlyConfigured("DEVICE_SECRET_KEYS must be set in production")
 
 # eMRTD PKI (test CSCA and Document Signer made by `python -m mrtd pki init`).
 MRTD_PKI_DIR = Path(env.str("MRTD_PKI_DIR", default=str(VAR_DIR / "pki")))
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "migraciones.schema.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "EXCEPTION_HANDLER": "migraciones.exceptions.api_exception_handler",
@@ -265,12 +293,77 @@ SPECTACULAR_SETTINGS = {
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
-if PRODUCTION:
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Officers and supervisors: signed out 8 hours after signing in and after 30 minutes without a
+# request (cuentas.middleware.StaffSessionMiddleware); citizens keep Django's session age.
+STAFF_SESSION_MAX_AGE_S = env.int("STAFF_SESSION_MAX_AGE_S", default=8 * 3600)
+STAFF_SESSION_IDLE_S = env.int("STAFF_SESSION_IDLE_S", default=30 * 60)
+
+# Reverse proxies in front of the portal (docs/OPERATIONS.md): 0 means none, so X-Forwarded-For and
+# X-Forwarded-Proto are never believed; N means the last N hops of X-Forwarded-For were added by our
+# own proxies, and the first of them terminates TLS and sets X-Forwarded-Proto.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+if TRUSTED_PROXIES > 0:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXIES
+if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # The container's own health check speaks plain HTTP on loopback.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = 31536000
-    SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# /healthz gives its details (each part, timings, error class) only with this bearer token or to
+# a signed-in staff member; everyone else gets {"status": "ok"|"fail"}.
+HEALTHZ_TOKEN = env.str("HEALTHZ_TOKEN", default="")
+# A worker writes its heartbeat into the cache this often; /healthz calls it dead after the max age.
+WORKER_HEARTBEAT_INTERVAL_S = env.float("WORKER_HEARTBEAT_INTERVAL_S", default=30.0)
+WORKER_HEARTBEAT_MAX_AGE_S = env.float("WORKER_HEARTBEAT_MAX_AGE_S", default=90.0)
+CELERY_BEAT_SCHEDULE["migraciones-worker-heartbeat"] = {
+    "task": "migraciones.tasks.worker_heartbeat", "schedule": WORKER_HEARTBEAT_INTERVAL_S}
+
+# Throttles of public look-ups and of the password reset (cuentas.throttling): "count/period"
+# per client address and per document or account looked up. Without the cache they fail closed.
+THROTTLE_RATES = {
+    "tam_download_ip": env.str("THROTTLE_TAM_DOWNLOAD_IP", default="20/hour"),
+    "tam_download_document": env.str("THROTTLE_TAM_DOWNLOAD_DOCUMENT", default="5/hour"),
+    "tam_verify_ip": env.str("THROTTLE_TAM_VERIFY_IP", default="60/min"),
+    "password_reset_ip": env.str("THROTTLE_PASSWORD_RESET_IP", default="10/hour"),
+    "password_reset_account": env.str("THROTTLE_PASSWORD_RESET_ACCOUNT", default="3/hour"),
+    "otp_activation_ip": env.str("THROTTLE_OTP_ACTIVATION_IP", default="20/hour"),
+    "otp_activation_user": env.str("THROTTLE_OTP_ACTIVATION_USER", default="5/hour"),
+}
+
+# Content-Security-Policy (django-csp): scripts and styles only from the portal or carrying the
+# request's nonce; no plugins, no framing, forms only to the portal.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", _csp_constants.NONCE],
+        "style-src": ["'self'", _csp_constants.NONCE],
+        "img-src": ["'self'", "data:", "blob:"],
+        "media-src": ["'self'", "blob:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Permissions-Policy (django-permissions-policy): no powerful feature anywhere; the camera only on
+# the enrollment and counter pages, for the portal itself (migraciones.middleware.CameraPagesMiddleware).
+PERMISSIONS_POLICY = {
+    "camera": [], "microphone": [], "geolocation": [], "payment": [], "usb": [], "serial": [],
+    "bluetooth": [], "hid": [], "display-capture": [], "fullscreen": ["self"],
+}
+PERMISSIONS_POLICY_CAMERA_VIEWS = frozenset({
+    "biometria:capture", "pasaporte:enroll", "pasaporte:deliver", "control:counter"})
 
 LOGGING = {
     "version": 1,
@@ -279,3 +372,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+if PRODUCTION:
+    # Refuse the repository's development values, a wildcard host and the simulators standing in
+    # for RENIEC, the bank, PNP or Interpol (migraciones/production_guard.py says why each).
+    from migraciones.production_guard import refuse_unsafe_settings
+
+    refuse_unsafe_settings(globals())

@@ -1,6 +1,7 @@
 """Pages of the e-passport service: citizen (pay, book, follow), officer (today, enroll, deliver), supervisor."""
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -41,8 +42,9 @@ def pay(request: HttpRequest) -> HttpResponse:
             if request.POST.get("method") == "order":
                 payment = services.payment_order_create(
                     actor=request.user,
-                    notify_url=request.build_absolute_uri(reverse("pasaporte_api:payment_notification")),
-                    return_url=request.build_absolute_uri(reverse("pasaporte:pay_return")),
+                    # From SITE_URL, not the request's Host header (which the client chooses).
+                    notify_url=settings.SITE_URL + reverse("pasaporte_api:payment_notification"),
+                    return_url=settings.SITE_URL + reverse("pasaporte:pay_return"),
                 )
                 return redirect(payment.pay_url)
             if form.is_valid():

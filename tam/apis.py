@@ -3,8 +3,9 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
+
+from cuentas.throttling import AddressThrottle
 
 from .selectors import seal_check
 
@@ -14,7 +15,8 @@ class SealVerifyApi(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes = [AddressThrottle]
+    throttle_scope = "tam_verify_ip"
 
     class InputSerializer(serializers.Serializer):
         seal = serializers.CharField(max_length=8000)

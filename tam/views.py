@@ -9,7 +9,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from auditoria.services import audit_record
 from control.trust import portal_pki
+from cuentas.throttling import Throttled, ThrottleUnavailable, request_throttle
 
 from . import selectors
 from .documents import tam_context, tam_pdf
@@ -17,18 +19,40 @@ from .forms import DownloadForm, VerifyForm
 
 DOWNLOAD_SALT = "tam.download"
 DOWNLOAD_MAX_AGE_S = 3600
+DOWNLOAD_PURPOSE = "el titular descarga su TAM"
 
 
 def download(request: HttpRequest) -> HttpResponse:
-    """The traveller proves who they are with three facts; each TAM gets a link valid for an hour."""
+    """The traveller proves who they are with three facts; each TAM gets a link valid for an hour.
+
+    Each search counts against the client's address and against the document looked up, so the
+    birth date behind a document cannot be guessed from many addresses or many dates.
+    """
     form = DownloadForm(request.POST or None)
     tams = None
+    status, retry_after = 200, None
     if request.method == "POST" and form.is_valid():
-        tams = [
-            (tam, signing.dumps(tam.number, salt=DOWNLOAD_SALT))
-            for tam in selectors.tams_of_holder(**form.cleaned_data)[:50]
-        ]
-    return render(request, "tam/download.html", {"form": form, "tams": tams})
+        data = form.cleaned_data
+        document = f"{data['nationality'].strip()}:{data['document_number'].strip()}".upper()
+        try:
+            request_throttle(request, address_scope="tam_download_ip", keyed={"tam_download_document": document})
+        except (Throttled, ThrottleUnavailable) as exc:
+            form.add_error(None, exc.message)
+            status, retry_after = exc.status, exc.extra.get("retry_after")
+        else:
+            tams = [
+                (tam, signing.dumps(tam.number, salt=DOWNLOAD_SALT))
+                for tam in selectors.tams_of_holder(**form.cleaned_data)[:50]
+            ]
+    response = render(request, "tam/download.html", {"form": form, "tams": tams}, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _audit_download(request: HttpRequest, tam, *, via: str) -> None:
+    audit_record(actor=request.user, action="tam.download", kind="read", obj=tam,
+                 person_id=tam.crossing.person_id, purpose=DOWNLOAD_PURPOSE, details={"via": via})
 
 
 def _tam_from_token(token: str):
@@ -46,13 +70,17 @@ def _tam_from_token(token: str):
 def pdf(request: HttpRequest, token: str) -> HttpResponse:
     tam = _tam_from_token(token)
     response = HttpResponse(tam_pdf(tam), content_type="application/pdf")
+    _audit_download(request, tam, via="pdf")
     response["Content-Disposition"] = f'attachment; filename="{tam.number}.pdf"'
     return response
 
 
 @require_GET
 def document(request: HttpRequest, token: str) -> HttpResponse:
-    return render(request, "tam/tam_document.html", tam_context(_tam_from_token(token)))
+    tam = _tam_from_token(token)
+    response = render(request, "tam/tam_document.html", tam_context(tam))
+    _audit_download(request, tam, via="page")
+    return response
 
 
 def verify(request: HttpRequest) -> HttpResponse:
@@ -60,6 +88,11 @@ def verify(request: HttpRequest) -> HttpResponse:
     form = VerifyForm(request.POST or request.GET or None)
     context: dict = {"form": form}
     if form.is_bound and form.is_valid():
+        try:
+            request_throttle(request, address_scope="tam_verify_ip")
+        except (Throttled, ThrottleUnavailable) as exc:
+            form.add_error(None, exc.message)
+            return render(request, "tam/verify.html", context, status=exc.status)
         if form.cleaned_data.get("seal"):
             context["check"] = selectors.seal_check(form.cleaned_data["seal"])
         else:

@@ -38,9 +38,10 @@ def browser(monkeypatch):
 
 
 @pytest.fixture
-def portal_url(django_db_setup, live_server) -> str:
-    # Everything on 127.0.0.1: the portal builds the bank's notify_url from the address the browser used.
-    return live_server.url.replace("://localhost:", "://127.0.0.1:")
+def portal_url(django_db_setup, live_server, settings) -> str:
+    # Everything on 127.0.0.1: the portal builds the bank's notify_url from SITE_URL.
+    settings.SITE_URL = live_server.url.replace("://localhost:", "://127.0.0.1:")
+    return settings.SITE_URL
 
 
 def _arrive(page, pattern: str, *, timeout_ms: int = 20_000) -> None:

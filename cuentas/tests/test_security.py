@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def officer():
-    user = staff_user_create(username="oficial", password="Oficial-2026!", role="officer", office=None)
+    user = staff_user_create(username="oficial", password="Oficial-2026!", role="officer", office=None,
+                             password_change_required=False)
     device = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
     return user, device
 

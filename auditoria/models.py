@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AuditEntry(models.Model):
-    """One audited action. Never updated or deleted (a PostgreSQL trigger refuses both)."""
+    """One audited action. Never updated, deleted or truncated (PostgreSQL triggers refuse each)."""
 
     class Kind(models.TextChoices):
         READ = "read", _("consulta")
@@ -27,6 +27,8 @@ class AuditEntry(models.Model):
     details = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which AUDIT_HMAC_KEY made `hash` (its public id); empty for the early plain SHA-256 entries.
+    key_id = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["id"]

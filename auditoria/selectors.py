@@ -3,7 +3,9 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from .chain import GENESIS_HASH, canonical, chain_hash
+from .chain import GENESIS_HASH, UNKEYED, ChainKey, canonical, chain_hash
+from .checkpoints import Checkpoint, CheckpointInvalid, checkpoint_latest
+from .keys import key_by_id
 from .models import AuditEntry
 
 
@@ -13,33 +15,93 @@ class ChainCheck:
     checked: int
     first_broken_id: int | None = None
     reason: str = ""
+    # The latest signed checkpoint the chain was held against (None: there is none yet).
+    checkpoint: Checkpoint | None = None
 
 
 _FIELDS = (
     "id", "created_at", "actor_id", "actor_repr", "kind", "action", "object_type",
-    "object_id", "person_id", "purpose", "details", "prev_hash", "hash",
+    "object_id", "person_id", "purpose", "details", "prev_hash", "hash", "key_id",
 )
 
 
-def audit_chain_verify(*, chunk_size: int = 5000) -> ChainCheck:
-    """Walk the whole chain in id order, recomputing each hash and each link."""
-    prev = GENESIS_HASH
+def audit_chain_verify(*, chunk_size: int = 5000, use_checkpoint: bool = True) -> ChainCheck:
+    """Walk the whole chain in id order, recomputing each hash and each link, and hold it
+    against the latest signed checkpoint: it must contain that checkpoint's entry at the same
+    position with the same hash (so a chain cut short, truncated or re-hashed fails).
+
+    Unkeyed (plain SHA-256) entries pass only as the chain's first `unkeyed` entries that a
+    checkpoint recognised: whoever rewrites the chain without the key cannot make them.
+    """
+    try:
+        checkpoint = checkpoint_latest() if use_checkpoint else None
+    except CheckpointInvalid as exc:
+        return ChainCheck(False, 0, None, str(exc))
+    rows = AuditEntry.objects.order_by("id").values_list(*_FIELDS)
+    result = _verify_rows(rows.iterator(chunk_size=chunk_size), GENESIS_HASH, checkpoint=checkpoint,
+                          unkeyed_allowed=checkpoint.unkeyed if checkpoint else 0)
+    if result.ok and checkpoint is not None and result.checked < checkpoint.count:
+        return ChainCheck(False, result.checked, None,
+                          f"la cadena tiene {result.checked} entradas y el punto de control del "
+                          f"{checkpoint.written_at} registró {checkpoint.count}: faltan entradas",
+                          checkpoint)
+    return result
+
+
+def audit_chain_verify_since(*, after_id: int | None, after_hash: str, position: int, unkeyed_allowed: int | None,
+                             chunk_size: int = 5000) -> tuple[ChainCheck, int]:
+    """Verify only the entries after `after_id` (the `position`-th entry), which must link to
+    `after_hash`; also returns how many leading entries are unkeyed (for a first checkpoint,
+    `unkeyed_allowed=None` recognises any that come before the first keyed one)."""
+    rows = AuditEntry.objects.order_by("id").values_list(*_FIELDS)
+    if after_id is not None:
+        rows = rows.filter(id__gt=after_id)
+    unkeyed = [0]
+    result = _verify_rows(rows.iterator(chunk_size=chunk_size), after_hash, position=position,
+                          unkeyed_allowed=unkeyed_allowed, unkeyed_seen=unkeyed)
+    return result, unkeyed[0]
+
+
+def _verify_rows(rows, prev: str, *, unkeyed_allowed: int | None, position: int = 0,
+                 checkpoint: Checkpoint | None = None, unkeyed_seen: list[int] | None = None) -> ChainCheck:
     checked = 0
-    rows = AuditEntry.objects.order_by("id").values_list(*_FIELDS).iterator(chunk_size=chunk_size)
+    keyed_seen = False
+    keys: dict[str, ChainKey | None] = {}
     for (pk, created_at, actor_id, actor_repr, kind, action, object_type, object_id,
-         person_id, purpose, details, prev_hash, stored_hash) in rows:
+         person_id, purpose, details, prev_hash, stored_hash, key_id) in rows:
+        position += 1
         if prev_hash != prev:
-            return ChainCheck(False, checked, pk, "el enlace con la entrada anterior no coincide")
+            return ChainCheck(False, checked, pk, "el enlace con la entrada anterior no coincide", checkpoint)
+        if key_id == UNKEYED:
+            # Plain SHA-256 entries predate keyed hashing; any other is forged without the key.
+            if keyed_seen or (unkeyed_allowed is not None and position > unkeyed_allowed):
+                return ChainCheck(False, checked, pk, "entrada sin clave HMAC que ningún punto de control reconoce",
+                                  checkpoint)
+            if unkeyed_seen is not None:
+                unkeyed_seen[0] = position
+            key = None
+        else:
+            keyed_seen = True
+            if key_id not in keys:
+                keys[key_id] = key_by_id(key_id)
+            key = keys[key_id]
+            if key is None:
+                return ChainCheck(False, checked, pk, f"clave HMAC desconocida ({key_id})", checkpoint)
         entry = canonical(
             created_at=created_at, actor_id=actor_id, actor_repr=actor_repr, kind=kind,
             action=action, object_type=object_type, object_id=object_id, person_id=person_id,
             purpose=purpose, details=details,
         )
-        if chain_hash(entry, prev_hash) != stored_hash:
-            return ChainCheck(False, checked, pk, "el contenido no corresponde a su hash")
+        if chain_hash(entry, prev_hash, key) != stored_hash:
+            return ChainCheck(False, checked, pk, "el contenido no corresponde a su hash", checkpoint)
         prev = stored_hash
         checked += 1
-    return ChainCheck(True, checked)
+        if checkpoint is not None and position == checkpoint.count and (
+            pk != checkpoint.last_id or stored_hash != checkpoint.head
+        ):
+            return ChainCheck(False, checked, pk, f"la cadena no contiene la entrada del punto de control del "
+                              f"{checkpoint.written_at} (id={checkpoint.last_id}): fue reescrita", checkpoint)
+    return ChainCheck(True, checked, checkpoint=checkpoint)
 
 
 def person_access_log(*, person_id: int) -> QuerySet[AuditEntry]:

@@ -1,4 +1,4 @@
-"""Benchmark: audit append p95 and `audit_verify` over a large chain, on PostgreSQL.
+"""Benchmark: audit append p95 (HMAC chain) and `audit_verify` over a large chain, on PostgreSQL.
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/audit_bench .venv/bin/python bench/bench_audit.py [--entries 1000000]
 (the database is created if missing, migrated, and the chain filled up to --entries by COPY).
@@ -39,12 +39,14 @@ def fill_chain(target: int) -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from auditoria.chain import GENESIS_HASH, canonical, chain_hash
+    from auditoria.chain import GENESIS_HASH, canonical
+    from auditoria.keys import current_key
     from auditoria.models import AuditEntry
 
     have = AuditEntry.objects.count()
     prev = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
     batch = 50_000
+    key = current_key()
     start = time.perf_counter()
     while have < target:
         n = min(batch, target - have)
@@ -54,16 +56,16 @@ def fill_chain(target: int) -> None:
             fields = dict(created_at=now, actor_id=None, actor_repr="bench", kind="read", action="rim.person_view",
                           object_type="rim.person", object_id=str(have + i), person_id=(have + i) % 100_000,
                           purpose="control migratorio", details={"n": have + i})
-            h = chain_hash(canonical(**fields), prev)
+            h = key.link(canonical(**fields), prev)
             buf.write("\t".join([now.isoformat(), "\\N", "bench", "read", "rim.person_view", "rim.person",
                                  str(have + i), str((have + i) % 100_000), "control migratorio",
-                                 json.dumps(fields["details"], separators=(",", ":")), prev, h]) + "\n")
+                                 json.dumps(fields["details"], separators=(",", ":")), prev, h, key.key_id]) + "\n")
             prev = h
         buf.seek(0)
         with connection.cursor() as cur:
             cur.copy_from(buf, "auditoria_auditentry", columns=(
                 "created_at", "actor_id", "actor_repr", "kind", "action", "object_type", "object_id",
-                "person_id", "purpose", "details", "prev_hash", "hash"))
+                "person_id", "purpose", "details", "prev_hash", "hash", "key_id"))
         have += n
         print(f"  filled {have:,} entries ({time.perf_counter() - start:.0f} s)", flush=True)
 

@@ -263,6 +263,21 @@ BIOMETRIA_KEYS = env.str("BIOMETRIA_KEYS", default="" if PRODUCTION else DEVELOP
 if PRODUCTION and not BIOMETRIA_KEYS:
     raise ImproperlyConfigured("BIOMETRIA_KEYS must be set in production")
 
+# The audit chain (auditoria): each entry's hash is an HMAC under AUDIT_HMAC_KEY, a key the
+# database never sees; retired keys stay in AUDIT_HMAC_OLD_KEYS (comma-separated) to verify the
+# entries they made. Signed checkpoints go to AUDIT_CHECKPOINT_DIR (one file each; in production
+# a directory the database host cannot write, ideally append-only), every AUDIT_CHECKPOINT_INTERVAL_S.
+AUDIT_HMAC_KEY = env.str(
+    "AUDIT_HMAC_KEY", default="" if PRODUCTION else "development-audit-hmac-key-not-for-production-0123456789"
+)
+if PRODUCTION and len(AUDIT_HMAC_KEY) < 32:
+    raise ImproperlyConfigured("AUDIT_HMAC_KEY must be set (32+ characters) in production")
+AUDIT_HMAC_OLD_KEYS = env.list("AUDIT_HMAC_OLD_KEYS", default=[])
+AUDIT_CHECKPOINT_DIR = Path(env.str("AUDIT_CHECKPOINT_DIR", default=str(VAR_DIR / "audit-checkpoints")))
+AUDIT_CHECKPOINT_INTERVAL_S = env.float("AUDIT_CHECKPOINT_INTERVAL_S", default=300.0)
+CELERY_BEAT_SCHEDULE["auditoria-checkpoint"] = {
+    "task": "auditoria.tasks.audit_checkpoint_task", "schedule": AUDIT_CHECKPOINT_INTERVAL_S}
+
 # Device HMAC secrets at rest (cuentas.DeviceCredential): AES-GCM keys by id, same format as above.
 DEVELOPMENT_VALUES["DEVICE_SECRET_KEYS"] = "dev1:ZGV2aWNlLXNlY3JldHMtZGV2ZWxvcG1lbnQta2V5IQ=="
 DEVICE_SECRET_KEYS = env.str(

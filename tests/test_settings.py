@@ -19,6 +19,7 @@ def _start(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
 GOOD = {
     "MIGRACIONES_ENV": "production", "DJANGO_SECRET_KEY": "k" * 50, "DJANGO_ALLOWED_HOSTS": "portal.example",
     "BANCO_NACION_NOTIFY_SECRET": "s", "BIOMETRIA_KEYS": "p1:" + "A" * 43 + "=", "DJANGO_SETTINGS_MODULE": "migraciones.settings",
+    "AUDIT_HMAC_KEY": "a" * 40,
     "DEVICE_SECRET_KEYS": "d1:" + "B" * 43 + "=", "SITE_URL": "https://portal.example",
     "RENIEC_URL": "https://reniec.example/api", "BANCO_NACION_URL": "https://bn.example/api",
     "PNP_URL": "https://pnp.example/api", "INTERPOL_URL": "https://interpol.example/api",

@@ -2,7 +2,7 @@
 
 Every operation gets generated requests (bodies included), each signed as the demo e-gate signs
 (cuentas.authentication), so device operations are fuzzed past the signature. Bounded for CI:
-SCHEMATHESIS_MAX_EXAMPLES per operation (default 12); the whole file runs in about a minute.
+SCHEMATHESIS_MAX_EXAMPLES per operation (default 25); the whole file runs in about a minute.
 Run alone with `pytest -m fuzz`, or leave it out with `-m "not fuzz"`.
 """
 import json
@@ -19,7 +19,7 @@ from cuentas.authentication import sign
 
 pytestmark = [pytest.mark.fuzz]
 
-MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "12"))
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25"))
 GATE = {"key_id": "GATE-FUZZ-01", "secret": "fuzz-gate-secret-0123456789abcdef0123456789"}
 FIGURES = {"operations": set(), "requests": 0, "statuses": {}, "by_operation": {}}
 

@@ -267,8 +267,9 @@ if PRODUCTION and not BIOMETRIA_KEYS:
 # database never sees; retired keys stay in AUDIT_HMAC_OLD_KEYS (comma-separated) to verify the
 # entries they made. Signed checkpoints go to AUDIT_CHECKPOINT_DIR (one file each; in production
 # a directory the database host cannot write, ideally append-only), every AUDIT_CHECKPOINT_INTERVAL_S.
+DEVELOPMENT_VALUES["AUDIT_HMAC_KEY"] = "development-audit-hmac-key-not-for-production-0123456789"
 AUDIT_HMAC_KEY = env.str(
-    "AUDIT_HMAC_KEY", default="" if PRODUCTION else "development-audit-hmac-key-not-for-production-0123456789"
+    "AUDIT_HMAC_KEY", default="" if PRODUCTION else DEVELOPMENT_VALUES["AUDIT_HMAC_KEY"]
 )
 if PRODUCTION and len(AUDIT_HMAC_KEY) < 32:
     raise ImproperlyConfigured("AUDIT_HMAC_KEY must be set (32+ characters) in production")

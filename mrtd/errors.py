@@ -21,12 +21,23 @@ class PKIError(MRTDError):
     """A certificate, key, CRL or master list that cannot be loaded or used."""
 
 
+class PKIUnsupported(PKIError):
+    """Well-formed, but an algorithm, curve or key type this library does not implement."""
+
+
 class BACError(MRTDError):
     """Basic access control failed (usually a wrong MRZ)."""
 
 
 class SMError(MRTDError):
-    """Secure messaging failed: bad MAC, bad padding, unexpected objects."""
+    """Secure messaging failed: bad MAC, bad padding, unexpected objects, an unprotected reply.
+
+    ``sw`` is the status word of a reply that came without secure messaging, when that was the fault.
+    """
+
+    def __init__(self, message: str, sw: int | None = None):
+        super().__init__(message)
+        self.sw = sw
 
 
 class CardError(MRTDError):

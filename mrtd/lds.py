@@ -30,6 +30,13 @@ EF_COM_TAG = 0x60
 EF_SOD_TAG = 0x77
 
 LDS_SECURITY_OBJECT_OID = "2.23.136.1.1.1"
+# eContentTypes an EF.SOD is found with: the ICAO one; the older icao(27) arc of the same object
+# (Belgian and French documents, as JMRTD accepts); and plain id-data, which Chinese passports use.
+ECONTENT_TYPES = {
+    LDS_SECURITY_OBJECT_OID: "ldsSecurityObject",
+    "1.3.27.1.1.1": "ldsSecurityObject (icao 27)",
+    "1.2.840.113549.1.7.1": "id-data",
+}
 _HASHES = {"sha1", "sha224", "sha256", "sha384", "sha512"}
 # Errors asn1crypto raises on malformed input; they are turned into LDSError at the boundary.
 _ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError)
@@ -549,6 +556,7 @@ class SOD:
     econtent: bytes  # the DER LDSSecurityObject, as hashed into messageDigest
     lds_version: str | None
     raw: bytes
+    econtent_type: str = LDS_SECURITY_OBJECT_OID  # dotted; one of ECONTENT_TYPES
 
 
 def hash_bytes(algorithm: str, data: bytes) -> bytes:
@@ -558,12 +566,23 @@ def hash_bytes(algorithm: str, data: bytes) -> bytes:
     return hashlib.new(algorithm, data).digest()
 
 
-def _signed_attr(attrs: cms.CMSAttributes, name: str) -> object | None:
+def _signed_attr_value(attrs: cms.CMSAttributes, name: str) -> core.Asn1Value | None:
     for attr in attrs:
         if attr["type"].native == name:
             values = attr["values"]
-            return values[0].native if len(values) else None
+            return values[0] if len(values) else None
     return None
+
+
+def _signed_attr(attrs: cms.CMSAttributes, name: str) -> object | None:
+    value = _signed_attr_value(attrs, name)
+    return value.native if value is not None else None
+
+
+def _signed_attr_oid(attrs: cms.CMSAttributes, name: str) -> str | None:
+    """Dotted OID value of a signed attribute (asn1crypto would name the ones it knows)."""
+    value = _signed_attr_value(attrs, name)
+    return value.dotted if value is not None else None
 
 
 def _decode_signer_info(si: cms.SignerInfo) -> SignerInfo:
@@ -577,7 +596,7 @@ def _decode_signer_info(si: cms.SignerInfo) -> SignerInfo:
     else:
         ski = sid.chosen.native
     signing_time = _signed_attr(attrs, "signing_time") if has_attrs else None
-    content_type = _signed_attr(attrs, "content_type") if has_attrs else None
+    content_type = _signed_attr_oid(attrs, "content_type") if has_attrs else None
     return SignerInfo(
         digest_algorithm=si["digest_algorithm"]["algorithm"].native,
         signature_algorithm=si["signature_algorithm"].signature_algo,
@@ -630,8 +649,9 @@ def _decode_sod_content(content_info_der: bytes, raw: bytes) -> SOD:
         raise LDSError(f"EF.SOD content type: {content_info['content_type'].native}, expected signed_data")
     signed = content_info["content"]
     encap = signed["encap_content_info"]
-    if encap["content_type"].dotted != LDS_SECURITY_OBJECT_OID:
-        raise LDSError(f"EF.SOD eContentType: {encap['content_type'].dotted}, expected {LDS_SECURITY_OBJECT_OID}")
+    econtent_type = encap["content_type"].dotted
+    if econtent_type not in ECONTENT_TYPES:
+        raise LDSError(f"EF.SOD eContentType: {econtent_type}, expected {LDS_SECURITY_OBJECT_OID}")
     econtent = encap["content"].native
     if not isinstance(econtent, bytes):
         raise LDSError("EF.SOD eContent: missing")
@@ -662,6 +682,7 @@ def _decode_sod_content(content_info_der: bytes, raw: bytes) -> SOD:
         econtent=econtent,
         lds_version=version_info["lds_version"].native if version_info.native else None,
         raw=raw,
+        econtent_type=econtent_type,
     )
 
 

@@ -11,19 +11,24 @@ from datetime import datetime, timezone
 from typing import Any
 
 import segno
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
-from mrtd.errors import VDSError
+from mrtd import keys
+from mrtd.errors import PKIError, VDSError
 
 SEAL_VERSION = 1
 # JWS algorithm names, as VDS-NC uses them; ECDSA signatures are raw r||s like in JWS.
 _EC_ALG = {"secp256r1": ("ES256", hashes.SHA256, 32), "secp384r1": ("ES384", hashes.SHA384, 48),
            "secp521r1": ("ES512", hashes.SHA512, 66)}
 _EC_BY_NAME = {alg: (hash_cls, size) for alg, hash_cls, size in _EC_ALG.values()}
+_CURVE_OF_ALG = {alg: curve for curve, (alg, _, _) in _EC_ALG.items()}
+# Errors malformed certificates raise from asn1crypto; they become VDSError or an invalid seal.
+_ASN1_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError, RecursionError)
 
 
 @dataclass(frozen=True)
@@ -124,56 +129,91 @@ def _parse(text: str | bytes) -> tuple[dict[str, Any], dict[str, Any]]:
     return data, sig
 
 
-def _verify(cert: x509.Certificate, alg: str, signature: bytes, data: bytes) -> None:
+def _verify(key: keys.PublicKey, alg: str, signature: bytes, data: bytes) -> None:
     """Raise InvalidSignature when the seal's signature does not verify."""
-    key = cert.public_key()
     if alg in _EC_BY_NAME and isinstance(key, ec.EllipticCurvePublicKey):
         hash_cls, size = _EC_BY_NAME[alg]
-        if len(signature) != 2 * size:
+        if len(signature) != 2 * size or key.curve.name != _CURVE_OF_ALG[alg]:
             raise InvalidSignature()
         der = encode_dss_signature(int.from_bytes(signature[:size], "big"), int.from_bytes(signature[size:], "big"))
         key.verify(der, data, ec.ECDSA(hash_cls()))
     elif alg == "RS256" and isinstance(key, rsa.RSAPublicKey):
         key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
     else:
-        raise VDSError(f"sig.alg: {alg} does not match the signer's {type(key).__name__}")
+        raise VDSError(f"sig.alg: {alg} does not match the signer's {keys.key_description(key)} key")
 
 
-def _trusted_issuer(cert: x509.Certificate, csca_certs: list[bytes]) -> x509.Certificate | None:
+def _trusted_issuer(cert: asn1_x509.Certificate, csca_certs: list[bytes]) -> bytes | None:
+    """The first trusted CSCA whose key verifies the signer's certificate (read from its parts,
+    so CSCAs with explicit curve parameters or NULL ECDSA parameters work as in passive
+    authentication)."""
     for der in csca_certs:
-        try:
-            csca = x509.load_der_x509_certificate(der)
-            cert.verify_directly_issued_by(csca)
-        except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
+        if not isinstance(der, bytes | bytearray):
             continue
-        return csca
+        try:
+            issuer = asn1_x509.Certificate.load(bytes(der))
+            if issuer.subject.hashable != cert.issuer.hashable:
+                continue
+            keys.verify_certificate(cert, keys.certificate_key(bytes(der)))
+        except (*_ASN1_ERRORS, InvalidSignature, PKIError):
+            continue
+        return bytes(der)
     return None
+
+
+def _signer_certificate(sig: dict[str, Any]) -> tuple[asn1_x509.Certificate, keys.PublicKey, str]:
+    """(certificate, public key, subject) of the seal's signer; VDSError when it cannot be used."""
+    der = _b64d(sig.get("cer"), "cer")
+    try:
+        cert = asn1_x509.Certificate.load(der, strict=True)
+        cert.native  # noqa: B018 - full parse, so a corrupt certificate fails here, typed
+        subject = cert.subject.human_friendly
+    except _ASN1_ERRORS as exc:
+        raise VDSError(f"sig.cer: not a certificate ({exc.__class__.__name__})") from exc
+    try:
+        key = keys.certificate_key(der)
+    except PKIError as exc:
+        raise VDSError(f"sig.cer: key not usable ({exc})") from exc
+    return cert, key, subject
 
 
 def verify_seal(text: str | bytes, *, csca_certs: list[bytes], now: datetime | None = None) -> SealVerification:
     """Check a seal offline: signature by the enclosed DS certificate, issued by a trusted CSCA
-    and valid now. Malformed text raises VDSError; a forged or untrusted seal is not ``valid``."""
-    data, sig = _parse(text)
+    and valid now. Malformed text (or arguments of the wrong type) raises VDSError; a forged or
+    untrusted seal is not ``valid``. Nothing but VDSError escapes."""
+    if not isinstance(text, str | bytes | bytearray):
+        raise VDSError(f"seal: text expected, not {type(text).__name__}")
+    if now is not None and not isinstance(now, datetime):
+        raise VDSError(f"now: a datetime expected, not {type(now).__name__}")
     try:
-        cert = x509.load_der_x509_certificate(_b64d(sig.get("cer"), "cer"))
-    except (ValueError, TypeError) as exc:
-        raise VDSError(f"sig.cer: not a certificate ({exc})") from exc
+        anchors = list(csca_certs)
+    except TypeError:
+        raise VDSError("csca_certs: a list of certificates expected") from None
+    data, sig = _parse(text)
+    cert, key, subject = _signer_certificate(sig)
     signature = _b64d(sig.get("sigvl"), "sigvl")
     header = data["hdr"]
     found = dict(
         payload=data["msg"], doc_type=header.get("t"), issuing_country=header.get("is"),
-        signer=cert.subject.rfc4514_string(), header=header,
+        signer=subject, header=header,
     )
     try:
-        _verify(cert, sig["alg"], signature, canonical_json(data))
+        _verify(key, sig["alg"], signature, canonical_json(data))
     except InvalidSignature:
         return SealVerification(False, reason="firma inválida: el sello fue alterado o no es auténtico", **found)
-    except UnsupportedAlgorithm as exc:
-        raise VDSError(f"sig.cer: key not supported ({exc})") from exc
-    if _trusted_issuer(cert, csca_certs) is None:
+    except (ValueError, TypeError) as exc:
+        raise VDSError(f"sig: cannot be checked ({exc.__class__.__name__})") from exc
+    if _trusted_issuer(cert, anchors) is None:
         return SealVerification(False, reason="el firmante no fue emitido por un CSCA de confianza", **found)
     now = now or datetime.now(timezone.utc)
-    if not cert.not_valid_before_utc <= now <= cert.not_valid_after_utc:
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    try:
+        validity = cert["tbs_certificate"]["validity"]
+        start, end = validity["not_before"].native, validity["not_after"].native
+    except _ASN1_ERRORS as exc:
+        raise VDSError(f"sig.cer: unreadable validity ({exc.__class__.__name__})") from exc
+    if not start <= now <= end:
         return SealVerification(False, reason="el certificado del firmante no está vigente", **found)
     return SealVerification(True, reason="sello auténtico", **found)
 

@@ -112,11 +112,15 @@ class SecureMessaging:
     def unwrap_response(self, resp: bytes) -> bytes:
         """Check and decrypt a protected response; returns plain data || SW1 SW2.
 
-        A bare status word (the chip refusing before any secure messaging) is returned as is.
+        Inside a session every reply must carry its MAC: a bare status word, even 90 00, could
+        come from anyone between terminal and chip (a downgrade), so it is refused with an
+        SMError carrying that status word. (A chip that lost the session answers a bare
+        69 87 / 69 88; the reader tells that case apart before unwrapping.)
         """
         data, sw = split_response(resp)
         if not data:
-            return resp
+            raise SMError(f"respuesta sin mensajería segura ({sw:04X}) dentro de la sesión segura: rechazada / "
+                          f"reply without secure messaging refused", sw)
         objects = _parse_dos(data)
         ssc = self._next_ssc()
         covered = b"".join(_do(t, objects[t]) for t in (0x87, 0x85, 0x99) if t in objects)

@@ -89,6 +89,28 @@ def test_files_beyond_32_kib_are_read_whole():
     assert result.files["DG2"] == files["DG2"]
 
 
+class _Downgrading:
+    """A man in the middle that answers the `at`-th APDU itself with a bare status word."""
+
+    def __init__(self, chip: VirtualChip, at: int, status: bytes):
+        self.chip, self.at, self.status, self.count = chip, at, status, 0
+
+    def transmit(self, apdu: bytes) -> bytes:
+        self.count += 1
+        response = self.chip.transmit(apdu)
+        return self.status if self.count == self.at else response
+
+
+@pytest.mark.parametrize("status", ["9000", "6A82"])
+def test_a_reply_without_its_mac_inside_the_secure_session_stops_the_read(passport, status):
+    # Given a reader whose 6th APDU (a SELECT after BAC) is answered plain, without secure
+    # messaging, by someone between the reader and the chip
+    transport = _Downgrading(VirtualChip(passport), at=6, status=bytes.fromhex(status))
+    # When the chip is read, then the unprotected reply is refused and the read fails, typed
+    with pytest.raises(ReaderError, match="sin mensajería segura"):
+        read_chip(mrz_lines=MRZ, transport=transport)
+
+
 @pytest.mark.parametrize("how", ["raise", "silent", "reset"])
 def test_removed_or_silent_card_mid_read_is_a_reader_error(passport, how):
     transport = _Flaky(VirtualChip(passport), after=12, how=how)

@@ -79,3 +79,15 @@ def test_wrap_then_unwrap_gives_back_the_original(apdu, response, sw, ssc):
     assert chip.unwrap_command(terminal.wrap_command(plain)) == plain
     plain_response = response + sw.to_bytes(2, "big")
     assert terminal.unwrap_response(chip.wrap_response(plain_response)) == plain_response
+
+
+@pytest.mark.parametrize("status", ["9000", "6282", "6A82", "6982", "6B00"])
+def test_an_unprotected_status_inside_a_session_is_refused(status):
+    # Given a terminal in a secure session that sent a protected command
+    terminal, _ = _pair()
+    terminal.wrap_command(H("00A4020C02011E"))
+    # When the reply is a bare status word, without its MAC (a downgrade: plain 90 00 means "done")
+    with pytest.raises(SMError, match="sin mensajería segura") as refused:
+        terminal.unwrap_response(H(status))
+    # Then it is refused with a typed error that carries the status word
+    assert refused.value.sw == int(status, 16)

@@ -6,23 +6,23 @@ import binascii
 
 from django.utils.translation import gettext as _
 from rest_framework import serializers
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from cuentas import roles
 from cuentas.permissions import has_role
-from migraciones.errors import PayloadTooLarge, ValidationFailed
+from cuentas.throttling import request_throttle, throttle_hit
+from migraciones.errors import PayloadTooLarge, PermissionDenied, ValidationFailed
 
 from . import selectors, services
 from .ocr import mrz_from_photo
 from .stay import PURPOSES
+from .uploads import FORM_OVERHEAD_BYTES, MAX_DG_BYTES, check_content_length
 
-# A chip data group (DG2 with its face image is the largest) is well under this.
-MAX_DG_BYTES = 1024 * 1024
 
 
 class Base64Field(serializers.Field):
@@ -44,16 +44,23 @@ class Base64Field(serializers.Field):
 
 
 class PreRegistrationCreateApi(APIView):
-    """POST /api/v1/control/migracheck: register a trip up to 48 h ahead (chip photo optional)."""
+    """POST /api/v1/control/migracheck: register a trip up to 48 h ahead.
 
-    authentication_classes: list = []
+    Anonymous callers must send the chip photo (DG2): the registration then counts only for that
+    chip. The body is refused by its Content-Length before it is read (413 naming `dg2`), and each
+    request counts against the client's address and the document it names (429).
+    """
+
+    authentication_classes = [SessionAuthentication]
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle]
+    throttle_classes: list = []
 
     class InputSerializer(serializers.Serializer):
         document_number = serializers.CharField(max_length=20)
         issuing_state = serializers.CharField(max_length=3)
+        nationality = serializers.CharField(max_length=3)
         birth_date = serializers.DateField()
+        expiry_date = serializers.DateField()
         direction = serializers.ChoiceField(choices=["ENTRY", "EXIT"])
         flight = serializers.CharField(max_length=20)
         flight_at = serializers.DateTimeField()
@@ -66,14 +73,27 @@ class PreRegistrationCreateApi(APIView):
         dg2 = Base64Field(required=False, default="")
 
     def post(self, request: Request) -> Response:
+        # Before request.data: a body over the limit is never read.
+        check_content_length(request, limit=MAX_DG_BYTES * 4 // 3 + FORM_OVERHEAD_BYTES, field="dg2",
+                             field_limit=MAX_DG_BYTES)
+        request_throttle(request, address_scope="migracheck_ip")
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        throttle_hit(scope="migracheck_document", key=f"{data['issuing_state']}:{data['document_number']}")
         encoded = data.pop("dg2")
         dg2 = decode_b64(encoded, field="dg2", limit=MAX_DG_BYTES) if encoded else None
-        prereg = services.preregistration_create(actor=None, dg2=dg2, **data)
+        user = request.user if request.user.is_authenticated else None
+        prereg = services.preregistration_create(actor=user, dg2=dg2, **data)
         return Response({"reference": str(prereg.reference), "status": prereg.status,
-                         "flight": prereg.flight, "flight_at": prereg.flight_at.isoformat()}, status=201)
+                         "flight": prereg.flight, "flight_at": prereg.flight_at.isoformat(),
+                         "email_confirmation": _email_state(prereg)}, status=201)
+
+
+def _email_state(prereg) -> str:
+    if not prereg.email:
+        return "none"
+    return "confirmed" if prereg.email_confirmed_at else "link_sent"
 
 
 def decode_b64(value: str, *, field: str, limit: int) -> bytes:
@@ -105,9 +125,17 @@ class ReferralQueueApi(APIView):
     permission_classes = [has_role(roles.OFFICER, roles.SUPERVISOR)]
 
     def get(self, request: Request) -> Response:
+        point = selectors.officer_crossing_point(user=request.user)
+        if point is None:
+            raise PermissionDenied(_("Su usuario no tiene un puesto de control asignado."),
+                                   fields={"crossing_point": _("Sin puesto asignado.")})
+        crossings = list(selectors.referral_queue(crossing_point=point))
+        services.crossing_reads_record(actor=request.user, crossings=crossings, action="control.queue_view",
+                                       purpose="control migratorio: cola de derivados",
+                                       once_per_s=services.QUEUE_READ_AUDIT_PERIOD_S)
         return Response([
             {"id": c.pk, "transaction_id": str(c.transaction_id), "created_at": c.created_at.isoformat(),
              "crossing_point": c.crossing_point.code, "channel": c.channel, "name": c.full_name,
              "document": f"{c.issuing_state} {c.document_number}", "reasons": c.reasons}
-            for c in selectors.referral_queue()
+            for c in crossings
         ])

@@ -167,3 +167,27 @@ def permitted_stay(mrz: MRZResult, person: Person | None, *, direction: str, pur
 
 def today_local() -> dt.date:
     return timezone.localdate()
+
+
+def direction_sequence(person: Person | None, *, direction: str) -> CheckOutcome:
+    """An entry after an entry (or an exit after an exit) of the same person is referred: the same
+    passport used twice, or a movement missing from the RIM, is for an officer to look at."""
+    from rim.models import Movement
+
+    last = (Movement.objects.filter(person=person).select_related("crossing_point").order_by("-occurred_at", "-id")
+            .first() if person is not None else None)
+    if last is None or last.direction != direction:
+        return CheckOutcome("direction_sequence", PASS, "sin movimiento previo en el mismo sentido")
+    when = timezone.localtime(last.occurred_at)
+    kind = "ingreso" if direction == "ENTRY" else "salida"
+    return CheckOutcome("direction_sequence", FAIL,
+                        f"ya registra una {kind} el {when:%d/%m/%Y %H:%M} en {last.crossing_point.code} "
+                        f"sin movimiento en sentido contrario", details={"movement_id": last.pk})
+
+
+def identity_evidence(chip: ChipData | None, live_face: object | None) -> CheckOutcome:
+    """A tablet decides on the chip or the face, never on the printed MRZ alone."""
+    if chip is None and live_face is None:
+        return CheckOutcome("identity_evidence", FAIL, "el control móvil requiere la lectura del chip o el rostro")
+    used = [name for name, present in (("chip", chip is not None), ("rostro", live_face is not None)) if present]
+    return CheckOutcome("identity_evidence", PASS, "verificado con " + " y ".join(used))

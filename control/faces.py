@@ -146,9 +146,9 @@ def forget_all() -> None:
         _inflight.clear()
 
 
-def encode_image(data: bytes, *, field: str) -> np.ndarray:
+def encode_image(data: bytes, *, field: str, in_process: bool = False) -> np.ndarray:
     """Encoding of the single face in an image (live crop or chip portrait); typed errors name the field."""
-    return start_encoding(data, field=field).result()
+    return start_encoding(data, field=field, in_process=in_process).result()
 
 
 def start_encoding(data: bytes, *, field: str, in_process: bool = False) -> PendingEncoding:
@@ -196,7 +196,9 @@ def _face_pool() -> ProcessPoolExecutor | None:
     with _pool_lock:
         if _pool is None and not _pool_failed:
             workers = face_processes()
-            if workers <= 0:
+            # A Celery prefork child is a daemonic process, and daemonic processes may not have
+            # children: there the encoding runs in the process itself (it is a worker already).
+            if workers <= 0 or multiprocessing.current_process().daemon:
                 _pool_failed = True
                 return None
             try:

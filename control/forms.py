@@ -30,6 +30,12 @@ class CounterForm(forms.Form):
     destination = forms.CharField(label=_("Destino"), max_length=60, required=False)
     purpose = forms.ChoiceField(label=_("Motivo de viaje"), choices=PURPOSE_CHOICES)
 
+    def __init__(self, *args, crossing_point: CrossingPoint, **kwargs) -> None:
+        """The officer decides only at their own crossing point: the only choice offered and accepted."""
+        kwargs.setdefault("initial", {})["crossing_point"] = crossing_point.code
+        super().__init__(*args, **kwargs)
+        self.fields["crossing_point"].queryset = CrossingPoint.objects.filter(pk=crossing_point.pk, active=True)
+
     def clean(self):
         data = super().clean()
         if not data.get("mrz") and not data.get("mrz_photo"):
@@ -49,7 +55,10 @@ class ReviewForm(forms.Form):
 class PreRegistrationForm(forms.Form):
     document_number = forms.CharField(label=_("Número de pasaporte"), max_length=20)
     issuing_state = forms.CharField(label=_("País emisor (código de 3 letras)"), max_length=3)
+    nationality = forms.CharField(label=_("Nacionalidad (código de 3 letras)"), max_length=3)
     birth_date = forms.DateField(label=_("Fecha de nacimiento"), widget=forms.DateInput(attrs={"type": "date"}))
+    expiry_date = forms.DateField(label=_("Fecha de caducidad del pasaporte"),
+                                  widget=forms.DateInput(attrs={"type": "date"}))
     direction = forms.ChoiceField(label=_("Sentido"), choices=DIRECTION_CHOICES)
     flight = forms.CharField(label=_("Vuelo"), max_length=20)
     flight_at = forms.DateTimeField(label=_("Fecha y hora del vuelo"),
@@ -59,5 +68,7 @@ class PreRegistrationForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Motivo de viaje"), choices=PURPOSE_CHOICES)
     address_in_peru = forms.CharField(label=_("Dirección en el Perú"), max_length=200, required=False)
     residence_country = forms.CharField(label=_("País de residencia"), max_length=3, required=False)
-    email = forms.EmailField(label=_("Correo electrónico (para recibir su TAM)"), required=False)
-    dg2 = forms.FileField(label=_("Foto del chip (DG2), leída con la app"), required=False)
+    email = forms.EmailField(label=_("Correo electrónico (para recibir su TAM)"), required=False,
+                             help_text=_("Le enviaremos un enlace para confirmarlo."))
+    dg2 = forms.FileField(label=_("Foto del chip (DG2), leída con la app"), required=False,
+                          help_text=_("Obligatoria si no inició sesión. Máximo 1 MB."))

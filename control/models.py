@@ -2,6 +2,7 @@
 the fee table for overstay fines (in UIT) and MigraCheck pre-registrations."""
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -160,9 +161,16 @@ class PreRegistration(models.Model):
         EXPIRED = "EXPIRED", _("vencido")
 
     reference = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # A registration counts at control only for the document it names (number, nationality, birth
+    # date and expiry, as in the MRZ) and only for the chip photo it was made with or for a
+    # signed-in traveller whose account holds that document (`user`).
     document_number = models.CharField(_("número de documento"), max_length=20)
     issuing_state = models.CharField(_("Estado emisor"), max_length=3)
+    nationality = models.CharField(_("nacionalidad"), max_length=3, blank=True)
     birth_date = models.DateField(_("fecha de nacimiento"))
+    expiry_date = models.DateField(_("caducidad del documento"), null=True, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", verbose_name=_("cuenta del viajero"))
     direction = models.CharField(_("sentido"), max_length=5)
     flight = models.CharField(_("vuelo"), max_length=20)
     flight_at = models.DateTimeField(_("salida o llegada del vuelo"))
@@ -172,7 +180,13 @@ class PreRegistration(models.Model):
     address_in_peru = models.CharField(_("dirección en el Perú"), max_length=200, blank=True)
     residence_country = models.CharField(_("país de residencia"), max_length=3, blank=True)
     email = models.EmailField(_("correo electrónico"), blank=True)
+    # The TAM goes to this address only once its owner followed the confirmation link.
+    email_confirmed_at = models.DateTimeField(_("correo confirmado"), null=True, blank=True)
+    email_confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     dg2_sha256 = models.CharField(max_length=64, blank=True)
+    # The chip photo, sealed (AES-GCM) until it is encoded, then erased: tasks get only the id.
+    dg2_key_id = models.CharField(max_length=20, blank=True)
+    dg2_sealed = models.BinaryField(null=True, blank=True)
     # The chip photo's 128-d face encoding, sealed with the biometric keys (AES-GCM), made in advance.
     encoding_key_id = models.CharField(max_length=20, blank=True)
     encoding_sealed = models.BinaryField(null=True, blank=True)
@@ -183,3 +197,27 @@ class PreRegistration(models.Model):
         verbose_name = _("preregistro MigraCheck")
         verbose_name_plural = _("preregistros MigraCheck")
         indexes = [models.Index(fields=["document_number", "issuing_state"], name="control_prereg_doc_idx")]
+
+    @property
+    def purpose_confirmed(self) -> bool:
+        """A purpose declared by a signed-in traveller may set the stay; an anonymous one may not."""
+        return self.user_id is not None
+
+
+class OfficerPost(models.Model):
+    """The crossing point an officer or supervisor works at: their control pages, queue and reviews
+    show and act on that crossing point only, and staff without a post are refused."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="control_post",
+                                verbose_name=_("oficial"))
+    crossing_point = models.ForeignKey("rim.CrossingPoint", on_delete=models.PROTECT, related_name="+",
+                                       verbose_name=_("puesto de control"))
+    assigned_by = models.CharField(_("asignado por"), max_length=200, blank=True)
+    assigned_at = models.DateTimeField(_("asignado"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("puesto del oficial")
+        verbose_name_plural = _("puestos de los oficiales")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.crossing_point_id}"

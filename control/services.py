@@ -3,17 +3,19 @@ officer, minors' travel permits and MigraCheck pre-registrations."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auditoria.services import actor_repr, audit_record
-from migraciones.errors import Conflict, NotFound, ValidationFailed
+from migraciones.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from mrtd.errors import MRZError
 from mrtd.mrz import MRZResult, parse_mrz
 from rim import services as rim_services
@@ -23,15 +25,18 @@ from rim.selectors import person_by_document
 from . import alerts, checks, faces
 from .issuers import issuer_register, issuers  # noqa: F401  (issuer_register re-exported)
 from .checks import ChipData
-from .models import Check, Crossing, PreRegistration, TravelPermit
+from .models import Check, Crossing, OfficerPost, PreRegistration, TravelPermit
 from .outcomes import PASS, CheckOutcome, timed
-from .selectors import preregistration_for, preregistration_encoding
+from .migracheck import (  # noqa: F401  (MigraCheck's writes re-exported with the other services)
+    preregistration_binding, preregistration_confirmation_send, preregistration_create,
+    preregistration_email_confirm, preregistration_encode_face,
+)
+from .selectors import preregistration_encoding
 
 DIRECTIONS = (Movement.Direction.ENTRY, Movement.Direction.EXIT)
 CHANNELS = tuple(Movement.Channel.values)
 # Review transitions of a crossing: only a referred crossing is reviewed, once.
 REVIEW_TRANSITIONS = {Crossing.Review.PENDING: (Crossing.Review.ADMITTED, Crossing.Review.DENIED)}
-MIGRACHECK_WINDOW = dt.timedelta(hours=48)
 
 @dataclass(frozen=True)
 class Boarding:
@@ -158,7 +163,8 @@ def _reference_face(chip: ChipData | None, person: Person | None, prereg: PreReg
     """(encoding, what it is, problem) of the face the live capture is compared with."""
     if chip is not None and chip.dg2:
         digest = faces.dg2_digest(chip.dg2)
-        ready = preregistration_encoding(prereg, digest) if prereg else None
+        ready = (preregistration_encoding(prereg, digest, actor=actor, person_id=person.pk if person else None,
+                                          purpose="control migratorio 1:1") if prereg else None)
         if ready is not None:
             return ready, "la foto del chip (preparada por MigraCheck)", ""
         try:
@@ -207,6 +213,9 @@ def _run_checks(*, channel: str, direction: str, mrz: MRZResult, chip: ChipData 
 
     outcomes.append(timed(stay_check))
     outcomes.append(timed(lambda: checks.minor_permit(mrz, direction=direction, today=today)))
+    outcomes.append(timed(lambda: checks.direction_sequence(person, direction=direction)))
+    if channel == Movement.Channel.MOBILE:
+        outcomes.append(checks.identity_evidence(chip, live))
     outcomes.extend(pending.collect())
     on_exit = stay_result.get("exit")
     return _Context(mrz=mrz, person=person, rim_document=rim_document, outcomes=outcomes,
@@ -237,46 +246,68 @@ def crossing_decide(
     boarding: Boarding | None = None,
     actor: Any,
     device_key: str = "",
+    on_record: Callable[[Decision], None] | None = None,
 ) -> Decision:
     """Run every check of a crossing and record the decision: PASS records the movement in the RIM
     and issues the TAM; REFER sends the traveller to the officers' queue with the reasons.
 
     Bad input (unreadable MRZ, unknown crossing point, not an image) raises a typed error and
-    writes nothing; a bad or suspicious document is a REFER, never an error.
+    writes nothing; a bad or suspicious document is a REFER, never an error. `on_record` runs inside
+    the transaction that records the decision (the e-gate API stores its idempotent answer there,
+    so a committed decision is never decided again). Side effects (the TAM's e-mail) go through the
+    outbox: a broker outage after the commit neither fails the request nor loses them.
     """
     started = time.perf_counter()
     _validate_input(channel, direction)
+    if channel == Movement.Channel.MOBILE and not _is_officer(actor):
+        raise PermissionDenied(_("El control móvil se hace en nombre de un oficial con sesión iniciada."),
+                               fields={"X-Officer-Session": _("Inicie sesión como oficial en la tableta.")})
     point = _crossing_point(crossing_point)
     mrz = _parse(mrz_lines)
     now = timezone.now()
-    prereg = preregistration_for(number=mrz.fields.document_number, issuing_state=mrz.fields.issuing_state,
-                                 direction=direction, now=now)
+    prereg = preregistration_binding(
+        number=mrz.fields.document_number, issuing_state=mrz.fields.issuing_state,
+        nationality=mrz.fields.nationality, birth_date=mrz.fields.birth_date, expiry_date=mrz.fields.expiry_date,
+        direction=direction, chip=chip, now=now)
     boarding = _complete_boarding(boarding or Boarding(), prereg)
     context = _run_checks(channel=channel, direction=direction, mrz=mrz, chip=chip, live_face=live_face,
                           purpose=boarding.purpose, prereg=prereg, actor=actor, now=now)
     elapsed_ms = round((time.perf_counter() - started) * 1000)
     decision = _record(channel=channel, direction=direction, point=point, boarding=boarding, chip=chip,
-                       context=context, actor=actor, device_key=device_key, elapsed_ms=elapsed_ms)
+                       context=context, actor=actor, device_key=device_key, elapsed_ms=elapsed_ms,
+                       on_record=on_record)
     decision.elapsed_ms = round((time.perf_counter() - started) * 1000)
     return decision
 
 
+def _is_officer(actor: Any) -> bool:
+    from cuentas import roles
+
+    return bool(getattr(actor, "role_names", frozenset()) & {roles.OFFICER, roles.SUPERVISOR})
+
+
 def _complete_boarding(boarding: Boarding, prereg: PreRegistration | None) -> Boarding:
-    """MigraCheck: what the traveller declared in advance fills what the gate did not send."""
+    """MigraCheck: what the traveller declared in advance fills what the gate did not send, except
+    what would change the stay or where the TAM goes without the traveller confirming it: the
+    purpose only from a signed-in holder, the e-mail only once its confirmation link was followed."""
     if prereg is None:
         return boarding
     return Boarding(
         flight=boarding.flight or prereg.flight, origin=boarding.origin or prereg.origin,
-        destination=boarding.destination or prereg.destination, purpose=boarding.purpose or prereg.purpose,
+        destination=boarding.destination or prereg.destination,
+        purpose=boarding.purpose or (prereg.purpose if prereg.purpose_confirmed else ""),
         address_in_peru=boarding.address_in_peru or prereg.address_in_peru,
         residence_country=boarding.residence_country or prereg.residence_country,
-        email=boarding.email or prereg.email,
+        email=boarding.email or (prereg.email if prereg.email_confirmed_at else ""),
     )
 
 
 @transaction.atomic
 def _record(*, channel: str, direction: str, point: CrossingPoint, boarding: Boarding, chip: ChipData | None,
-            context: _Context, actor: Any, device_key: str, elapsed_ms: int) -> Decision:
+            context: _Context, actor: Any, device_key: str, elapsed_ms: int,
+            on_record: Callable[[Decision], None] | None = None) -> Decision:
+    if not any(o.blocks for o in context.outcomes):
+        _recheck_sequence_locked(context, direction)
     blocking = [o for o in context.outcomes if o.blocks]
     verdict = Crossing.Decision.REFER if blocking else Crossing.Decision.PASS
     reasons = [f"{o.name}: {o.reason}" for o in blocking]
@@ -310,9 +341,34 @@ def _record(*, channel: str, direction: str, point: CrossingPoint, boarding: Boa
                  person_id=crossing.person_id, purpose="control migratorio",
                  details={"decision": verdict, "channel": channel, "direction": direction,
                           "crossing_point": point.code, "reasons": reasons, "device": device_key})
-    return Decision(crossing_id=crossing.pk, transaction_id=str(crossing.transaction_id), decision=verdict,
-                    reasons=reasons, checks=context.outcomes, movement_id=crossing.movement_id,
-                    elapsed_ms=elapsed_ms, issued=issued)
+    decision = Decision(crossing_id=crossing.pk, transaction_id=str(crossing.transaction_id), decision=verdict,
+                        reasons=reasons, checks=context.outcomes, movement_id=crossing.movement_id,
+                        elapsed_ms=elapsed_ms, issued=issued)
+    if on_record is not None:
+        on_record(decision)
+    return decision
+
+
+# pg_advisory_xact_lock(classid, objid): this class id keeps control's locks apart from others'.
+_SEQUENCE_LOCK_CLASS = 0x434F4E54  # "CONT"
+
+
+def _recheck_sequence_locked(context: _Context, direction: str) -> None:
+    """Serialise admissions of one document and look at its last movement again under the lock:
+    the same passport at two crossing points a second apart admits the first and refers the second.
+    """
+    fields = context.mrz.fields
+    if connection.vendor == "postgresql":
+        key = hashlib.sha256(f"{fields.issuing_state}:{fields.document_number}".encode()).digest()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)",
+                           [_SEQUENCE_LOCK_CLASS, int.from_bytes(key[:4], "big", signed=True)])
+    # (SQLite runs one writing transaction at a time.)
+    document = _find_document(context.mrz)
+    if document is not None:
+        context.rim_document, context.person = document, document.person
+    again = checks.direction_sequence(context.person, direction=direction)
+    context.outcomes = [again if o.name == again.name else o for o in context.outcomes]
 
 
 def _jsonable(details: dict[str, Any]) -> dict[str, Any]:
@@ -366,12 +422,60 @@ def _kind_for(crossing: Crossing) -> str:
     return IdentityDocument.Kind.OTHER
 
 
+# The referral queue refreshes every few seconds: each officer's look at a listed traveller is
+# recorded once in this period, not at every refresh.
+QUEUE_READ_AUDIT_PERIOD_S = 8 * 3600
+
+
+def crossing_reads_record(*, actor: Any, crossings: list[Crossing], purpose: str, action: str,
+                          once_per_s: int | None = None) -> int:
+    """Audit READ entries, one per crossing shown (each with its person, who then sees who looked).
+
+    With `once_per_s`, a crossing already recorded for this actor in that period is not recorded again
+    (kept in the cache; without the cache every look is recorded). Returns the entries written.
+    """
+    from django.core.cache import cache
+
+    from auditoria.models import AuditEntry
+
+    written = 0
+    for crossing in crossings:
+        if once_per_s:
+            key = f"control:read:{action}:{getattr(actor, 'pk', actor)}:{crossing.pk}"
+            try:
+                if not cache.add(key, 1, timeout=once_per_s):
+                    continue
+            except Exception:  # noqa: BLE001 - no cache: record the look rather than lose it
+                pass
+        audit_record(actor=actor, action=action, kind=AuditEntry.Kind.READ, obj=crossing,
+                     person_id=crossing.person_id, purpose=purpose,
+                     details={"crossing_point": crossing.crossing_point_id})
+        written += 1
+    return written
+
+
 @transaction.atomic
-def crossing_review(*, actor: Any, crossing_id: int, admit: bool, reason: str) -> Crossing:
-    """An officer rules on a referred traveller: admitted (movement and TAM recorded) or not admitted."""
+def officer_post_assign(*, actor: Any, user: Any, crossing_point: str | CrossingPoint) -> OfficerPost:
+    """Post an officer or supervisor at a crossing point (their control pages act on it alone)."""
+    point = _crossing_point(crossing_point)
+    post, _created = OfficerPost.objects.update_or_create(
+        user=user, defaults={"crossing_point": point, "assigned_by": actor_repr(actor)[:200]})
+    audit_record(actor=actor, action="control.officer_post_assign", obj=post,
+                 details={"user": user.pk, "crossing_point": point.code})
+    return post
+
+
+@transaction.atomic
+def crossing_review(*, actor: Any, crossing_id: int, admit: bool, reason: str,
+                    crossing_point: CrossingPoint) -> Crossing:
+    """An officer rules on a referred traveller: admitted (movement and TAM recorded) or not admitted.
+
+    `crossing_point` is the officer's post: a crossing of another point is not found.
+    """
     if not reason.strip():
         raise ValidationFailed(_("Indique el motivo de la decisión."), fields={"reason": _("Este campo es obligatorio.")})
-    crossing = Crossing.objects.select_for_update().select_related("crossing_point").filter(pk=crossing_id).first()
+    crossing = (Crossing.objects.select_for_update().select_related("crossing_point")
+                .filter(pk=crossing_id, crossing_point=crossing_point).first())
     if crossing is None:
         raise NotFound(_("No existe ese control."), fields={"crossing_id": _("No encontrado.")})
     target = Crossing.Review.ADMITTED if admit else Crossing.Review.DENIED
@@ -415,61 +519,3 @@ def travel_permit_create(*, actor: Any, minor_document_number: str, minor_issuin
     audit_record(actor=actor, action="control.travel_permit_create", obj=permit,
                  details={"reference": permit.reference, "valid_until": valid_until})
     return permit
-
-
-@transaction.atomic
-def preregistration_create(*, actor: Any, document_number: str, issuing_state: str, birth_date: dt.date,
-                           direction: str, flight: str, flight_at: dt.datetime, purpose: str, origin: str = "",
-                           destination: str = "", address_in_peru: str = "", residence_country: str = "",
-                           email: str = "", dg2: bytes | None = None) -> PreRegistration:
-    """MigraCheck: register a trip up to 48 h ahead; the chip photo is encoded now, in the background."""
-    from .stay import PURPOSES
-
-    now = timezone.now()
-    if direction not in DIRECTIONS:
-        raise ValidationFailed(_("Sentido inválido."), fields={"direction": _("Debe ser ENTRY o EXIT.")})
-    if not now <= flight_at <= now + MIGRACHECK_WINDOW:
-        raise ValidationFailed(_("El preregistro se hace dentro de las 48 horas previas al vuelo."),
-                               fields={"flight_at": _("Debe estar entre ahora y 48 horas.")})
-    if purpose not in PURPOSES:
-        raise ValidationFailed(_("Motivo de viaje inválido."), fields={"purpose": ", ".join(PURPOSES)})
-    prereg = PreRegistration(
-        document_number=document_number.strip().upper(), issuing_state=issuing_state.strip().upper(),
-        birth_date=birth_date, direction=direction, flight=flight.strip().upper(), flight_at=flight_at,
-        purpose=purpose, origin=origin.strip(), destination=destination.strip(),
-        address_in_peru=address_in_peru.strip(), residence_country=residence_country.strip().upper(),
-        email=email.strip(), dg2_sha256=faces.dg2_digest(dg2) if dg2 else "",
-    )
-    prereg.full_clean()
-    prereg.save()
-    audit_record(actor=actor, action="control.preregistration_create", obj=prereg,
-                 details={"flight": prereg.flight, "direction": direction, "with_chip_photo": bool(dg2)})
-    if dg2:
-        from .tasks import preregistration_encode
-
-        transaction.on_commit(lambda: preregistration_encode.delay(prereg.pk, dg2.hex()))
-    return prereg
-
-
-def preregistration_encode_face(*, preregistration_id: int, dg2: bytes) -> PreRegistration:
-    """Encode the chip photo of a pre-registration and keep it sealed (idempotent)."""
-    from biometria.crypto import seal
-
-    prereg = PreRegistration.objects.get(pk=preregistration_id)
-    if prereg.status != PreRegistration.Status.PENDING or faces.dg2_digest(dg2) != prereg.dg2_sha256:
-        return prereg
-    try:
-        encoding = faces.encode_image(faces.chip_photo(dg2), field="dg2")
-    except (faces.ChipPhotoUnusable, ValidationFailed):
-        return prereg  # the gate will encode the photo itself; nothing is lost
-    sealed = seal(encoding.astype(np.float64).tobytes(), aad=_encoding_aad(prereg))
-    with transaction.atomic():
-        PreRegistration.objects.filter(pk=prereg.pk, status=PreRegistration.Status.PENDING).update(
-            encoding_key_id=sealed.key_id, encoding_sealed=sealed.data, status=PreRegistration.Status.READY)
-        audit_record(actor="sistema:migracheck", action="control.preregistration_encode", obj=prereg)
-    prereg.refresh_from_db()
-    return prereg
-
-
-def _encoding_aad(prereg: PreRegistration) -> bytes:
-    return f"control.preregistration:{prereg.reference}:{prereg.dg2_sha256}".encode()

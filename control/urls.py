@@ -9,4 +9,5 @@ urlpatterns = [
     path("controles/<int:crossing_id>/revision", views.review, name="review"),
     path("cola/", views.queue, name="queue"),
     path("migracheck/", views.migracheck, name="migracheck"),
+    path("migracheck/confirmar/<str:token>/", views.migracheck_confirm, name="migracheck_confirm"),
 ]

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from migraciones.errors import ApplicationError
@@ -13,15 +15,26 @@ from . import selectors, services
 from .checks import ChipData
 from .forms import CounterForm, PreRegistrationForm, ReviewForm
 from .ocr import mrz_from_photo
+from cuentas.throttling import request_throttle, throttle_hit
 from cuentas.web import role_required, show_error
+from .uploads import FORM_OVERHEAD_BYTES, MAX_DG_BYTES, FieldSizeLimitHandler, check_content_length
 
 STAFF = ("officer", "supervisor")
+
+
+def _post(request: HttpRequest):
+    """The officer's crossing point; staff without one are refused (every action here is scoped to it)."""
+    point = selectors.officer_crossing_point(user=request.user)
+    if point is None:
+        raise DjangoPermissionDenied(_("Su usuario no tiene un puesto de control asignado."))
+    return point
 
 
 @role_required(*STAFF)
 def counter(request: HttpRequest) -> HttpResponse:
     """The officer's counter: MRZ typed, from a photo or from the chip; every check shown at once."""
-    form = CounterForm(request.POST or None, request.FILES or None, initial={"crossing_point": "AIJCH"})
+    point = _post(request)
+    form = CounterForm(request.POST or None, request.FILES or None, crossing_point=point)
     if request.method == "POST" and form.is_valid():
         try:
             decision = _decide_at_counter(request, form.cleaned_data)
@@ -51,9 +64,11 @@ def _decide_at_counter(request: HttpRequest, data: dict) -> services.Decision:
 
 @role_required(*STAFF)
 def crossing_detail(request: HttpRequest, crossing_id: int) -> HttpResponse:
-    crossing = selectors.crossing_get(crossing_id=crossing_id)
+    crossing = selectors.crossing_get(crossing_id=crossing_id, crossing_point=_post(request))
     if crossing is None:
         raise Http404(_("No existe ese control."))
+    services.crossing_reads_record(actor=request.user, crossings=[crossing], action="control.crossing_view",
+                                   purpose="control migratorio: revisión del control")
     return render(request, "control/crossing.html", {
         "crossing": crossing, "checks": list(crossing.checks.all()), "review_form": ReviewForm(),
         "tam": getattr(crossing, "tam", None),
@@ -63,18 +78,23 @@ def crossing_detail(request: HttpRequest, crossing_id: int) -> HttpResponse:
 @role_required(*STAFF)
 def queue(request: HttpRequest) -> HttpResponse:
     """Referred travellers; the page refreshes itself so a new referral shows within seconds."""
-    return render(request, "control/queue.html", {"crossings": selectors.referral_queue()})
+    crossings = list(selectors.referral_queue(crossing_point=_post(request)))
+    services.crossing_reads_record(actor=request.user, crossings=crossings, action="control.queue_view",
+                                   purpose="control migratorio: cola de derivados",
+                                   once_per_s=services.QUEUE_READ_AUDIT_PERIOD_S)
+    return render(request, "control/queue.html", {"crossings": crossings})
 
 
 @role_required(*STAFF)
 @require_POST
 def review(request: HttpRequest, crossing_id: int) -> HttpResponse:
+    point = _post(request)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Indique la decisión y el motivo."))
         return redirect("control:crossing", crossing_id=crossing_id)
     try:
-        crossing = services.crossing_review(actor=request.user, crossing_id=crossing_id,
+        crossing = services.crossing_review(actor=request.user, crossing_id=crossing_id, crossing_point=point,
                                             admit=form.cleaned_data["admit"], reason=form.cleaned_data["reason"])
     except ApplicationError as exc:
         show_error(request, exc)
@@ -83,16 +103,78 @@ def review(request: HttpRequest, crossing_id: int) -> HttpResponse:
     return redirect("control:queue")
 
 
+@csrf_exempt  # CSRF is checked by _migracheck, after the size limit is in place (see below)
 def migracheck(request: HttpRequest) -> HttpResponse:
-    """MigraCheck: any traveller registers their trip up to 48 h ahead, no account needed."""
-    form = PreRegistrationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    """MigraCheck: any traveller registers their trip up to 48 h ahead, no account needed.
+
+    The upload limit is set before anything reads the body (the CSRF check reads it too): a body
+    over the limit is refused by its Content-Length, a file over its limit while it streams.
+    """
+    if request.method == "POST":
+        try:
+            check_content_length(request, limit=MAX_DG_BYTES + FORM_OVERHEAD_BYTES, field="dg2",
+                                 field_limit=MAX_DG_BYTES)
+        except ApplicationError as exc:
+            return _migracheck_refused(request, exc)
+        handler = FieldSizeLimitHandler(request, {"dg2": MAX_DG_BYTES})
+        request.upload_handlers.insert(0, handler)
+        request._migracheck_limit = handler
+    return _migracheck(request)
+
+
+def _migracheck_refused(request: HttpRequest, exc: ApplicationError, form=None) -> HttpResponse:
+    """413 (naming the field and its limit) or 429/503 from the throttle, on the page itself."""
+    if form is not None and form.is_bound:
+        form.is_valid()
+        show_error(request, exc, form)
+    else:
+        form = PreRegistrationForm()
+        details = "; ".join(f"{name}: {text}" for name, text in exc.fields.items())
+        messages.error(request, f"{exc.message} ({details})" if details else exc.message)
+    response = render(request, "control/migracheck.html", {"form": form}, status=exc.status)
+    if exc.status == 429:
+        response["Retry-After"] = "3600"
+    return response
+
+
+@csrf_protect
+def _migracheck(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return render(request, "control/migracheck.html", {"form": PreRegistrationForm()})
+    request.FILES  # noqa: B018  (parsed here, under the limit, if the CSRF check has not already)
+    oversize = request._migracheck_limit.error()
+    if oversize is not None:
+        return _migracheck_refused(request, oversize)
+    form = PreRegistrationForm(request.POST, request.FILES)
+    try:
+        request_throttle(request, address_scope="migracheck_ip")
+    except ApplicationError as exc:
+        return _migracheck_refused(request, exc, form)
+    if form.is_valid():
         data = dict(form.cleaned_data)
         dg2 = data.pop("dg2", None)
+        user = request.user if request.user.is_authenticated else None
         try:
-            prereg = services.preregistration_create(actor=None, dg2=dg2.read() if dg2 else None, **data)
+            throttle_hit(scope="migracheck_document", key=f"{data['issuing_state']}:{data['document_number']}")
+            prereg = services.preregistration_create(actor=user, dg2=dg2.read() if dg2 else None, **data)
         except ApplicationError as exc:
+            if exc.status in (429, 503):
+                return _migracheck_refused(request, exc, form)
             show_error(request, exc, form)
         else:
             return render(request, "control/migracheck_done.html", {"prereg": prereg})
     return render(request, "control/migracheck.html", {"form": form})
+
+
+def migracheck_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the MigraCheck e-mail: GET shows the trip, POST confirms the address (a link
+    scanner that only GETs confirms nothing)."""
+    confirmed = None
+    if request.method == "POST":
+        try:
+            confirmed = services.preregistration_email_confirm(
+                token=token, actor=request.user if request.user.is_authenticated else None)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return render(request, "control/migracheck_confirm.html", {"invalid": True}, status=400)
+    return render(request, "control/migracheck_confirm.html", {"confirmed": confirmed})

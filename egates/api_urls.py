@@ -6,4 +6,5 @@ app_name = "egates_api"
 urlpatterns = [
     path("verifications", apis.VerificationCreateApi.as_view(), name="verifications"),
     path("heartbeat", apis.HeartbeatApi.as_view(), name="heartbeat"),
+    path("officer-session", apis.OfficerSessionApi.as_view(), name="officer_session"),
 ]

@@ -58,35 +58,49 @@ class VerificationCreateApi(DeviceApi):
 
     def post(self, request: Request) -> Response:
         device = self.device(request)
+        actor = self._actor(request, device)
         key = request.headers.get("Idempotency-Key")
         record = None
         if key is not None:
             record, replay = services.idempotency_begin(device_key=device.key_id, key=key, body=request.body)
             if replay is not None:
                 return Response(replay.body, status=replay.status_code, headers={"Idempotent-Replay": "true"})
+        # The answer is stored under the key inside the decision's own transaction: once a decision
+        # is committed, whatever fails afterwards, a retry gets that decision and nothing is decided twice.
+        store = None if record is None else (
+            lambda decision: services.idempotency_finish(record=record, status_code=200, body=decision.as_dict()))
         try:
-            body = self._decide(request, device)
+            body = self._decide(request, device, actor, store)
         except ApplicationError as exc:
             if record is not None:
                 services.idempotency_finish(record=record, status_code=exc.status, body=exc.as_dict())
             raise
         except Exception:
             if record is not None:
-                services.idempotency_abandon(record=record)
+                services.idempotency_abandon(record=record)  # only a key with no committed answer
             raise
-        if record is not None:
-            services.idempotency_finish(record=record, status_code=200, body=body)
         return Response(body)
 
-    def _decide(self, request: Request, device) -> dict:
+    @staticmethod
+    def _actor(request: Request, device):
+        """A gate acts as itself; a tablet acts for the officer signed in on it (X-Officer-Session)."""
+        if device.kind != "MOBILE":
+            return request.user
+        officer = services.officer_session_user(device=device, token=request.headers.get("X-Officer-Session"))
+        if officer is None:
+            raise PermissionDenied(_("La tableta no tiene un oficial con sesión iniciada."),
+                                   fields={"X-Officer-Session": _("Inicie sesión como oficial en la tableta.")})
+        return officer
+
+    def _decide(self, request: Request, device, actor, store) -> dict:
         data = self._valid(self.InputSerializer, request.data)
         chip = self._chip(data.get("chip"))
         boarding = Boarding(**self._valid(self.BoardingSerializer, data.get("boarding") or {}))
         face = decode_b64(data["live_face"], field="live_face", limit=MAX_FACE_BYTES) if data.get("live_face") else None
         decision = crossing_decide(
             channel=CHANNEL_BY_KIND[device.kind], direction=data["direction"], crossing_point=device.crossing_point,
-            mrz_lines=data["mrz"], chip=chip, live_face=face, boarding=boarding, actor=request.user,
-            device_key=device.key_id,
+            mrz_lines=data["mrz"], chip=chip, live_face=face, boarding=boarding, actor=actor,
+            device_key=device.key_id, on_record=store,
         )
         return decision.as_dict()
 
@@ -106,6 +120,40 @@ class VerificationCreateApi(DeviceApi):
             dg2=decode_b64(dg2, field="chip.dg2", limit=MAX_DG_BYTES) if dg2 else None,
             sod=decode_b64(data["sod"], field="chip.sod", limit=MAX_DG_BYTES),
         )
+
+
+class OfficerSessionApi(DeviceApi):
+    """POST /api/v1/egates/officer-session: an officer signs in on a tablet (password and TOTP code);
+    DELETE (with X-Officer-Session) signs them out. Gates have no officer sessions."""
+
+    class InputSerializer(serializers.Serializer):
+        username = serializers.CharField(max_length=150)
+        password = serializers.CharField(max_length=128, trim_whitespace=False)
+        otp = serializers.RegexField(r"^[0-9]{6}$")
+
+    def device(self, request: Request):
+        credential = super().device(request)
+        if credential.kind != "MOBILE":
+            raise PermissionDenied(_("Solo las tabletas de control móvil admiten sesiones de oficial."),
+                                   fields={"X-Device-Key": "kind"})
+        return credential
+
+    def post(self, request: Request) -> Response:
+        device = self.device(request)
+        serializer = self.InputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        session, token = services.officer_session_start(device=device, request=request._request,
+                                                        username=data["username"], password=data["password"],
+                                                        otp=data["otp"])
+        return Response({"officer_session": token, "expires_at": session.expires_at.isoformat(),
+                         "officer": session.user.display_name, "crossing_point": device.crossing_point},
+                        status=201)
+
+    def delete(self, request: Request) -> Response:
+        device = self.device(request)
+        ended = services.officer_session_end(device=device, token=request.headers.get("X-Officer-Session"))
+        return Response({"ended": ended})
 
 
 class HeartbeatApi(DeviceApi):

@@ -1,4 +1,5 @@
 """E-gate records: each device's last reported state, and the idempotency keys of its requests."""
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,3 +37,23 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["device_key", "key"], name="egates_idempotency_unique")]
+
+
+class OfficerSession(models.Model):
+    """An officer signed in on a control tablet: the tablet's decisions are made in their name.
+
+    The token is handed to the tablet once and kept here only as its SHA-256; a session ends at
+    sign-out, after its lifetime, or when the officer signs in on another tablet.
+    """
+
+    device = models.ForeignKey("cuentas.DeviceCredential", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_sha256 = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sesión de oficial en tableta")
+        verbose_name_plural = _("sesiones de oficiales en tabletas")
+        indexes = [models.Index(fields=["device", "ended_at"], name="egates_officer_session_idx")]

@@ -25,9 +25,11 @@ class GateView:
     last_decisions: list[Crossing]
 
 
-def gates_overview(*, decisions: int = 5) -> list[GateView]:
+def gates_overview(*, crossing_point: str, decisions: int = 5) -> list[GateView]:
+    """The devices of one crossing point (the supervisor's) with their state and last decisions."""
     now = timezone.now()
-    devices = DeviceCredential.objects.filter(kind__in=DEVICE_KINDS).order_by("crossing_point", "key_id")
+    devices = (DeviceCredential.objects.filter(kind__in=DEVICE_KINDS, crossing_point=crossing_point)
+               .order_by("crossing_point", "key_id"))
     statuses = {s.device_id: s for s in GateStatus.objects.filter(device__in=devices)}
     views = []
     for device in devices:

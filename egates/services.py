@@ -1,4 +1,4 @@
-"""Writes for e-gates: idempotent verification requests and heartbeats."""
+"""Writes for e-gates: idempotent verification requests, heartbeats and officers signed in on tablets."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,17 +6,20 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auditoria.services import audit_record
 from cuentas.models import DeviceCredential
-from migraciones.errors import Conflict, Unprocessable, ValidationFailed
+from migraciones.errors import Conflict, PermissionDenied, Unprocessable, ValidationFailed
 
-from .models import GateStatus, IdempotencyRecord
+from .models import GateStatus, IdempotencyRecord, OfficerSession
 
 IDEMPOTENCY_TTL = dt.timedelta(hours=24)
+# A key still "in progress" after this long belongs to a request that died (a decision takes a few
+# seconds at most, and a committed one has its answer stored with it).
+IDEMPOTENCY_STALE = dt.timedelta(seconds=60)
 MAX_KEY_LENGTH = 100
 
 
@@ -50,6 +53,14 @@ def idempotency_begin(*, device_key: str, key: str, body: bytes) -> tuple[Idempo
     if first.request_sha256 != digest:
         raise Unprocessable(_("La Idempotency-Key ya se usó con otro cuerpo."),
                             fields={"Idempotency-Key": _("Use una clave nueva para una solicitud distinta.")})
+    if first.status_code is None and first.created_at < timezone.now() - IDEMPOTENCY_STALE:
+        # The first attempt died before its decision committed (its answer is stored in the same
+        # transaction as the decision): this retry takes the key over and decides.
+        taken = IdempotencyRecord.objects.filter(pk=first.pk, status_code__isnull=True,
+                                                 created_at=first.created_at).update(created_at=timezone.now())
+        if taken:
+            first.refresh_from_db()
+            return first, None
     if first.status_code is None:
         raise Conflict(_("La solicitud original aún está en proceso; reintente en un momento."),
                        fields={"Idempotency-Key": _("En proceso.")})
@@ -57,6 +68,7 @@ def idempotency_begin(*, device_key: str, key: str, body: bytes) -> tuple[Idempo
 
 
 def idempotency_finish(*, record: IdempotencyRecord, status_code: int, body: dict[str, Any]) -> None:
+    """Store the answer; called inside the decision's own transaction, so both commit or neither."""
     IdempotencyRecord.objects.filter(pk=record.pk).update(status_code=status_code, response=body)
 
 
@@ -88,3 +100,78 @@ def heartbeat_record(*, device: DeviceCredential, state: str, components: dict[s
         audit_record(actor=f"device:{device.key_id}", action="egates.state_change", obj=status,
                      details={"from": previous, "to": state, "message": status.message})
     return status
+
+
+OFFICER_SESSION_TTL = dt.timedelta(hours=8)
+OFFICER_ROLES = ("officer", "supervisor")
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def officer_session_start(*, device: DeviceCredential, request: Any, username: str, password: str,
+                          otp: str) -> tuple[OfficerSession, str]:
+    """An officer signs in on a control tablet with password and TOTP; returns (session, token).
+
+    The officer must work at the tablet's crossing point. Signing in ends the officer's session on
+    any other tablet and any other officer's session on this one.
+    """
+    import secrets
+
+    from django.contrib.auth import authenticate
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from control.selectors import officer_crossing_point
+
+    refused = PermissionDenied(_("Usuario, contraseña o código incorrectos."),
+                               fields={"officer": _("Credenciales de oficial inválidas.")})
+    user = authenticate(request, username=username, password=password)
+    if user is None or not user.is_active or not (user.role_names & set(OFFICER_ROLES)):
+        raise refused
+    totp = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if totp is None or not totp.verify_token(otp):
+        raise refused
+    point = officer_crossing_point(user=user)
+    if point is None or point.code != device.crossing_point:
+        raise PermissionDenied(_("El oficial no está asignado al puesto de control de esta tableta."),
+                               fields={"officer": _("Puesto distinto al de la tableta.")})
+    # (Not one transaction with the checks above: failed attempts, recorded by django-axes and the
+    # TOTP device's throttle, must stay recorded when the sign-in is refused.)
+    now = timezone.now()
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        OfficerSession.objects.filter(ended_at__isnull=True).filter(
+            models.Q(user=user) | models.Q(device=device)).update(ended_at=now)
+        session = OfficerSession.objects.create(device=device, user=user, token_sha256=_token_digest(token),
+                                                expires_at=now + OFFICER_SESSION_TTL)
+        audit_record(actor=user, action="egates.officer_session_start", obj=session,
+                     details={"device": device.key_id, "crossing_point": device.crossing_point})
+    return session, token
+
+
+def officer_session_user(*, device: DeviceCredential, token: str | None):
+    """The officer signed in on this tablet with this token, or None (unknown, ended or expired)."""
+    if not token or len(token) > 200:
+        return None
+    session = (OfficerSession.objects.select_related("user")
+               .filter(device=device, token_sha256=_token_digest(token), ended_at__isnull=True,
+                       expires_at__gt=timezone.now()).first())
+    if session is None or not session.user.is_active:
+        return None
+    return session.user
+
+
+@transaction.atomic
+def officer_session_end(*, device: DeviceCredential, token: str | None) -> bool:
+    if not token:
+        return False
+    session = OfficerSession.objects.select_for_update().filter(
+        device=device, token_sha256=_token_digest(token), ended_at__isnull=True).first()
+    if session is None:
+        return False
+    session.ended_at = timezone.now()
+    session.save(update_fields=["ended_at"])
+    audit_record(actor=session.user, action="egates.officer_session_end", obj=session,
+                 details={"device": device.key_id})
+    return True

@@ -1,7 +1,10 @@
 """Supervisors' page: every gate's state, its last heartbeat and its last decisions."""
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from control.selectors import officer_crossing_point
 from cuentas.web import role_required
 
 from .selectors import gates_overview
@@ -9,4 +12,7 @@ from .selectors import gates_overview
 
 @role_required("supervisor")
 def gates(request: HttpRequest) -> HttpResponse:
-    return render(request, "egates/gates.html", {"gates": gates_overview()})
+    point = officer_crossing_point(user=request.user)
+    if point is None:
+        raise PermissionDenied(_("Su usuario no tiene un puesto de control asignado."))
+    return render(request, "egates/gates.html", {"gates": gates_overview(crossing_point=point.code)})

@@ -353,6 +353,9 @@ THROTTLE_RATES = {
     "password_reset_account": env.str("THROTTLE_PASSWORD_RESET_ACCOUNT", default="3/hour"),
     "otp_activation_ip": env.str("THROTTLE_OTP_ACTIVATION_IP", default="20/hour"),
     "otp_activation_user": env.str("THROTTLE_OTP_ACTIVATION_USER", default="5/hour"),
+    # MigraCheck pre-registration (anonymous, with a 1 MB chip photo): per address and per document.
+    "migracheck_ip": env.str("THROTTLE_MIGRACHECK_IP", default="20/hour"),
+    "migracheck_document": env.str("THROTTLE_MIGRACHECK_DOCUMENT", default="5/hour"),
 }
 
 # Content-Security-Policy (django-csp): scripts and styles only from the portal or carrying the

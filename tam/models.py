@@ -26,6 +26,7 @@ class Tam(models.Model):
     crossing_point_name = models.CharField(_("nombre del puesto"), max_length=150)
     occurred_at = models.DateTimeField(_("fecha y hora"))
     email = models.EmailField(_("correo electrónico"), blank=True)
+    email_sent_at = models.DateTimeField(_("enviada por correo"), null=True, blank=True)
     seal = models.TextField(_("sello digital visible (VDS)"))
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from auditoria.services import audit_record
 from control.models import Crossing
@@ -65,9 +66,10 @@ def tam_issue(*, crossing: Crossing, actor: Any) -> Tam:
     audit_record(actor=actor, action="tam.issue", obj=tam, person_id=crossing.person_id,
                  details={"crossing": str(crossing.transaction_id)})
     if tam.email:
-        from .tasks import tam_email_send
+        from outbox.services import enqueue_task
 
-        transaction.on_commit(lambda: tam_email_send.delay(tam.pk))
+        # Committed with the TAM, published after: a broker outage delays the e-mail, never the gate.
+        enqueue_task("tam.tasks.tam_email_send", kwargs={"tam_id": tam.pk}, queue="notifications")
     return tam
 
 
@@ -77,22 +79,30 @@ def issue_for_crossing(crossing: Crossing, actor: Any) -> dict[str, str]:
 
 
 def tam_email(*, tam_id: int) -> bool:
-    """Send the traveller their TAM as a PDF (idempotent enough: a resend is harmless)."""
+    """Send the traveller their TAM as a PDF, once: a second run (a task redelivered after a worker
+    died, or republished by the outbox sweep) finds it sent and does nothing."""
+    with transaction.atomic():
+        tam = Tam.objects.select_for_update().select_related("crossing").filter(pk=tam_id).first()
+        if tam is None or not tam.email or tam.email_sent_at is not None:
+            return False
+        # Sent under the row lock: two runs cannot both send; a mail failure rolls the mark back.
+        _tam_email_message(tam).send()
+        Tam.objects.filter(pk=tam.pk).update(email_sent_at=timezone.now())
+        audit_record(actor="sistema:tam", action="tam.email", obj=tam, person_id=tam.crossing.person_id)
+    return True
+
+
+def _tam_email_message(tam: Tam):
     from django.core.mail import EmailMessage
 
     from .documents import tam_pdf
 
-    tam = Tam.objects.get(pk=tam_id)
-    if not tam.email:
-        return False
     message = EmailMessage(
-        subject=f"Su TAM virtual {tam.number} · MIGRACIONES",
-        body=(f"Estimado(a) {tam.given_names} {tam.surnames}:\n\nAdjuntamos su Tarjeta Andina de Migración "
-              f"virtual {tam.number}. Cualquiera puede verificarla escaneando su sello.\n\n"
-              "Superintendencia Nacional de Migraciones"),
+        subject=_("Su TAM virtual %(number)s · MIGRACIONES") % {"number": tam.number},
+        body=_("Estimado(a) %(name)s:\n\nAdjuntamos su Tarjeta Andina de Migración virtual %(number)s. "
+               "Cualquiera puede verificarla escaneando su sello.\n\nSuperintendencia Nacional de Migraciones")
+        % {"name": f"{tam.given_names} {tam.surnames}".strip(), "number": tam.number},
         to=[tam.email],
     )
     message.attach(f"{tam.number}.pdf", tam_pdf(tam), "application/pdf")
-    message.send()
-    audit_record(actor="sistema:tam", action="tam.email", obj=tam, person_id=tam.crossing.person_id)
-    return True
+    return message

@@ -70,7 +70,10 @@ def test_other_persons_face_is_referred_to_the_queue(officer, crossing_points, e
     assert _results(decision)["face"] == "FAIL"
     assert any(reason.startswith("face:") for reason in decision.reasons)
     assert decision.movement_id is None and decision.tam_number is None
-    assert [c.transaction_id for c in referral_queue()] == [Crossing.objects.get(pk=decision.crossing_id).transaction_id]
+    from rim.models import CrossingPoint
+
+    queue = referral_queue(crossing_point=CrossingPoint.objects.get(code="AIJCH"))
+    assert [c.transaction_id for c in queue] == [Crossing.objects.get(pk=decision.crossing_id).transaction_id]
 
 
 def test_changed_data_group_fails_passive_authentication(officer, crossing_points, external_systems, faces,
@@ -199,12 +202,16 @@ def test_foreigner_overstay_is_fined_from_the_fee_table(officer, crossing_points
 
 def test_officer_admits_a_referred_traveller_once(officer, crossing_points, external_systems):
     referred = _decide(officer, td3(number="PP1112999"), channel="COUNTER")
-    crossing = crossing_review(actor=officer, crossing_id=referred.crossing_id, admit=True,
+    from rim.models import CrossingPoint
+
+    point = CrossingPoint.objects.get(code="AIJCH")
+    crossing = crossing_review(actor=officer, crossing_id=referred.crossing_id, admit=True, crossing_point=point,
                                reason="Documento recuperado, reporte de Interpol desactualizado")
     assert crossing.review == "ADMITTED" and crossing.movement_id is not None
     assert crossing.tam.number.startswith("TAM")
     with pytest.raises(Conflict):
-        crossing_review(actor=officer, crossing_id=referred.crossing_id, admit=False, reason="otra vez")
+        crossing_review(actor=officer, crossing_id=referred.crossing_id, admit=False, reason="otra vez",
+                        crossing_point=point)
 
 
 def test_unreadable_mrz_is_a_field_error_and_writes_nothing(officer, crossing_points):

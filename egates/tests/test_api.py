@@ -121,6 +121,9 @@ def test_heartbeat_is_shown_on_the_supervisors_page(gate, client, django_user_mo
 
     supervisor = django_user_model.objects.create_user(username="sup", password="x-Secreta-2026")
     user_role_add(user=supervisor, role="supervisor")
+    from control.services import officer_post_assign
+
+    officer_post_assign(actor="test", user=supervisor, crossing_point="AIJCH")
     client.force_login(supervisor)
     session = client.session
     session["otp_device_id"] = _otp_device_id(supervisor)

@@ -23,6 +23,9 @@ OFFICES = [
 # The demo e-gate at Jorge Chávez airport signs its requests with these (see docs/EGATE_API.md).
 DEMO_GATE = {"key_id": "GATE-AIJCH-01", "secret": "demo-gate-secret-aijch-01-0123456789abcdef", "crossing_point": "AIJCH"}
 
+# Demo staff posted at the demo gate's crossing point, where the control pages act.
+DEMO_CONTROL_STAFF = ("oficial.brena", "supervisor.brena")
+
 # Fixed demo sign-ins (development only: seed_demo refuses to run in production).
 DEMO_USERS = [
     {"role": roles.CITIZEN, "username": "70275722", "password": "Ciudadano-2026!", "dni": "70275722",
@@ -58,6 +61,7 @@ class Command(BaseCommand):
         from rim.demo import seed_registry
 
         stats = seed_registry(persons=persons, seed=seed)
+        self._posts()
         path = settings.VAR_DIR / "demo_credentials.json"
         path.write_text(json.dumps({"users": creds}, indent=2, ensure_ascii=False))
         self.stdout.write(f"Demo listo: {len(offices)} sedes, {len(creds)} usuarios, registro: {stats}")
@@ -70,6 +74,13 @@ class Command(BaseCommand):
                 code=code, defaults=dict(name=name, address=address, city=city, counters=counters)
             )
         return out
+
+    def _posts(self) -> None:
+        """The demo officer and supervisor work at Jorge Chávez airport (control acts on one crossing point)."""
+        from control.services import officer_post_assign
+
+        for user in get_user_model().objects.filter(username__in=DEMO_CONTROL_STAFF):
+            officer_post_assign(actor="seed_demo", user=user, crossing_point=DEMO_GATE["crossing_point"])
 
     def _gate(self, offices: dict[str, Office]) -> dict:
         if not DeviceCredential.objects.filter(key_id=DEMO_GATE["key_id"]).exists():

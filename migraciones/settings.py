@@ -42,7 +42,7 @@ elif not SECRET_KEY:
     SECRET_KEY = DEVELOPMENT_VALUES["DJANGO_SECRET_KEY"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "auditoria.admin_site.PortalAdminConfig",  # django.contrib.admin, refusing NUL in parameters
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

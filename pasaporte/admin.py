@@ -1,31 +1,31 @@
-"""Back-office admin for fees (data) and read-only views of applications."""
+"""Back-office admin for fees and slots (data) and read-only, audited views of applications and payments."""
 from django.contrib import admin
+
+from auditoria.admin_mixins import AuditedAdminMixin, AuditedWritesAdminMixin, ReadOnlyAdminMixin
 
 from .models import Application, Fee, Payment, Slot
 
 
 @admin.register(Fee)
-class FeeAdmin(admin.ModelAdmin):
+class FeeAdmin(AuditedWritesAdminMixin, admin.ModelAdmin):
     list_display = ("code", "description", "amount", "valid_from", "valid_until")
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    # An application moves only through pasaporte's services (validation, enrollment, delivery).
     list_display = ("pk", "dni", "status", "office", "created_at")
     list_filter = ("status", "office")
-    readonly_fields = [f.name for f in Application._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
+    audit_person_paths = ("person_id", "user__person__id")
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("reference", "payer_dni", "method", "status", "receipt_number", "amount")
-    readonly_fields = [f.name for f in Payment._meta.fields]
+    audit_person_paths = ("application__person_id", "user__person__id")
 
 
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
+class SlotAdmin(AuditedWritesAdminMixin, admin.ModelAdmin):
     list_display = ("office", "starts_at", "capacity", "booked")
     list_filter = ("office",)

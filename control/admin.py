@@ -7,7 +7,7 @@ from auditoria.admin_mixins import AuditedAdminMixin, AuditedWritesAdminMixin, R
 
 from migraciones.errors import ApplicationError
 
-from .models import Check, Crossing, FeeRule, PreRegistration, TravelPermit, UitValue
+from .models import Check, Crossing, FeeRule, OfficerPost, PreRegistration, TravelPermit, UitValue
 from .services import travel_permit_create
 
 
@@ -75,5 +75,18 @@ class PreRegistrationAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdm
     # Made by the traveller on MigraCheck; its sealed chip photo and face encoding never show here.
     list_display = ("created_at", "document_number", "issuing_state", "flight", "flight_at", "status")
     exclude = ("encoding_sealed", "encoding_key_id", "dg2_key_id", "dg2_sealed")
-    audit_person_paths = ()  # names a document, not a RIM person: audited without one
+    audit_person_paths = ("user__person__id",)
 
+
+@admin.register(OfficerPost)
+class OfficerPostAdmin(AuditedWritesAdminMixin, admin.ModelAdmin):
+    """Where each officer and supervisor works: their control pages act on that crossing point only."""
+
+    list_display = ("user", "crossing_point", "assigned_by", "assigned_at")
+    list_select_related = ("user", "crossing_point")
+    search_fields = ("user__username",)
+    exclude = ("assigned_by",)
+
+    def save_model(self, request, obj, form, change):
+        obj.assigned_by = str(request.user)[:200]
+        super().save_model(request, obj, form, change)

@@ -2,6 +2,8 @@
 
 Run: .venv/bin/python bench/bench_pa.py [--runs 300]
 Baselines: decoding the SOD alone, and hashing the data groups alone, on the same passport.
+Then real passports: Austria's SOD (DS brainpoolP256r1 with explicit parameters) against the German
+master list, and the BSI 2008 passport (brainpoolP224r1, verified in Python as cryptography lacks it).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from migraciones.testdata import TESTDATA  # noqa: E402
 
-from mrtd.lds import decode_sod, hash_bytes  # noqa: E402
+from datetime import datetime, timezone  # noqa: E402
+
+from mrtd.lds import decode_sod, hash_bytes, read_lds_dir  # noqa: E402
 from mrtd.pa import passive_authentication  # noqa: E402
 from mrtd.personalize import personalize  # noqa: E402
 from mrtd.pki import init_test_pki  # noqa: E402
@@ -64,6 +68,29 @@ def main() -> None:
         for label, function in cases.items():
             p50, p95 = timings(function, runs)
             print(f"  DS {algorithm:3}  {label:46} {p50:7.3f} / {p95:7.3f}")
+    real_passports(runs)
+
+
+def real_passports(runs: int) -> None:
+    master_list = (TESTDATA / "emrtd/masterlists/DE_ML_2026-05-28-08-28-45.ml").read_bytes()
+    austria = (Path(__file__).resolve().parents[1] / "mrtd/tests/data/aut/EF_SOD.bin").read_bytes()
+    bsi = read_lds_dir(TESTDATA / "emrtd/bsi2008")
+    bsi_groups = {n: bsi[f"DG{n}"] for n in (1, 2, 3, 14)}
+
+    def austrian() -> None:
+        report = passive_authentication(sod=austria, data_groups={}, master_list=master_list,
+                                        now=datetime(2024, 6, 1, tzinfo=timezone.utc))
+        assert report.check("signature").passed and report.check("csca_chain").passed
+
+    def german_2008() -> None:
+        report = passive_authentication(sod=bsi["EF_SOD"], data_groups=bsi_groups, master_list=master_list,
+                                        now=datetime(2008, 6, 1, tzinfo=timezone.utc))
+        assert report.check("signature").passed
+
+    for label, function in {"AT, explicit brainpoolP256r1, DE master list": austrian,
+                            "DE BSI 2008, brainpoolP224r1 in Python, 4 DGs": german_2008}.items():
+        p50, p95 = timings(function, runs)
+        print(f"  real    {label:46} {p50:7.3f} / {p95:7.3f}")
 
 
 if __name__ == "__main__":

@@ -105,36 +105,6 @@ _UNEXPECTED = (ValueError, TypeError, KeyError, IndexError, AttributeError, Over
 _BYTES = (bytes, bytearray, memoryview)
 
 
-# ---------------------------------------------------------------- signatures
-
-
-def verify_signature(public_key: object, signature: bytes, data: bytes, *, algorithm: str,
-                     hash_name: str, pss_params: dict | None = None) -> None:
-    """Raise InvalidSignature (bad) or PKIError (unsupported or malformed); return when it verifies.
-
-    Kept for callers that name the algorithm; passive authentication itself reads the
-    AlgorithmIdentifier with mrtd.keys.
-    """
-    if algorithm == "rsassa_pss":
-        params = pss_params if isinstance(pss_params, dict) else {}
-        try:
-            chosen = keys.SignatureAlgorithm(
-                "rsassa_pss", params.get("hash_algorithm", {}).get("algorithm", hash_name),
-                params.get("mask_gen_algorithm", {}).get("parameters", {}).get("algorithm", hash_name),
-                params.get("salt_length", 20))
-        except AttributeError:
-            raise PKIError("RSASSA-PSS parameters: malformed") from None
-        if not isinstance(chosen.salt_length, int) or not 0 <= chosen.salt_length <= 1024:
-            raise PKIError(f"RSASSA-PSS parameters: salt length {chosen.salt_length!r} out of range")
-    elif algorithm in ("ecdsa", "rsassa_pkcs1v15"):
-        chosen = keys.SignatureAlgorithm(algorithm, hash_name)
-    else:
-        raise PKIUnsupported(f"signature algorithm: {algorithm} is not supported")
-    if not isinstance(public_key, keys.PublicKey):
-        raise PKIError(f"signature: {type(public_key).__name__} is not a public key")
-    keys.verify(public_key, signature, data, chosen)  # type: ignore[arg-type]
-
-
 # ---------------------------------------------------------------- trust anchors
 
 

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 
 from mrtd.lds import dg_number, encode_dg1, read_lds_dir
@@ -217,3 +218,25 @@ def test_cached_certificate_checks_still_tell_a_forged_csca_and_crl_apart(issued
     revocation = _authenticate(issued, crls=[forged_crl]).check("revocation")
     assert (revocation.passed, "firma de la CRL" in revocation.reason) == (False, True)
     assert _authenticate(issued).valid
+
+
+def test_the_revocation_check_names_the_crl_and_the_csca_that_signed_it(issued):
+    # Given a genuine passport and its CSCA's CRL (number 1)
+    pki, _ = issued
+    report = _authenticate(issued)
+    reason = report.check("revocation").reason
+    # Then the check says which CRL it read and which CSCA key verified that CRL
+    ski = asn1_x509.Certificate.load(pki.csca_cert_der).key_identifier.hex()
+    assert report.check("revocation").passed is True
+    assert "n.º 1" in reason and ski in reason
+
+
+def test_a_crl_is_not_trusted_when_no_csca_verified_the_ds(issued):
+    # Given only a forger's CSCA of the same name and a CRL it signed that lists nothing
+    forged_csca, forged_key = make_csca(country="PE")
+    forged_crl = issue_crl(csca_cert_der=forged_csca, csca_key=forged_key)
+    report = _authenticate(issued, csca_certs=[forged_csca], crls=[forged_crl])
+    # Then the chain fails and the CRL is not used to say "not revoked"
+    assert report.check("csca_chain").passed is False
+    assert report.check("revocation").passed is None
+    assert "sin un CSCA que verifique el DS" in report.check("revocation").reason

@@ -179,9 +179,9 @@ def direction_sequence(person: Person | None, *, direction: str) -> CheckOutcome
     if last is None or last.direction != direction:
         return CheckOutcome("direction_sequence", PASS, "sin movimiento previo en el mismo sentido")
     when = timezone.localtime(last.occurred_at)
-    kind = "ingreso" if direction == "ENTRY" else "salida"
+    kind = "un ingreso" if direction == "ENTRY" else "una salida"
     return CheckOutcome("direction_sequence", FAIL,
-                        f"ya registra una {kind} el {when:%d/%m/%Y %H:%M} en {last.crossing_point.code} "
+                        f"ya registra {kind} el {when:%d/%m/%Y %H:%M} en {last.crossing_point.code} "
                         f"sin movimiento en sentido contrario", details={"movement_id": last.pk})
 
 

@@ -112,8 +112,8 @@ def main() -> None:
         with connection.cursor() as cur:
             cur.execute(
                 "INSERT INTO bench_plain (created_at, actor_repr, kind, action, object_type, object_id, person_id,"
-                " purpose, details, prev_hash, hash) VALUES (%s,'bench','read','rim.person_view','rim.person',%s,%s,"
-                "'control migratorio','{}',%s,%s)", [timezone.now(), str(i), i, "0" * 64, f"{i:064d}"])
+                " purpose, details, prev_hash, hash, key_id) VALUES (%s,'bench','read','rim.person_view','rim.person',%s,%s,"
+                "'control migratorio','{}',%s,%s,'')", [timezone.now(), str(i), i, "0" * 64, f"{i:064d}"])
         plain.append((time.perf_counter() - t) * 1000)
 
     total = AuditEntry.objects.count()

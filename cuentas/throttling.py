@@ -60,6 +60,16 @@ def client_address(request) -> str:
     return chain[-(proxies + 1)] if len(chain) > proxies else chain[0]
 
 
+def axes_client_address(request) -> str | None:
+    """django-axes' view of the address: the same as the throttles', or None when there is none.
+
+    A sign-in without a connection (the test client's force_login, a management command) has no
+    address; axes stores None, where "unknown" would be refused by PostgreSQL's inet column.
+    """
+    address = client_address(request)
+    return None if address == "unknown" else address
+
+
 def _cache_key(scope: str, key: str, window: int) -> str:
     # Hashed: a document number or an e-mail is personal data and stays out of the cache's keys.
     digest = hashlib.sha256(f"{scope}\0{key}".encode()).hexdigest()[:32]

@@ -146,7 +146,7 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 # Per account, whatever the source address: a new address (or a forged X-Forwarded-For) must not
 # buy another five guesses. The address is read as the throttles read it (cuentas.throttling).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
-AXES_CLIENT_IP_CALLABLE = "cuentas.throttling.client_address"
+AXES_CLIENT_IP_CALLABLE = "cuentas.throttling.axes_client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "cuentas/lockout.html"
 

@@ -217,3 +217,16 @@ def test_the_capture_page_may_use_the_camera_and_its_script_carries_the_nonce(cl
     nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
     assert f'<script nonce="{nonce}">' in response.content.decode()
     assert "camera=()" in client.get("/").headers["Permissions-Policy"]
+
+
+@pytest.mark.django_db
+def test_a_sign_in_without_a_connection_address_is_logged_without_one(client, django_user_model):
+    from axes.models import AccessLog
+
+    user = django_user_model.objects.create_user(username="ciudadano.sin.ip", password="Clave-larga-2026!")
+    # when a sign-in happens with no client address (the test client's force_login, a command)
+    client.force_login(user)
+    # then the sign-in is logged with no address (PostgreSQL's inet column refused "unknown": a 500)
+    log = AccessLog.objects.get(username="ciudadano.sin.ip")
+    assert log.ip_address is None
+    assert client.get("/").status_code == 200

@@ -1,5 +1,6 @@
 """Pages of the e-passport service: citizen (pay, book, follow), officer (today, enroll, deliver), supervisor."""
 import datetime as dt
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -53,7 +54,11 @@ def pay(request: HttpRequest) -> HttpResponse:
                 return redirect("pasaporte:book")
         except ApplicationError as exc:
             show_error(request, exc, form)
-    return render(request, "pasaporte/pay.html", {"form": form, "fee": services.fee_current()})
+    response = render(request, "pasaporte/pay.html", {"form": form, "fee": services.fee_current()})
+    # The "pay online" form ends on the bank's page (a redirect), which CSP's form-action must allow.
+    bank = urlsplit(settings.BANCO_NACION_URL)
+    response._csp_update = {"form-action": [f"{bank.scheme}://{bank.netloc}"]}
+    return response
 
 
 @role_required("citizen")

@@ -127,6 +127,23 @@ def test_the_receipt_form_shows_the_reason_on_the_field(citizen_client, external
     assert "El comprobante fue pagado por otra persona." in response.content.decode()
 
 
+def test_the_payment_page_lets_its_form_continue_to_the_banks_page_and_nowhere_else(citizen_client, external_systems):
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+
+    # when the citizen opens the payment page
+    response = citizen_client.get(reverse("pasaporte:pay"))
+    # then its Content-Security-Policy lets "pay online" reach the bank's page (a browser refuses the
+    # redirect otherwise, and the citizen stays on this page), and no other origin
+    policy = dict(part.strip().split(" ", 1) for part in response["Content-Security-Policy"].split(";") if part.strip())
+    bank = urlsplit(settings.BANCO_NACION_URL)
+    assert policy["form-action"].split() == ["'self'", f"{bank.scheme}://{bank.netloc}"]
+    # and other pages keep forms to the portal alone
+    home = citizen_client.get(reverse("pasaporte:home"))
+    assert "form-action 'self';" in home["Content-Security-Policy"] + ";"
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_1000_duplicate_and_out_of_order_notifications_make_exactly_one_payment(citizen):

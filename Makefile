@@ -7,13 +7,14 @@ PYTHON3 ?= python3
 
 venv: .venv/.installed
 
-.venv/.installed: requirements.txt requirements-dev.txt requirements-nodeps.txt scripts/system_packages.sh scripts/dlib_wheel.sh
+.venv/.installed: requirements.lock requirements-nodeps.lock scripts/system_packages.sh scripts/dlib_wheel.sh
 	bash scripts/system_packages.sh
 	test -x $(PY) || $(PYTHON3) -m venv .venv
 	$(PIP) install -q --upgrade pip wheel
 	bash scripts/dlib_wheel.sh $(PIP)
-	$(PIP) install -q -r requirements-dev.txt
-	$(PIP) install -q --no-deps -r requirements-nodeps.txt
+	# Every package from the lock files, each file checked against its hash (scripts/lock.sh makes them).
+	$(PIP) install -q --require-hashes -r requirements.lock
+	$(PIP) install -q --no-deps --require-hashes -r requirements-nodeps.lock
 	touch $@
 
 migrate: venv

@@ -13,7 +13,12 @@ DIR="${MIGRACIONES_WHEELS:-$HOME/.cache/migraciones/wheels}/dlib-$VERSION-clang-
 if ! ls "$DIR"/dlib-"$VERSION"-*.whl >/dev/null 2>&1; then
   echo "Compilando dlib $VERSION con clang y OpenBLAS (unos 10 minutos, una sola vez por máquina)..."
   mkdir -p "$DIR.tmp"
-  CC=clang CXX=clang++ "$PIP" wheel -q --no-cache-dir --no-deps --no-binary dlib "dlib==$VERSION" -w "$DIR.tmp"
+  # The source archive is checked against requirements.lock's hash before it is built.
+  req="$DIR.tmp/dlib.req"
+  awk -v pin="dlib==$VERSION" 'index($0, pin)==1 {p=1} p {print} p && !/\\$/ {exit}' requirements.lock > "$req"
+  grep -q -- '--hash=sha256:' "$req" || { echo "requirements.lock has no hash for dlib==$VERSION" >&2; exit 1; }
+  CC=clang CXX=clang++ "$PIP" wheel -q --no-cache-dir --no-deps --require-hashes --no-binary dlib -r "$req" -w "$DIR.tmp"
+  rm -f "$req"
   rm -rf "$DIR" && mv "$DIR.tmp" "$DIR"
 fi
 "$PIP" install -q --no-deps --force-reinstall "$DIR"/dlib-"$VERSION"-*.whl

@@ -6,21 +6,17 @@ from 16 bytes work and the stored key id always names the secret that was used.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
 import os
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+from cuentas.sealing import parse_key_list
 
 NONCE_BYTES = 12
-MIN_SECRET_BYTES = 16
 
 
 class BlobUnreadable(Exception):
@@ -34,27 +30,9 @@ class Sealed:
 
 
 def parse_keys(spec: str) -> dict[str, bytes]:
-    """{key_id: 32-byte AES key}, in the order given (the first one encrypts)."""
-    keys: dict[str, bytes] = {}
-    for part in filter(None, (p.strip() for p in (spec or "").split(","))):
-        key_id, sep, encoded = part.partition(":")
-        if not sep or not key_id:
-            raise ImproperlyConfigured("BIOMETRIA_KEYS: each entry is id:base64key")
-        try:
-            secret = base64.b64decode(encoded, validate=True)
-        except binascii.Error:
-            raise ImproperlyConfigured(f"BIOMETRIA_KEYS: key {key_id!r} is not valid base64")
-        if len(secret) < MIN_SECRET_BYTES:
-            raise ImproperlyConfigured(f"BIOMETRIA_KEYS: key {key_id!r} is shorter than {MIN_SECRET_BYTES} bytes")
-        keys[key_id] = _derive(secret, key_id)
-    if not keys:
-        raise ImproperlyConfigured("BIOMETRIA_KEYS is empty: biometric data cannot be stored")
-    return keys
-
-
-def _derive(secret: bytes, key_id: str) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                info=f"migraciones-biometria:{key_id}".encode()).derive(secret)
+    """{key_id: 32-byte AES key} of BIOMETRIA_KEYS, in the order given (the first one encrypts)."""
+    return parse_key_list(spec, setting="BIOMETRIA_KEYS", info_prefix="migraciones-biometria",
+                          purpose="biometric data")
 
 
 @functools.lru_cache(maxsize=4)

@@ -26,24 +26,34 @@ class SecretUnreadable(Exception):
     """A sealed secret whose key id is unknown or whose tag does not verify."""
 
 
-def parse_keys(spec: str) -> dict[str, bytes]:
-    """{key_id: 32-byte AES key}, in the order given (the first one seals)."""
+def parse_key_list(spec: str, *, setting: str, info_prefix: str, purpose: str) -> dict[str, bytes]:
+    """{key_id: 32-byte AES key} from "id:base64,id2:base64", in the order given (the first one seals).
+
+    Each secret (16 bytes or more) goes through HKDF-SHA256 with `info_prefix:key_id`, so keys of
+    different settings never coincide. Shared by every at-rest key list (devices here, biometria).
+    """
     keys: dict[str, bytes] = {}
     for part in filter(None, (p.strip() for p in (spec or "").split(","))):
         key_id, sep, encoded = part.partition(":")
         if not sep or not key_id:
-            raise ImproperlyConfigured("DEVICE_SECRET_KEYS: each entry is id:base64key")
+            raise ImproperlyConfigured(f"{setting}: each entry is id:base64key")
         try:
             secret = base64.b64decode(encoded, validate=True)
         except binascii.Error:
-            raise ImproperlyConfigured(f"DEVICE_SECRET_KEYS: key {key_id!r} is not valid base64")
+            raise ImproperlyConfigured(f"{setting}: key {key_id!r} is not valid base64")
         if len(secret) < MIN_SECRET_BYTES:
-            raise ImproperlyConfigured(f"DEVICE_SECRET_KEYS: key {key_id!r} is shorter than {MIN_SECRET_BYTES} bytes")
+            raise ImproperlyConfigured(f"{setting}: key {key_id!r} is shorter than {MIN_SECRET_BYTES} bytes")
         keys[key_id] = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
-                            info=f"migraciones-device-secret:{key_id}".encode()).derive(secret)
+                            info=f"{info_prefix}:{key_id}".encode()).derive(secret)
     if not keys:
-        raise ImproperlyConfigured("DEVICE_SECRET_KEYS is empty: device secrets cannot be stored")
+        raise ImproperlyConfigured(f"{setting} is empty: {purpose} cannot be stored")
     return keys
+
+
+def parse_keys(spec: str) -> dict[str, bytes]:
+    """{key_id: 32-byte AES key} of DEVICE_SECRET_KEYS."""
+    return parse_key_list(spec, setting="DEVICE_SECRET_KEYS", info_prefix="migraciones-device-secret",
+                          purpose="device secrets")
 
 
 @functools.lru_cache(maxsize=4)

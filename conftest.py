@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from migraciones.testdata import TESTDATA
+from core.testdata import TESTDATA
 
 ROOT = Path(__file__).resolve().parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -24,7 +24,7 @@ def skip_or_fail(reason: str) -> None:
 
 @pytest.fixture(scope="session")
 def testdata_dir() -> Path:
-    """The shared test data (faces, fingerprints, chip files): see migraciones/testdata.py."""
+    """The shared test data (faces, fingerprints, chip files): see core/testdata.py."""
     if not TESTDATA.is_dir():
         skip_or_fail(f"shared test data not found at {TESTDATA} (../shared beside the clone, "
                      "/work/shared, or MIGRACIONES_TESTDATA)")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from migraciones.testdata import TESTDATA  # noqa: E402
+from core.testdata import TESTDATA  # noqa: E402
 DATA = TESTDATA
 
 

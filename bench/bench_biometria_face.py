@@ -17,7 +17,7 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from migraciones.testdata import TESTDATA  # noqa: E402
+from core.testdata import TESTDATA  # noqa: E402
 FACES = TESTDATA / "faces"
 
 from biometria.engine import capture_face, compare_faces, encode_face, encode_portrait_crop  # noqa: E402

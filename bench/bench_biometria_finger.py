@@ -14,7 +14,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from migraciones.testdata import TESTDATA  # noqa: E402
+from core.testdata import TESTDATA  # noqa: E402
 FINGERS = TESTDATA / "fingerprints"
 
 from biometria.engine import FingerPosition, capture_finger, compare_fingers  # noqa: E402

@@ -16,7 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from migraciones.testdata import TESTDATA  # noqa: E402
+from core.testdata import TESTDATA  # noqa: E402
 
 from mrtd.chip import VirtualChip  # noqa: E402
 from mrtd.lds import write_lds_dir  # noqa: E402

@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from migraciones.testdata import TESTDATA  # noqa: E402
+from core.testdata import TESTDATA  # noqa: E402
 FACES = TESTDATA / "faces"
 GATE = ("GATE-BENCH-01", "bench-gate-secret-0123456789abcdef0123456789")
 DB_NAME = "bench_control"

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from migraciones.testdata import TESTDATA  # noqa: E402
+from core.testdata import TESTDATA  # noqa: E402
 
 from datetime import datetime, timezone  # noqa: E402
 

@@ -50,7 +50,7 @@ def setup():
 def bench_booking(clients: int, people: int) -> dict:
     from django.db import connections
 
-    from migraciones.errors import Conflict
+    from core.errors import Conflict
     from pasaporte import selectors, services
     from pasaporte.tests import factories
 

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from cuentas.authentication import DeviceSignatureAuthentication
 from cuentas.permissions import has_role
-from migraciones.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 from . import inputs, services, stations
 from .engine import capture_face, capture_signature, encode_face

@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from django.utils.translation import gettext as _
 
-from migraciones.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 from .engine import FingerCapture, FingerPosition, MissingFinger, MissingReason, capture_finger, parse_position
 from .engine.errors import ImageTooLarge

@@ -16,7 +16,7 @@ from django.core import signing
 from django.utils.translation import gettext as _
 
 from cuentas import roles
-from migraciones.errors import PermissionDenied
+from core.errors import PermissionDenied
 
 ENROLLMENT_KIND = "ENROLLMENT"
 TOKEN_SALT = "biometria.station-officer"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cuentas import roles
-from migraciones.errors import ApplicationError, ValidationFailed
+from core.errors import ApplicationError, ValidationFailed
 
 from . import inputs, selectors, services, stations
 from .engine import FingerPosition, MissingReason, capture_face, capture_signature

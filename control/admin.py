@@ -5,7 +5,7 @@ from django.http import HttpResponseRedirect
 
 from auditoria.admin_mixins import AuditedAdminMixin, AuditedWritesAdminMixin, ReadOnlyAdminMixin
 
-from migraciones.errors import ApplicationError
+from core.errors import ApplicationError
 
 from .models import Check, Crossing, FeeRule, OfficerPost, PreRegistration, TravelPermit, UitValue
 from .services import travel_permit_create

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from cuentas import roles
 from cuentas.permissions import has_role
 from cuentas.throttling import request_throttle, throttle_hit
-from migraciones.errors import PayloadTooLarge, PermissionDenied, ValidationFailed
+from core.errors import PayloadTooLarge, PermissionDenied, ValidationFailed
 
 from . import selectors, services
 from .ocr import mrz_from_photo

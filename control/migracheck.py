@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from auditoria.models import AuditEntry
 from auditoria.services import audit_record
-from migraciones.errors import ValidationFailed
+from core.errors import ValidationFailed
 from rim.models import IdentityDocument
 
 from . import faces

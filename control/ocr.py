@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from migraciones.errors import ValidationFailed
+from core.errors import ValidationFailed
 from mrtd.errors import MRZError
 from mrtd.mrz import parse_mrz
 

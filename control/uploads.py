@@ -5,7 +5,7 @@ from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from migraciones.errors import PayloadTooLarge
+from core.errors import PayloadTooLarge
 
 # A chip data group (DG2 with its face image is the largest) is well under this.
 MAX_DG_BYTES = 1024 * 1024

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from migraciones.errors import ApplicationError
+from core.errors import ApplicationError
 
 from . import selectors, services
 from .checks import ChipData

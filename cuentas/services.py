@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from auditoria.services import actor_repr, audit_record
 from integraciones.errors import IntegrationError, NotFound as RemoteNotFound, ServiceUnavailable
 from integraciones.reniec import get_client as reniec_client
-from migraciones.errors import ExternalServiceUnavailable, PermissionDenied, ValidationFailed
+from core.errors import ExternalServiceUnavailable, PermissionDenied, ValidationFailed
 
 from . import roles
 from .models import Office, OtpActivation

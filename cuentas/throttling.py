@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 from rest_framework.throttling import BaseThrottle
 
-from migraciones.errors import ApplicationError
+from core.errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,7 @@ from django_otp import devices_for_user, login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from auditoria.services import audit_record
-from migraciones.errors import ApplicationError, ExternalServiceUnavailable
+from core.errors import ApplicationError, ExternalServiceUnavailable
 
 from . import roles, selectors, services
 from .forms import ActivationCodeForm, ActivationIssueForm, CitizenSignupForm, ForeignerSignupForm, LoginForm, OTPForm

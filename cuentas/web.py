@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from migraciones.errors import ApplicationError
+from core.errors import ApplicationError
 
 
 def role_required(*roles: str):

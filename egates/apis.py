@@ -13,7 +13,7 @@ from control.services import Boarding, crossing_decide
 from cuentas import roles
 from cuentas.authentication import DeviceSignatureAuthentication
 from cuentas.permissions import has_role
-from migraciones.errors import ApplicationError, PermissionDenied
+from core.errors import ApplicationError, PermissionDenied
 
 from . import services
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from auditoria.services import audit_record
 from cuentas.models import DeviceCredential
-from migraciones.errors import Conflict, PermissionDenied, Unprocessable, ValidationFailed
+from core.errors import Conflict, PermissionDenied, Unprocessable, ValidationFailed
 
 from .models import GateStatus, IdempotencyRecord, OfficerSession
 

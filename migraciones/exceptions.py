@@ -5,7 +5,7 @@ from rest_framework import exceptions as drf_exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from .errors import ApplicationError, PayloadTooLarge, ValidationFailed
+from core.errors import ApplicationError, PayloadTooLarge, ValidationFailed
 
 
 def api_exception_handler(exc, context):

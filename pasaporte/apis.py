@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from cuentas.permissions import has_role
 from integraciones.banco_nacion import SIGNATURE_HEADER, TIMESTAMP_HEADER
-from migraciones.errors import NotFound
+from core.errors import NotFound
 
 from . import selectors, services
 

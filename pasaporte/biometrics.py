@@ -17,7 +17,7 @@ from biometria.engine import (
     parse_position,
 )
 from biometria.models import Enrollment as BiometricEnrollment
-from migraciones.errors import ValidationFailed
+from core.errors import ValidationFailed
 
 # Every read of decrypted biometric data states why; these are pasaporte's purposes (Ley 29733).
 PURPOSE_PERSONALIZE = "personalización de pasaporte"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cuentas.web import role_required, show_error
-from migraciones.errors import ApplicationError
+from core.errors import ApplicationError
 
 from . import selectors, services
 from .forms import DeliveryForm, DuplicateDecisionForm, EnrollmentForm, LossReportForm, ReceiptForm, ReviewForm

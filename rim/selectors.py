@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from auditoria.services import audit_record
-from migraciones.errors import Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 
 from .models import Alert, FamilyLink, IdentityDocument, Movement, Person
 from .normalize import looks_like_document_number, normalize_document_number, normalize_name

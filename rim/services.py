@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from stdnum.pe import ruc as pe_ruc
 
 from auditoria.services import actor_repr, audit_record
-from migraciones.errors import Conflict, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 
 from .models import (
     Alert,

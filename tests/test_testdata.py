@@ -1,5 +1,5 @@
 """Where the shared test data is found, for a clone beside ../shared or anywhere else on the machine."""
-from migraciones import testdata
+from core import testdata
 
 
 def test_the_setting_wins_then_beside_the_clone_then_the_machines_shared_folder(tmp_path, monkeypatch):

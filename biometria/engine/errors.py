@@ -1,5 +1,5 @@
 """Typed errors of the biometric engine, in the project's ApplicationError family (plain Python)."""
-from migraciones.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from core.errors import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 
 
 class ImageUnsupported(UnsupportedMediaType):

@@ -9,7 +9,7 @@ from auditoria.models import AuditEntry
 from biometria import selectors, services
 from biometria.engine import FingerPosition, MissingFinger, MissingReason
 from biometria.models import DuplicateCase, Enrollment, FingerRecord, SecureBlob
-from migraciones.errors import Conflict, PermissionDenied, ValidationFailed
+from core.errors import Conflict, PermissionDenied, ValidationFailed
 
 pytestmark = pytest.mark.django_db
 

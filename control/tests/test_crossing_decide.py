@@ -11,7 +11,7 @@ from auditoria.models import AuditEntry
 from control.models import Check, Crossing
 from control.selectors import referral_queue
 from control.services import Boarding, crossing_decide, crossing_review, travel_permit_create
-from migraciones.errors import Conflict, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from rim import services as rim_services
 from rim.models import Alert, Movement
 

@@ -94,7 +94,7 @@ def _derived(dni: str) -> dict[str, Any]:
 
 
 def faces_dir() -> Path | None:
-    from migraciones.testdata import testdata_dir
+    from core.testdata import testdata_dir
 
     configured = os.environ.get("SIMULATOR_FACES_DIR")
     directory = Path(configured) if configured else testdata_dir() / "faces"

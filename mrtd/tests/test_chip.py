@@ -13,7 +13,7 @@ from mrtd.lds import decode_dg1, encode_dg1, encode_ef_com
 from mrtd.mrz import bac_key_seed_info, parse_mrz
 from mrtd.sm import SecureMessaging
 from mrtd.tlv import encode_tlv
-from migraciones.testdata import TESTDATA
+from core.testdata import TESTDATA
 
 H = bytes.fromhex
 ICAO_INFO = "L898902C<369080619406236"

@@ -11,7 +11,7 @@ import pytest
 from mrtd.__main__ import main
 from mrtd.mrz import generate_td3
 from mrtd.tests.conftest import TEST_PORT
-from migraciones.testdata import TESTDATA
+from core.testdata import TESTDATA
 
 ROOT = Path(__file__).resolve().parents[2]
 FACE = TESTDATA / "faces/ICAO_39794_5_AP_Face.jpg"

@@ -21,7 +21,7 @@ from mrtd.pa import passive_authentication
 from mrtd.pki import init_test_pki
 from mrtd.tests.factories import MRZ, point_of, resigned, signed_sod
 from mrtd.vds import sign_seal, verify_seal
-from migraciones.testdata import TESTDATA
+from core.testdata import TESTDATA
 
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                         HealthCheck.function_scoped_fixture])

@@ -11,7 +11,7 @@ from mrtd.pa import passive_authentication
 from mrtd.pki import parse_master_list
 from mrtd.tlv import iter_tlv, parse_tlv, tlv_total_length
 from mrtd.vds import verify_seal
-from migraciones.testdata import TESTDATA
+from core.testdata import TESTDATA
 
 EMRTD = TESTDATA / "emrtd"
 

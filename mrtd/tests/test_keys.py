@@ -86,7 +86,7 @@ def test_a_curve_cryptography_lacks_is_verified_in_python():
 
 def _bsi_ds() -> bytes:
     from mrtd.lds import decode_sod
-    from migraciones.testdata import TESTDATA
+    from core.testdata import TESTDATA
     return decode_sod((TESTDATA / "emrtd/bsi2008/EF_SOD.bin").read_bytes()).ds_certificate_der
 
 

@@ -9,7 +9,7 @@ from mrtd.lds import (
     decode_sod, encode_dg1, encode_dg2, encode_dg3, encode_dg7, encode_ef_com, hash_bytes,
     read_lds_dir, write_lds_dir,
 )
-from migraciones.testdata import TESTDATA
+from core.testdata import TESTDATA
 
 EMRTD = TESTDATA / "emrtd"
 BSI = EMRTD / "bsi2008"

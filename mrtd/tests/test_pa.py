@@ -10,7 +10,7 @@ from mrtd.lds import dg_number, encode_dg1, read_lds_dir
 from mrtd.pa import passive_authentication
 from mrtd.personalize import personalize
 from mrtd.pki import certificates_from_file, init_test_pki, issue_crl, make_csca
-from migraciones.testdata import TESTDATA
+from core.testdata import TESTDATA
 
 EMRTD = TESTDATA / "emrtd"
 NL_ML = (EMRTD / "masterlists/NL_ML_2026-07-22.ml").read_bytes()

@@ -7,7 +7,7 @@ import pytest
 
 from mrtd.lds import read_lds_dir
 from mrtd.pa import passive_authentication
-from migraciones.testdata import TESTDATA
+from core.testdata import TESTDATA
 
 DATA = Path(__file__).parent / "data"
 DE_ML = (TESTDATA / "emrtd/masterlists/DE_ML_2026-05-28-08-28-45.ml").read_bytes()

@@ -8,7 +8,7 @@ from mrtd.lds import decode_dg1, decode_dg2, decode_dg3, decode_dg7, decode_ef_c
 from mrtd.pa import passive_authentication
 from mrtd.personalize import image_info, personalize
 from mrtd.pki import init_test_pki
-from migraciones.testdata import TESTDATA
+from core.testdata import TESTDATA
 
 MRZ = ["P<PERQUISPE<MAMANI<<ROSA<ELENA<<<<<<<<<<<<<<", "1234567897PER9001012F3001015<<<<<<<<<<<<<<00"]
 

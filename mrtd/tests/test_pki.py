@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from mrtd.errors import PKIError
 from mrtd.pki import certificates_from_file, init_test_pki, load_pki, parse_master_list
-from migraciones.testdata import TESTDATA
+from core.testdata import TESTDATA
 
 MASTERLISTS = TESTDATA / "emrtd/masterlists"
 

@@ -16,7 +16,7 @@ from mrtd.pki import init_test_pki
 from mrtd.reader import PcscTransport, read_chip
 from mrtd.tests.conftest import TEST_PORT
 from mrtd.tlv import encode_tlv
-from migraciones.testdata import TESTDATA
+from core.testdata import TESTDATA
 
 LOES = TESTDATA / "emrtd/loes2006"
 FACE = TESTDATA / "faces/ICAO_39794_5_AP_Face.jpg"

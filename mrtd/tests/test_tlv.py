@@ -5,7 +5,7 @@ import pytest
 
 from mrtd.errors import TLVError
 from mrtd.tlv import encode_tlv, iter_tlv, parse_tlv, tlv_total_length
-from migraciones.testdata import TESTDATA
+from core.testdata import TESTDATA
 
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from auditoria.services import audit_record
 from cuentas.models import Office
-from migraciones.errors import Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 from outbox.services import enqueue_task
 
 from ..models import Application, Appointment, Slot

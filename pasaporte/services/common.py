@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from auditoria.services import actor_repr, audit_record
-from migraciones.errors import Conflict, NotFound, PermissionDenied
+from core.errors import Conflict, NotFound, PermissionDenied
 from outbox.services import enqueue_task
 
 from ..models import Application, ApplicationEvent

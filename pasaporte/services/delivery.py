@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from auditoria.services import audit_record
 from biometria import services as biometria_services
 from biometria.engine import MatchDecision
-from migraciones.errors import Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 from rim import services as rim_services
 from rim.models import IdentityDocument
 from rim.selectors import person_by_document

@@ -13,7 +13,7 @@ from biometria.models import DuplicateCase
 from biometria.models import Enrollment as BiometricEnrollment
 from integraciones import reniec
 from integraciones.errors import IntegrationError
-from migraciones.errors import Conflict, ExternalServiceUnavailable, ValidationFailed
+from core.errors import Conflict, ExternalServiceUnavailable, ValidationFailed
 from outbox.services import enqueue_task
 
 from .. import biometrics

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from auditoria.services import audit_record
 from integraciones import banco_nacion
 from integraciones.errors import IntegrationError, InvalidNotification, ServiceUnavailable
-from migraciones.errors import Conflict, ExternalServiceUnavailable, NotFound, ValidationFailed
+from core.errors import Conflict, ExternalServiceUnavailable, NotFound, ValidationFailed
 from outbox.services import enqueue_task
 
 from ..models import Application, ApplicationEvent, Fee, Payment

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from biometria import selectors as biometria_selectors
 from biometria import services as biometria_services
 from biometria.models import Enrollment as BiometricEnrollment
-from migraciones.errors import ApplicationError, Conflict
+from core.errors import ApplicationError, Conflict
 from mrtd.chip import VirtualChip, start_vpcd_thread
 from mrtd.errors import MRTDError
 from mrtd.mrz import generate_td3

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from integraciones import interpol, pnp, reniec
 from integraciones.errors import IntegrationError, NotFound as RemoteNotFound, ServiceUnavailable
 from integraciones.reniec.types import STATUS_ACTIVE
-from migraciones.errors import ExternalServiceUnavailable
+from core.errors import ExternalServiceUnavailable
 from rim import services as rim_services
 from rim.models import IdentityDocument
 
@@ -182,7 +182,7 @@ def _apply(application_id: int, findings: _Findings, person_id: int | None, prev
 @transaction.atomic
 def application_review(*, actor: Any, application_id: int, approve: bool, reason: str) -> Application:
     """An officer resolves an observed application: continue (with the reason) or reject it."""
-    from migraciones.errors import ValidationFailed
+    from core.errors import ValidationFailed
 
     if not reason.strip():
         raise ValidationFailed(_("Indique el motivo de la decisión."), fields={"reason": _("Obligatorio.")})

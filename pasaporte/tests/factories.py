@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cuentas.models import Office
 from cuentas.services import user_role_add
 from pasaporte.models import Application, ApplicationEvent, Fee, Payment, Slot
-from migraciones.testdata import TESTDATA
+from core.testdata import TESTDATA
 
 DATA = str(TESTDATA)
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from migraciones.errors import Conflict
+from core.errors import Conflict
 from pasaporte import selectors, services
 from pasaporte.models import Application, Appointment, Slot
 

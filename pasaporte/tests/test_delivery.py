@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
 
-from migraciones.errors import ValidationFailed
+from core.errors import ValidationFailed
 from pasaporte import services
 from pasaporte.models import Application, CheckResult
 

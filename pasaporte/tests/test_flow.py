@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from migraciones.errors import Conflict, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from mrtd.lds import decode_dg2
 from mrtd.pa import passive_authentication
 from mrtd.pki import load_pki

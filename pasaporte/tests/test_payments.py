@@ -9,7 +9,7 @@ import requests
 from django.urls import reverse
 
 from integraciones.banco_nacion import sign_notification
-from migraciones.errors import Conflict, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from pasaporte import services
 from pasaporte.models import Application, Fee, Payment
 

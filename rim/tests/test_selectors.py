@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from auditoria.models import AuditEntry
-from migraciones.errors import Conflict, NotFound, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 from rim import selectors, services
 
 from .factories import CrossingPointFactory, IdentityDocumentFactory, PersonFactory

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from auditoria.models import AuditEntry
-from migraciones.errors import Conflict, ValidationFailed
+from core.errors import Conflict, ValidationFailed
 from rim import services
 from rim.models import DocumentStatusEvent, IdentityDocument, Person
 from rim.selectors import active_alerts_for

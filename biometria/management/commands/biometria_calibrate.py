@@ -17,7 +17,7 @@ class Command(BaseCommand):
     help = "Mide FMR y FNMR sobre las imágenes de prueba y sus variaciones y escribe la tabla en docs/BIOMETRICS.md."
 
     def add_arguments(self, parser):
-        from migraciones.testdata import testdata_dir
+        from core.testdata import testdata_dir
 
         parser.add_argument("--testdata", type=Path, default=testdata_dir())
         parser.add_argument("--output", type=Path, default=Path(settings.BASE_DIR) / "docs" / "BIOMETRICS.md")

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from biometria.engine import FingerPosition, capture_finger, compare_faces, compare_fingers, encode_face
-from migraciones.errors import ApplicationError
+from core.errors import ApplicationError
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from cuentas.services import otp_activation_issue
-from migraciones.errors import ApplicationError
+from core.errors import ApplicationError
 
 
 class Command(BaseCommand):

@@ -2,12 +2,15 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 RUN apt-get update && apt-get install -y --no-install-recommends \
-        build-essential libpcsclite-dev pcscd swig tesseract-ocr \
+        build-essential cmake libopenblas-dev libpcsclite-dev pcscd swig tesseract-ocr \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 curl \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY requirements.txt requirements-nodeps.txt ./
-RUN pip install -r requirements.txt && pip install --no-deps -r requirements-nodeps.txt
+# Every package from the lock files, each file checked against its hash (scripts/lock.sh); dlib is
+# built here from its hash-checked source archive against OpenBLAS.
+COPY requirements.lock requirements-nodeps.lock ./
+RUN pip install --require-hashes -r requirements.lock \
+    && pip install --no-deps --require-hashes -r requirements-nodeps.lock
 COPY . .
 RUN useradd --create-home --uid 1000 migraciones && mkdir -p /app/var && chown -R migraciones /app/var
 USER migraciones

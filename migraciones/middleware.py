@@ -1,5 +1,9 @@
 """Spanish first: the browser's Accept-Language is ignored; English only when the visitor chooses it."""
 from django.conf import settings
+from django.http import JsonResponse
+from django.utils.translation import gettext as _
+
+from core.errors import PayloadTooLarge
 
 
 class SpanishFirstMiddleware:
@@ -29,12 +33,8 @@ class ApiBodyLimitMiddleware:
             except ValueError:
                 length = 0
             if limit is not None and length > limit:
-                from django.http import JsonResponse
-                from django.utils.translation import gettext as _
-
-                return JsonResponse({"error": "payload_too_large",
-                                     "message": _("El cuerpo de la solicitud supera el tamaño permitido.")},
-                                    status=413)
+                error = PayloadTooLarge(_("El cuerpo de la solicitud supera el tamaño permitido."))
+                return JsonResponse(error.as_dict(), status=error.status)
         return self.get_response(request)
 
 

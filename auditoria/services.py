@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
+from core.actor import Actor, actor_fields, actor_name
 
 from .chain import GENESIS_HASH, ChainKey, canonical
 from .checkpoints import Checkpoint, checkpoint_latest, checkpoint_write
@@ -23,19 +24,9 @@ _PG_LOCK_KEY = 0x4D49_4752
 _local_lock = threading.Lock()
 
 
-def actor_repr(actor: Any) -> str:
+def actor_repr(actor: Actor) -> str:
     """How an actor is named in records: a username, a system actor's name, or "sistema"."""
-    return _actor_fields(actor)[1]
-
-
-def _actor_fields(actor: Any) -> tuple[int | None, str]:
-    if actor is None:
-        return None, "sistema"
-    if isinstance(actor, str):
-        return None, actor[:200]
-    if getattr(actor, "is_authenticated", False):
-        return actor.pk, actor.get_username()[:200]
-    return None, "anónimo"
+    return actor_name(actor)
 
 
 def _last_hash() -> str:
@@ -58,7 +49,7 @@ def _append_lock():
 
 def audit_record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     kind: str = AuditEntry.Kind.WRITE,
     obj: models.Model | None = None,
@@ -80,7 +71,7 @@ def audit_record(
     return entry
 
 
-def audit_record_many(*, actor: Any, entries: Iterable[dict[str, Any]]) -> list[AuditEntry]:
+def audit_record_many(*, actor: Actor, entries: Iterable[dict[str, Any]]) -> list[AuditEntry]:
     """Append several entries by one actor at once (one lock, one look-up, one INSERT): e.g. a
     page that shows many persons records one read per person. Each dict takes audit_record's
     keyword arguments other than `actor`."""
@@ -100,9 +91,9 @@ def _prepare(actor, action, kind, obj, object_type, object_id, person_id, purpos
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
-    actor_id, actor_name = _actor_fields(actor)
+    actor_pk, actor_label = actor_fields(actor)
     return AuditEntry(
-        actor_id=actor_id, actor_repr=actor_name, kind=str(kind), action=action, object_type=object_type,
+        actor_id=actor_pk, actor_repr=actor_label, kind=str(kind), action=action, object_type=object_type,
         object_id=str(object_id), person_id=person_id, purpose=purpose,
         details=json.loads(json.dumps(details or {}, default=str)),
     )
@@ -126,7 +117,7 @@ class ChainDiscontinuity(Exception):
     """The chain no longer extends the latest checkpoint: no new checkpoint may bless it."""
 
 
-def audit_checkpoint_create(*, actor: Any = None) -> Checkpoint:
+def audit_checkpoint_create(*, actor: Actor = None) -> Checkpoint:
     """Sign the chain's current (count, last id, head hash) into a new checkpoint file.
 
     Refuses (ChainDiscontinuity) when the chain does not extend the previous checkpoint: shorter,

@@ -7,12 +7,13 @@ import numpy as np
 from django.db.models import QuerySet
 
 from auditoria.services import audit_record
+from core.actor import Actor
 
 from .crypto import Sealed, unseal
 from .models import DuplicateCase, Enrollment, FingerRecord, SecureBlob
 
 
-def _read(*, actor: Any, blob: SecureBlob, enrollment: Enrollment, purpose: str, detail: dict | None = None) -> bytes:
+def _read(*, actor: Actor, blob: SecureBlob, enrollment: Enrollment, purpose: str, detail: dict | None = None) -> bytes:
     if not purpose.strip():
         raise ValueError("every read of biometric data states its purpose")
     audit_record(actor=actor, action=f"biometria.read.{blob.kind.lower()}", kind="read", obj=enrollment,
@@ -24,27 +25,27 @@ def enrollment_active(*, person_id: int) -> Enrollment | None:
     return Enrollment.objects.filter(person_id=person_id, status=Enrollment.Status.ACTIVE).first()
 
 
-def enrollment_face_encoding(*, actor: Any, enrollment: Enrollment, purpose: str) -> np.ndarray:
+def enrollment_face_encoding(*, actor: Actor, enrollment: Enrollment, purpose: str) -> np.ndarray:
     raw = _read(actor=actor, blob=enrollment.face_encoding, enrollment=enrollment, purpose=purpose)
     return np.frombuffer(raw, dtype=np.float64).copy()
 
 
-def enrollment_portrait(*, actor: Any, enrollment: Enrollment, purpose: str) -> bytes:
+def enrollment_portrait(*, actor: Actor, enrollment: Enrollment, purpose: str) -> bytes:
     return _read(actor=actor, blob=enrollment.portrait, enrollment=enrollment, purpose=purpose)
 
 
-def enrollment_signature(*, actor: Any, enrollment: Enrollment, purpose: str) -> bytes | None:
+def enrollment_signature(*, actor: Actor, enrollment: Enrollment, purpose: str) -> bytes | None:
     if enrollment.signature is None:
         return None
     return _read(actor=actor, blob=enrollment.signature, enrollment=enrollment, purpose=purpose)
 
 
-def finger_template(*, actor: Any, finger: FingerRecord, purpose: str) -> bytes:
+def finger_template(*, actor: Actor, finger: FingerRecord, purpose: str) -> bytes:
     return _read(actor=actor, blob=finger.template, enrollment=finger.enrollment, purpose=purpose,
                  detail={"position": finger.position})
 
 
-def finger_image(*, actor: Any, finger: FingerRecord, purpose: str) -> bytes:
+def finger_image(*, actor: Actor, finger: FingerRecord, purpose: str) -> bytes:
     return _read(actor=actor, blob=finger.image, enrollment=finger.enrollment, purpose=purpose,
                  detail={"position": finger.position})
 
@@ -53,7 +54,7 @@ def captured_fingers(*, enrollment: Enrollment) -> QuerySet[FingerRecord]:
     return enrollment.fingers.filter(status=FingerRecord.Status.CAPTURED).select_related("template", "enrollment")
 
 
-def gallery_encodings(*, actor: Any, purpose: str):
+def gallery_encodings(*, actor: Actor, purpose: str):
     """(enrollment id, encoding) of every active enrollment, for rebuilding the gallery.
 
     One audit entry covers the whole pass: it reads every person, for one stated purpose.
@@ -90,7 +91,7 @@ def enrollment_for_office(*, enrollment_id: int, office_id: int) -> Enrollment |
     return None
 
 
-def page_read_record(*, actor: Any, action: str, person_ids: list[int | None], purpose: str, obj: Any = None) -> None:
+def page_read_record(*, actor: Actor, action: str, person_ids: list[int | None], purpose: str, obj: Any = None) -> None:
     """Audit that a page showed these persons' data (one READ entry each, so each sees it)."""
     for person_id in dict.fromkeys(person_ids):  # once per person, in order
         audit_record(actor=actor, action=action, kind="read", obj=obj, person_id=person_id, purpose=purpose)

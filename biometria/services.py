@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auditoria.services import audit_record
+from core.actor import Actor
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from outbox.services import enqueue_task
 
@@ -67,11 +68,11 @@ class IdentifyCandidate:
         }
 
 
-def _actor_repr(actor: Any) -> str:
+def _actor_repr(actor: Actor) -> str:
     return actor.get_username() if getattr(actor, "is_authenticated", False) else str(actor or "sistema")
 
 
-def _user_or_none(actor: Any):
+def _user_or_none(actor: Actor):
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
@@ -107,7 +108,7 @@ def _check_enrollment_input(*, document_kind: str, face: FaceCapture, fingers: S
         raise ValidationFailed(_("Falta la firma (DG7)."), fields={"signature": _("requerida para el pasaporte")})
 
 
-def _enrolling_office(actor: Any) -> int | None:
+def _enrolling_office(actor: Actor) -> int | None:
     """The sede an enrollment is made at: a person actor must be an officer or supervisor with a sede.
 
     System actors (commands, benchmarks: a string or None) are trusted code on the server; every
@@ -127,7 +128,7 @@ def _enrolling_office(actor: Any) -> int | None:
 @transaction.atomic
 def enrollment_create(
     *,
-    actor: Any,
+    actor: Actor,
     person_id: int,
     document_kind: str,
     face: FaceCapture,
@@ -204,7 +205,7 @@ class _Duplicate:
     finger_scores: dict[int, MatchDecision]
 
 
-def _find_duplicate(*, actor: Any, person_id: int, face: FaceCapture,
+def _find_duplicate(*, actor: Actor, person_id: int, face: FaceCapture,
                     fingers: Sequence[FingerCapture]) -> _Duplicate | None:
     for candidate in gallery_search(face.encoding, k=5, max_distance=1 - FACE_THRESHOLD):
         score = face_score_from_distance(candidate.distance)
@@ -219,7 +220,7 @@ def _find_duplicate(*, actor: Any, person_id: int, face: FaceCapture,
     return None
 
 
-def _finger_scores(*, actor: Any, enrollment: Enrollment, fingers: Sequence[FingerCapture],
+def _finger_scores(*, actor: Actor, enrollment: Enrollment, fingers: Sequence[FingerCapture],
                    purpose: str) -> dict[int, MatchDecision]:
     probes = {int(f.position): f for f in fingers}
     scores: dict[int, MatchDecision] = {}
@@ -229,7 +230,7 @@ def _finger_scores(*, actor: Any, enrollment: Enrollment, fingers: Sequence[Fing
     return scores
 
 
-def _open_case(*, actor: Any, enrollment: Enrollment, duplicate: _Duplicate) -> DuplicateCase:
+def _open_case(*, actor: Actor, enrollment: Enrollment, duplicate: _Duplicate) -> DuplicateCase:
     case = DuplicateCase(
         enrollment=enrollment, matched_enrollment=duplicate.matched, face_score=duplicate.face_score,
         finger_scores={str(p): d.as_dict() for p, d in duplicate.finger_scores.items()},
@@ -241,7 +242,7 @@ def _open_case(*, actor: Any, enrollment: Enrollment, duplicate: _Duplicate) -> 
     return case
 
 
-def _open_replacement_case(*, actor: Any, enrollment: Enrollment, previous: Enrollment, face: FaceCapture,
+def _open_replacement_case(*, actor: Actor, enrollment: Enrollment, previous: Enrollment, face: FaceCapture,
                            fingers: Sequence[FingerCapture]) -> DuplicateCase:
     """The person already has an enrollment in force: the new one waits for another officer's approval.
 
@@ -261,7 +262,7 @@ def _open_replacement_case(*, actor: Any, enrollment: Enrollment, previous: Enro
     return case
 
 
-def _transition(*, actor: Any, enrollment: Enrollment, to: str, reason: str = "") -> Enrollment:
+def _transition(*, actor: Actor, enrollment: Enrollment, to: str, reason: str = "") -> Enrollment:
     """Move a locked enrollment along an allowed transition, with an event row and an audit entry."""
     start = enrollment.status
     if to not in Enrollment.TRANSITIONS[Enrollment.Status(start)]:
@@ -277,7 +278,7 @@ def _transition(*, actor: Any, enrollment: Enrollment, to: str, reason: str = ""
     return enrollment
 
 
-def _supersede_active(*, actor: Any, person_id: int) -> None:
+def _supersede_active(*, actor: Actor, person_id: int) -> None:
     for previous in Enrollment.objects.select_for_update().filter(person_id=person_id,
                                                                    status=Enrollment.Status.ACTIVE):
         _transition(actor=actor, enrollment=previous, to=Enrollment.Status.SUPERSEDED,
@@ -291,7 +292,7 @@ def _sync_gallery_after_commit(enrollment_id: int) -> None:
 
 
 @transaction.atomic
-def enrollment_cancel(*, actor: Any, enrollment_id: int, reason: str) -> Enrollment:
+def enrollment_cancel(*, actor: Actor, enrollment_id: int, reason: str) -> Enrollment:
     """Cancel an enrollment (e.g. its record was annulled); it leaves the 1:N gallery."""
     if not reason.strip():
         raise ValidationFailed(_("Indique el motivo."), fields={"reason": _("requerido")})
@@ -306,7 +307,7 @@ def _locked(enrollment_id: int) -> Enrollment:
     return enrollment
 
 
-def check_staff_office(*, actor: Any, office_id: int | None) -> None:
+def check_staff_office(*, actor: Actor, office_id: int | None) -> None:
     """Staff act only on their own sede's records; staff without a sede are refused."""
     from .stations import ENROLLING_ROLES
 
@@ -319,7 +320,7 @@ def check_staff_office(*, actor: Any, office_id: int | None) -> None:
 
 
 @transaction.atomic
-def station_token_issue(*, actor: Any, device_key_id: str) -> str:
+def station_token_issue(*, actor: Actor, device_key_id: str) -> str:
     """An officer lets one enrollment station of their own sede enroll for them (short-lived token)."""
     from cuentas.models import DeviceCredential
 
@@ -340,7 +341,7 @@ def station_token_issue(*, actor: Any, device_key_id: str) -> str:
 
 
 @transaction.atomic
-def case_decide(*, actor: Any, case_id: int, accept: bool, reason: str) -> DuplicateCase:
+def case_decide(*, actor: Actor, case_id: int, accept: bool, reason: str) -> DuplicateCase:
     """An officer of the enrollment's sede decides a case; `accept` puts the new enrollment in force.
 
     DUPLICATE: accept = different persons; refuse = the same person under another identity (rejected).
@@ -376,7 +377,7 @@ def case_decide(*, actor: Any, case_id: int, accept: bool, reason: str) -> Dupli
     return case
 
 
-def duplicate_case_decide(*, actor: Any, case_id: int, same_person: bool, reason: str) -> DuplicateCase:
+def duplicate_case_decide(*, actor: Actor, case_id: int, same_person: bool, reason: str) -> DuplicateCase:
     """The officer's decision on a duplicate: same person (the new enrollment is rejected) or different people."""
     return case_decide(actor=actor, case_id=case_id, accept=not same_person, reason=reason)
 
@@ -395,7 +396,7 @@ def gallery_sync(*, enrollment_id: int) -> str:
     return "added" if gallery.add(enrollment_id, encoding) else "unchanged"
 
 
-def gallery_rebuild(*, actor: Any, build_ann: bool = False) -> int:
+def gallery_rebuild(*, actor: Actor, build_ann: bool = False) -> int:
     """Rewrite the gallery from the active enrollments; returns how many it holds."""
     count = get_gallery().rebuild(selectors.gallery_encodings(actor=actor, purpose=GALLERY_PURPOSE),
                                   build_ann=build_ann)
@@ -423,7 +424,7 @@ def _verifiable(enrollment_id: int) -> Enrollment:
     return enrollment
 
 
-def _face_verify(*, actor: Any, enrollment: Enrollment, encoding: np.ndarray, purpose: str) -> MatchDecision:
+def _face_verify(*, actor: Actor, enrollment: Enrollment, encoding: np.ndarray, purpose: str) -> MatchDecision:
     enrolled = selectors.enrollment_face_encoding(actor=actor, enrollment=enrollment, purpose=purpose)
     decision = compare_faces(encoding, enrolled)
     audit_record(actor=actor, action="biometria.verify_face", obj=enrollment, person_id=enrollment.person_id,
@@ -431,17 +432,17 @@ def _face_verify(*, actor: Any, enrollment: Enrollment, encoding: np.ndarray, pu
     return decision
 
 
-def face_verify_person(*, actor: Any, person_id: int, encoding: np.ndarray, purpose: str) -> MatchDecision:
+def face_verify_person(*, actor: Actor, person_id: int, encoding: np.ndarray, purpose: str) -> MatchDecision:
     """1:1: a live face against the person's active enrollment."""
     return _face_verify(actor=actor, enrollment=_in_force_or_404(person_id), encoding=encoding, purpose=purpose)
 
 
-def face_verify_enrollment(*, actor: Any, enrollment_id: int, encoding: np.ndarray, purpose: str) -> MatchDecision:
+def face_verify_enrollment(*, actor: Actor, enrollment_id: int, encoding: np.ndarray, purpose: str) -> MatchDecision:
     """1:1: a live face against one given enrollment (e.g. the one personalized into a passport's chip)."""
     return _face_verify(actor=actor, enrollment=_verifiable(enrollment_id), encoding=encoding, purpose=purpose)
 
 
-def face_verify_document(*, actor: Any, encoding: np.ndarray, dg2: bytes, purpose: str) -> MatchDecision:
+def face_verify_document(*, actor: Actor, encoding: np.ndarray, dg2: bytes, purpose: str) -> MatchDecision:
     """1:1: a live face against the portrait read from a chip's DG2 (the image or the whole record)."""
     chip_face = capture_face(find_embedded_image(dg2), field="document_face", check_quality=False, portrait=False)
     decision = compare_faces(encoding, chip_face.encoding)
@@ -449,7 +450,7 @@ def face_verify_document(*, actor: Any, encoding: np.ndarray, dg2: bytes, purpos
     return decision
 
 
-def _finger_verify(*, actor: Any, enrollment: Enrollment, finger: FingerCapture, purpose: str) -> MatchDecision:
+def _finger_verify(*, actor: Actor, enrollment: Enrollment, finger: FingerCapture, purpose: str) -> MatchDecision:
     scores = _finger_scores(actor=actor, enrollment=enrollment, fingers=[finger], purpose=purpose)
     if int(finger.position) not in scores:
         raise NotFound(_("Ese dedo no fue enrolado."), fields={"position": str(int(finger.position))})
@@ -459,17 +460,17 @@ def _finger_verify(*, actor: Any, enrollment: Enrollment, finger: FingerCapture,
     return decision
 
 
-def finger_verify_person(*, actor: Any, person_id: int, finger: FingerCapture, purpose: str) -> MatchDecision:
+def finger_verify_person(*, actor: Actor, person_id: int, finger: FingerCapture, purpose: str) -> MatchDecision:
     """1:1: a live fingerprint against the same finger of the person's active enrollment."""
     return _finger_verify(actor=actor, enrollment=_in_force_or_404(person_id), finger=finger, purpose=purpose)
 
 
-def finger_verify_enrollment(*, actor: Any, enrollment_id: int, finger: FingerCapture, purpose: str) -> MatchDecision:
+def finger_verify_enrollment(*, actor: Actor, enrollment_id: int, finger: FingerCapture, purpose: str) -> MatchDecision:
     """1:1: a live fingerprint against the same finger of one given enrollment."""
     return _finger_verify(actor=actor, enrollment=_verifiable(enrollment_id), finger=finger, purpose=purpose)
 
 
-def identify(*, actor: Any, encoding: np.ndarray, fingers: Sequence[FingerCapture] = (), purpose: str,
+def identify(*, actor: Actor, encoding: np.ndarray, fingers: Sequence[FingerCapture] = (), purpose: str,
              k: int = 5) -> list[IdentifyCandidate]:
     """1:N: face candidates from the gallery, each confirmed (or not) by the fingerprints given."""
     found: list[IdentifyCandidate] = []
@@ -505,7 +506,7 @@ class RekeyReport:
     remaining: dict[str, int]
 
 
-def blobs_rekey(*, actor: Any, batch_size: int = 500, max_batches: int | None = None) -> RekeyReport:
+def blobs_rekey(*, actor: Actor, batch_size: int = 500, max_batches: int | None = None) -> RekeyReport:
     """Re-encrypt every blob not sealed with the current (first) key, one committed batch at a time.
 
     Resumable: each batch commits on its own, and a re-run starts from whatever still carries another

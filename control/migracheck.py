@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from auditoria.models import AuditEntry
 from auditoria.services import audit_record
+from core.actor import Actor
 from core.errors import ValidationFailed
 from rim.models import IdentityDocument
 
@@ -70,7 +71,7 @@ def holder_person_id(prereg: PreRegistration) -> int | None:
 
 
 @transaction.atomic
-def preregistration_create(*, actor: Any, document_number: str, issuing_state: str, nationality: str,
+def preregistration_create(*, actor: Actor, document_number: str, issuing_state: str, nationality: str,
                            birth_date: dt.date, expiry_date: dt.date, direction: str, flight: str,
                            flight_at: dt.datetime, purpose: str, origin: str = "", destination: str = "",
                            address_in_peru: str = "", residence_country: str = "", email: str = "",
@@ -163,7 +164,7 @@ def preregistration_confirmation_send(*, preregistration_id: int) -> bool:
 
 
 @transaction.atomic
-def preregistration_email_confirm(*, token: str, actor: Any = None) -> PreRegistration:
+def preregistration_email_confirm(*, token: str, actor: Actor = None) -> PreRegistration:
     """The traveller followed the link: their TAM may now be sent to that address."""
     invalid = ValidationFailed(_("El enlace no es válido o ha vencido."),
                                fields={"token": _("Enlace inválido o vencido.")})

@@ -8,6 +8,7 @@ import numpy as np
 from django.db.models import QuerySet
 
 from rim.models import CrossingPoint
+from core.actor import Actor
 
 from .models import Crossing, OfficerPost, PreRegistration
 
@@ -58,7 +59,7 @@ def preregistration_candidates(*, number: str, issuing_state: str, nationality: 
     ).order_by("flight_at", "id")[:20])
 
 
-def preregistration_encoding(prereg: PreRegistration, dg2_sha256: str, *, actor: Any, person_id: int | None,
+def preregistration_encoding(prereg: PreRegistration, dg2_sha256: str, *, actor: Actor, person_id: int | None,
                              purpose: str) -> np.ndarray | None:
     """The encoding made in advance, only for the very chip photo now presented; its decryption is audited."""
     from auditoria.models import AuditEntry

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from auditoria.services import actor_repr, audit_record
+from core.actor import Actor
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from mrtd.errors import MRZError
 from mrtd.mrz import MRZResult, parse_mrz
@@ -159,7 +160,7 @@ def _subject(mrz: MRZResult, person: Person | None, direction: str) -> alerts.Su
 
 
 def _reference_face(chip: ChipData | None, person: Person | None, prereg: PreRegistration | None,
-                    actor: Any) -> tuple[np.ndarray | None, str, str]:
+                    actor: Actor) -> tuple[np.ndarray | None, str, str]:
     """(encoding, what it is, problem) of the face the live capture is compared with."""
     if chip is not None and chip.dg2:
         digest = faces.dg2_digest(chip.dg2)
@@ -176,7 +177,7 @@ def _reference_face(chip: ChipData | None, person: Person | None, prereg: PreReg
     return None, "", ""
 
 
-def _enrolled_face(person: Person, actor: Any) -> tuple[np.ndarray | None, str, str]:
+def _enrolled_face(person: Person, actor: Actor) -> tuple[np.ndarray | None, str, str]:
     from biometria.selectors import enrollment_active, enrollment_face_encoding
 
     enrollment = enrollment_active(person_id=person.pk)
@@ -187,7 +188,7 @@ def _enrolled_face(person: Person, actor: Any) -> tuple[np.ndarray | None, str, 
 
 
 def _run_checks(*, channel: str, direction: str, mrz: MRZResult, chip: ChipData | None, live_face: bytes | None,
-                purpose: str, prereg: PreRegistration | None, actor: Any, now: dt.datetime) -> _Context:
+                purpose: str, prereg: PreRegistration | None, actor: Actor, now: dt.datetime) -> _Context:
     gate = channel == Movement.Channel.EGATE
     rim_document = _find_document(mrz)
     person = _find_person(mrz, rim_document)
@@ -224,7 +225,7 @@ def _run_checks(*, channel: str, direction: str, mrz: MRZResult, chip: ChipData 
 
 
 def _face_outcome(chip: ChipData | None, live_face: faces.PendingEncoding | None, person: Person | None,
-                  prereg: PreRegistration | None, actor: Any, *, required: bool) -> CheckOutcome:
+                  prereg: PreRegistration | None, actor: Actor, *, required: bool) -> CheckOutcome:
     live, problem = checks.live_encoding(live_face)
     if problem:
         return checks.face_match(None, None, reference_source="", required=required, problem=problem)
@@ -244,7 +245,7 @@ def crossing_decide(
     chip: ChipData | None = None,
     live_face: bytes | None = None,
     boarding: Boarding | None = None,
-    actor: Any,
+    actor: Actor,
     device_key: str = "",
     on_record: Callable[[Decision], None] | None = None,
 ) -> Decision:
@@ -280,7 +281,7 @@ def crossing_decide(
     return decision
 
 
-def _is_officer(actor: Any) -> bool:
+def _is_officer(actor: Actor) -> bool:
     from cuentas import roles
 
     return bool(getattr(actor, "role_names", frozenset()) & {roles.OFFICER, roles.SUPERVISOR})
@@ -304,7 +305,7 @@ def _complete_boarding(boarding: Boarding, prereg: PreRegistration | None) -> Bo
 
 @transaction.atomic
 def _record(*, channel: str, direction: str, point: CrossingPoint, boarding: Boarding, chip: ChipData | None,
-            context: _Context, actor: Any, device_key: str, elapsed_ms: int,
+            context: _Context, actor: Actor, device_key: str, elapsed_ms: int,
             on_record: Callable[[Decision], None] | None = None) -> Decision:
     if not any(o.blocks for o in context.outcomes):
         _recheck_sequence_locked(context, direction)
@@ -377,7 +378,7 @@ def _jsonable(details: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(details, default=str))
 
 
-def _admit(crossing: Crossing, rim_document: IdentityDocument | None, actor: Any) -> dict[str, str]:
+def _admit(crossing: Crossing, rim_document: IdentityDocument | None, actor: Actor) -> dict[str, str]:
     """Record the movement in the RIM (registering the traveller if new) and issue the TAM."""
     person, document = _ensure_person(crossing, rim_document, actor)
     movement = rim_services.movement_record(
@@ -394,7 +395,7 @@ def _admit(crossing: Crossing, rim_document: IdentityDocument | None, actor: Any
 
 
 def _ensure_person(crossing: Crossing, document: IdentityDocument | None,
-                   actor: Any) -> tuple[Person, IdentityDocument]:
+                   actor: Actor) -> tuple[Person, IdentityDocument]:
     if document is not None:
         return document.person, document
     person = crossing.person
@@ -427,7 +428,7 @@ def _kind_for(crossing: Crossing) -> str:
 QUEUE_READ_AUDIT_PERIOD_S = 8 * 3600
 
 
-def crossing_reads_record(*, actor: Any, crossings: list[Crossing], purpose: str, action: str,
+def crossing_reads_record(*, actor: Actor, crossings: list[Crossing], purpose: str, action: str,
                           once_per_s: int | None = None) -> int:
     """Audit READ entries, one per crossing shown (each with its person, who then sees who looked).
 
@@ -455,7 +456,7 @@ def crossing_reads_record(*, actor: Any, crossings: list[Crossing], purpose: str
 
 
 @transaction.atomic
-def officer_post_assign(*, actor: Any, user: Any, crossing_point: str | CrossingPoint) -> OfficerPost:
+def officer_post_assign(*, actor: Actor, user: Any, crossing_point: str | CrossingPoint) -> OfficerPost:
     """Post an officer or supervisor at a crossing point (their control pages act on it alone)."""
     point = _crossing_point(crossing_point)
     post, _created = OfficerPost.objects.update_or_create(
@@ -466,7 +467,7 @@ def officer_post_assign(*, actor: Any, user: Any, crossing_point: str | Crossing
 
 
 @transaction.atomic
-def crossing_review(*, actor: Any, crossing_id: int, admit: bool, reason: str,
+def crossing_review(*, actor: Actor, crossing_id: int, admit: bool, reason: str,
                     crossing_point: CrossingPoint) -> Crossing:
     """An officer rules on a referred traveller: admitted (movement and TAM recorded) or not admitted.
 
@@ -498,7 +499,7 @@ def crossing_review(*, actor: Any, crossing_id: int, admit: bool, reason: str,
 
 
 @transaction.atomic
-def travel_permit_create(*, actor: Any, minor_document_number: str, minor_issuing_state: str,
+def travel_permit_create(*, actor: Actor, minor_document_number: str, minor_issuing_state: str,
                          minor_birth_date: dt.date, minor_name: str, granted_by: str, reference: str,
                          valid_from: dt.date, valid_until: dt.date, companion: str = "",
                          destination: str = "") -> TravelPermit:

@@ -23,6 +23,10 @@ urlpatterns = [
     path("api/v1/egates/", include("egates.api_urls")),
     path("tam/", include("tam.urls")),
     path("api/v1/tam/", include("tam.api_urls")),
+    path("pagos/", include("pagos.urls")),
+    path("citas/", include("citas.urls")),
+    path("buzon/", include("buzon.urls")),
+    path("", include("documentos.urls")),  # /verificar/
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file, which the CSP allows ('self').

@@ -1,6 +1,6 @@
 """The one seam between pasaporte and biometria: captures from the counter's uploads, and audited reads for the chip."""
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Mapping
 
 import numpy as np
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from biometria.engine import (
     parse_position,
 )
 from biometria.models import Enrollment as BiometricEnrollment
+from core.actor import Actor
 from core.errors import ValidationFailed
 
 # Every read of decrypted biometric data states why; these are pasaporte's purposes (Ley 29733).
@@ -80,7 +81,7 @@ def enrolled_positions(enrollment: BiometricEnrollment | None) -> list[int]:
     return sorted(biometria_selectors.captured_fingers(enrollment=enrollment).values_list("position", flat=True))
 
 
-def chip_biometrics(*, actor: Any, enrollment: BiometricEnrollment) -> ChipBiometrics:
+def chip_biometrics(*, actor: Actor, enrollment: BiometricEnrollment) -> ChipBiometrics:
     """Portrait, fingers and signature through biometria's audited selectors, for personalization."""
     purpose = PURPOSE_PERSONALIZE
     fingers = [

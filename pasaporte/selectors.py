@@ -13,6 +13,7 @@ from biometria.models import DuplicateCase
 from cuentas.models import Office
 from rim.models import IdentityDocument
 from rim.selectors import person_by_document
+from core.actor import Actor
 
 from . import biometrics
 from .models import Application, ApplicationEvent, Appointment, CheckResult, Slot
@@ -151,7 +152,7 @@ def office_dashboard(*, office: Office, day: dt.date | None = None) -> OfficeDas
     )
 
 
-def staff_page_read(*, actor: Any, page: str, purpose: str, applications: list[Application]) -> None:
+def staff_page_read(*, actor: Actor, page: str, purpose: str, applications: list[Application]) -> None:
     """Audit that an officer's page showed these applicants' data: one READ entry per applicant."""
     seen: set[int] = set()
     for application in applications:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
 from auditoria.services import audit_record
+from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationFailed
 
 from .models import Alert, FamilyLink, IdentityDocument, Movement, Person
@@ -64,7 +65,7 @@ def name_similarity(query: str, candidate: str) -> float:
     ) / 100.0
 
 
-def person_search(*, query: str, limit: int = 20, actor: Any = None, purpose: str = "") -> list[PersonMatch]:
+def person_search(*, query: str, limit: int = 20, actor: Actor = None, purpose: str = "") -> list[PersonMatch]:
     """Find persons by document number (exactly, any kind) or by name (fuzzily), best match first.
 
     With an `actor`, the search itself is audited (the query and the ids it returned).
@@ -218,7 +219,7 @@ def _require_purpose(purpose: str) -> str:
     return purpose.strip()
 
 
-def person_get(*, person_id: int, actor: Any, purpose: str) -> Person:
+def person_get(*, person_id: int, actor: Actor, purpose: str) -> Person:
     """A person's whole record, with documents, family, studies and work; the read is audited."""
     purpose = _require_purpose(purpose)
     person = (
@@ -259,7 +260,7 @@ def person_by_document(
 def person_movements(
     *,
     person_id: int,
-    actor: Any,
+    actor: Actor,
     purpose: str,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from stdnum.pe import ruc as pe_ruc
 
 from auditoria.services import actor_repr, audit_record
+from core.actor import Actor
 from core.errors import Conflict, ValidationFailed
 
 from .models import (
@@ -103,7 +104,7 @@ def _set_search_name(person: Person) -> None:
 @transaction.atomic
 def person_create(
     *,
-    actor: Any,
+    actor: Actor,
     given_names: str,
     first_surname: str,
     second_surname: str = "",
@@ -129,7 +130,7 @@ def person_create(
 
 
 @transaction.atomic
-def person_update(*, actor: Any, person: Person, data: dict[str, Any]) -> Person:
+def person_update(*, actor: Actor, person: Person, data: dict[str, Any]) -> Person:
     """Change some of a person's fields; the audit entry lists which ones changed."""
     unknown = set(data) - PERSON_UPDATABLE_FIELDS
     if unknown:
@@ -152,7 +153,7 @@ def person_update(*, actor: Any, person: Person, data: dict[str, Any]) -> Person
 @transaction.atomic
 def document_add(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     kind: str,
     number: str,
@@ -181,7 +182,7 @@ def document_add(
 
 
 @transaction.atomic
-def document_set_status(*, actor: Any, document: IdentityDocument, status: str, reason: str) -> IdentityDocument:
+def document_set_status(*, actor: Actor, document: IdentityDocument, status: str, reason: str) -> IdentityDocument:
     """Move a document to a new status (e.g. cancel a passport), if the transition is allowed."""
     if not reason.strip():
         raise ValidationFailed(_("Indique el motivo del cambio."), fields={"reason": _("Este campo es obligatorio.")})
@@ -206,7 +207,7 @@ def document_set_status(*, actor: Any, document: IdentityDocument, status: str, 
 
 
 @transaction.atomic
-def family_link_add(*, actor: Any, person: Person, relative: Person, relation: str) -> FamilyLink:
+def family_link_add(*, actor: Actor, person: Person, relative: Person, relation: str) -> FamilyLink:
     """Record that `relative` is the `relation` of `person` (e.g. relative is her MADRE)."""
     if person.pk == relative.pk:
         raise ValidationFailed(_("Una persona no puede ser su propio familiar."),
@@ -220,7 +221,7 @@ def family_link_add(*, actor: Any, person: Person, relative: Person, relation: s
 
 @transaction.atomic
 def study_add(
-    *, actor: Any, person: Person, institution: str, level: str, field: str = "", year: int | None = None
+    *, actor: Actor, person: Person, institution: str, level: str, field: str = "", year: int | None = None
 ) -> Study:
     study = Study(person=person, institution=institution.strip(), level=level, field=field.strip(), year=year)
     _validate(study)
@@ -232,7 +233,7 @@ def study_add(
 @transaction.atomic
 def workplace_add(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     employer: str,
     ruc: str = "",
@@ -256,7 +257,7 @@ def workplace_add(
 @transaction.atomic
 def movement_record(
     *,
-    actor: Any,
+    actor: Actor,
     person: Person,
     direction: str,
     crossing_point: CrossingPoint,
@@ -289,7 +290,7 @@ def movement_record(
 @transaction.atomic
 def alert_create(
     *,
-    actor: Any,
+    actor: Actor,
     source: str,
     kind: str,
     reason: str,
@@ -326,7 +327,7 @@ def alert_create(
 
 
 @transaction.atomic
-def alert_deactivate(*, actor: Any, alert: Alert, reason: str, at: dt.datetime | None = None) -> Alert:
+def alert_deactivate(*, actor: Actor, alert: Alert, reason: str, at: dt.datetime | None = None) -> Alert:
     """End an alert's validity now (or at `at`); an alert already ended stays as it is."""
     if not reason.strip():
         raise ValidationFailed(_("Indique el motivo."), fields={"reason": _("Este campo es obligatorio.")})

@@ -12,6 +12,7 @@ from auditoria.services import audit_record
 from control.models import Crossing
 from control.trust import portal_pki
 from mrtd.vds import sign_seal
+from core.actor import Actor
 
 from .models import Tam
 
@@ -40,7 +41,7 @@ def seal_payload(tam: Tam) -> dict[str, Any]:
 
 
 @transaction.atomic
-def tam_issue(*, crossing: Crossing, actor: Any) -> Tam:
+def tam_issue(*, crossing: Crossing, actor: Actor) -> Tam:
     """Create and seal the TAM of an admitted crossing (once: a second call returns the first TAM)."""
     existing = Tam.objects.filter(crossing=crossing).first()
     if existing is not None:
@@ -73,7 +74,7 @@ def tam_issue(*, crossing: Crossing, actor: Any) -> Tam:
     return tam
 
 
-def issue_for_crossing(crossing: Crossing, actor: Any) -> dict[str, str]:
+def issue_for_crossing(crossing: Crossing, actor: Actor) -> dict[str, str]:
     """control's issuer hook: the TAM number goes into the crossing's answer."""
     return {"tam_number": tam_issue(crossing=crossing, actor=actor).number}
 

@@ -1,6 +1,5 @@
 """Citas at a sede: slots from its hours and counters, booking that never overfills, reschedule, cancel, no-show."""
 import datetime as dt
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from auditoria.services import audit_record
 from cuentas.models import Office
+from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationFailed
 from outbox.services import enqueue_task
 
@@ -78,13 +78,13 @@ def _bookable_slot(slot_id: int) -> Slot:
     return slot
 
 
-def _own(application: Application, actor: Any) -> None:
+def _own(application: Application, actor: Actor) -> None:
     if getattr(actor, "pk", None) != application.user_id and not getattr(actor, "is_staff_role", False):
         raise NotFound(_("La solicitud no existe."), fields={"application": _("No encontrada.")})
 
 
 @transaction.atomic
-def appointment_book(*, actor: Any, application_id: int, slot_id: int) -> Appointment:
+def appointment_book(*, actor: Actor, application_id: int, slot_id: int) -> Appointment:
     """Book a cita; at most one active per DNI (a database constraint) and never over capacity."""
     application = application_lock(application_id)
     _own(application, actor)
@@ -127,7 +127,7 @@ def _active_appointment(application: Application) -> Appointment:
 
 
 @transaction.atomic
-def appointment_reschedule(*, actor: Any, application_id: int, slot_id: int) -> Appointment:
+def appointment_reschedule(*, actor: Actor, application_id: int, slot_id: int) -> Appointment:
     """Move the active cita to another turn; the old place is released in the same transaction."""
     application = application_lock(application_id)
     _own(application, actor)
@@ -148,7 +148,7 @@ def appointment_reschedule(*, actor: Any, application_id: int, slot_id: int) -> 
 
 
 @transaction.atomic
-def appointment_cancel(*, actor: Any, application_id: int) -> Appointment:
+def appointment_cancel(*, actor: Actor, application_id: int) -> Appointment:
     """Cancel the active cita and give its place back."""
     application = application_lock(application_id)
     _own(application, actor)
@@ -161,7 +161,7 @@ def appointment_cancel(*, actor: Any, application_id: int) -> Appointment:
 
 
 @transaction.atomic
-def appointment_mark_no_show(*, actor: Any, appointment_id: int) -> Appointment:
+def appointment_mark_no_show(*, actor: Actor, appointment_id: int) -> Appointment:
     """The citizen did not come: the cita ends, the place is released and they may book again."""
     appointment = Appointment.objects.select_for_update().select_related("slot").filter(pk=appointment_id).first()
     if appointment is None:

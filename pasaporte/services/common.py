@@ -1,10 +1,10 @@
 """Shared pieces of the pasaporte services: the declared transitions and the one service that applies them."""
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from auditoria.services import actor_repr, audit_record
+from core.actor import Actor
 from core.errors import Conflict, NotFound, PermissionDenied
 from outbox.services import enqueue_task
 
@@ -31,7 +31,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 OPEN_STATUSES = frozenset(s for s in S.values if s not in {S.DELIVERED, S.REJECTED, S.CANCELLED, S.EXPIRED})
 
 
-def staff_check_office(*, actor: Any, office_id: int | None) -> None:
+def staff_check_office(*, actor: Actor, office_id: int | None) -> None:
     """Staff act only on their own sede's citas and applications; staff without a sede are refused.
 
     System actors (a string: the beat's no-show release, validation) are the server's own code.
@@ -55,7 +55,7 @@ def application_lock(application_id: int) -> Application:
 
 
 @transaction.atomic
-def application_transition(*, actor: Any, application_id: int, to: str, reason: str = "") -> Application:
+def application_transition(*, actor: Actor, application_id: int, to: str, reason: str = "") -> Application:
     """Move an application to `to` if the table allows it: event row, audit entry, e-mail after commit."""
     application = application_lock(application_id)
     previous = application.status

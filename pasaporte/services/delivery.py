@@ -1,6 +1,5 @@
 """Delivery after a 1:1 face or fingerprint check, cancellation of the previous passport, uncollected and lost passports."""
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 from auditoria.services import audit_record
 from biometria import services as biometria_services
 from biometria.engine import MatchDecision
+from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationFailed
 from rim import services as rim_services
 from rim.models import IdentityDocument
@@ -23,7 +23,7 @@ UNCOLLECTED_AFTER = dt.timedelta(days=60)
 LOSS_STATUSES = frozenset({IdentityDocument.Status.PERDIDO, IdentityDocument.Status.ROBADO})
 
 
-def passport_deliver(*, actor: Any, application_id: int, face: bytes | None = None, finger: bytes | None = None,
+def passport_deliver(*, actor: Actor, application_id: int, face: bytes | None = None, finger: bytes | None = None,
                      finger_position: int | None = None) -> Application:
     """Hand over the passport after a 1:1 check of the holder (face, or a fingerprint); the old one is cancelled."""
     application = Application.objects.select_related("biometric_enrollment").get(pk=application_id)
@@ -52,7 +52,7 @@ def _measure(decision: MatchDecision) -> str:
     return _("puntaje %(s)s, umbral %(t)s") % {"s": decision.score, "t": decision.threshold}
 
 
-def _face_check(actor: Any, application: Application, face: bytes) -> dict:
+def _face_check(actor: Actor, application: Application, face: bytes) -> dict:
     """biometria's 1:1 of the live face against the application's own enrollment: the face in the chip.
 
     Never the person's *current* enrollment, which a later capture may have replaced.
@@ -64,7 +64,7 @@ def _face_check(actor: Any, application: Application, face: bytes) -> dict:
             "threshold": decision.threshold, "measure": _measure(decision)}
 
 
-def _finger_check(actor: Any, application: Application, finger: bytes, position: int | None) -> dict:
+def _finger_check(actor: Actor, application: Application, finger: bytes, position: int | None) -> dict:
     """biometria's 1:1 of a live fingerprint against the same finger enrolled."""
     if position not in biometrics.enrolled_positions(application.biometric_enrollment):
         raise ValidationFailed(_("Ese dedo no fue registrado en el enrolamiento."),
@@ -77,7 +77,7 @@ def _finger_check(actor: Any, application: Application, finger: bytes, position:
 
 
 @transaction.atomic
-def _deliver(*, actor: Any, application_id: int, check: dict) -> Application:
+def _deliver(*, actor: Actor, application_id: int, check: dict) -> Application:
     application = application_lock(application_id)
     if application.status != S.READY:  # two officers at once: the first one delivered it
         raise Conflict(_("El pasaporte no está listo para entrega."), fields={"status": application.status})
@@ -128,7 +128,7 @@ def passports_expire_uncollected(*, now: dt.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def passport_report_loss(*, actor: Any, document_id: int, status: str, reason: str) -> IdentityDocument:
+def passport_report_loss(*, actor: Actor, document_id: int, status: str, reason: str) -> IdentityDocument:
     """The holder reports their passport lost or stolen: it is cancelled in the RIM at once."""
     if status not in LOSS_STATUSES:
         raise ValidationFailed(_("Indique si fue perdido o robado."), fields={"status": _("PERDIDO o ROBADO.")})

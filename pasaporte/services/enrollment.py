@@ -1,5 +1,4 @@
 """Counter enrollment through biometria: capture, 1:1 against RENIEC, 1:N de-duplication and its duplicate cases."""
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +12,7 @@ from biometria.models import DuplicateCase
 from biometria.models import Enrollment as BiometricEnrollment
 from integraciones import reniec
 from integraciones.errors import IntegrationError
+from core.actor import Actor
 from core.errors import Conflict, ExternalServiceUnavailable, ValidationFailed
 from outbox.services import enqueue_task
 
@@ -27,7 +27,7 @@ CaseStatus = DuplicateCase.Status
 CaseKind = DuplicateCase.Kind
 
 
-def _check_officer(actor: Any, application: Application) -> None:
+def _check_officer(actor: Actor, application: Application) -> None:
     """An officer enrolls only citizens of their own sede; staff without a sede are refused."""
     staff_check_office(actor=actor, office_id=application.office_id)
 
@@ -53,7 +53,7 @@ def _person_id(application: Application, citizen: reniec.Citizen) -> int:
 
 
 def enrollment_record(
-    *, actor: Any, application_id: int, face: bytes, fingers: dict[int, bytes], signature: bytes
+    *, actor: Actor, application_id: int, face: bytes, fingers: dict[int, bytes], signature: bytes
 ) -> Application:
     """Capture at the counter and enroll in biometria; a face seen under another identity stops for a case."""
     application = Application.objects.get(pk=application_id)
@@ -77,7 +77,7 @@ def enrollment_record(
 
 
 @transaction.atomic
-def _enroll(*, actor: Any, application_id: int, person_id: int, capture: biometrics.CounterCapture,
+def _enroll(*, actor: Actor, application_id: int, person_id: int, capture: biometrics.CounterCapture,
             one_to_one: MatchDecision) -> Application:
     application = application_lock(application_id)
     if application.status != S.VALIDATED or application.biometric_enrollment_id:
@@ -122,7 +122,7 @@ def _enroll(*, actor: Any, application_id: int, person_id: int, capture: biometr
 
 
 @transaction.atomic
-def enrollment_accept(*, actor: Any, application: Application, reason: str) -> Application:
+def enrollment_accept(*, actor: Actor, application: Application, reason: str) -> Application:
     """Enrolled: personalization is queued once the transaction commits."""
     application = application_transition(actor=actor, application_id=application.pk, to=S.ENROLLED, reason=reason)
     enqueue_task("pasaporte.tasks.personalize_passport_task", queue="personalization",
@@ -141,7 +141,7 @@ def _case_or_conflict(application: Application) -> DuplicateCase:
 
 
 @transaction.atomic
-def application_duplicate_continue(*, actor: Any, application_id: int) -> Application:
+def application_duplicate_continue(*, actor: Actor, application_id: int) -> Application:
     """Apply biometria's decision to the observed application: accepted goes on, refused is rejected."""
     application = application_lock(application_id)
     staff_check_office(actor=actor, office_id=application.office_id)
@@ -164,7 +164,7 @@ def application_duplicate_continue(*, actor: Any, application_id: int) -> Applic
 
 
 @transaction.atomic
-def application_case_decide(*, actor: Any, application_id: int, accept: bool, reason: str) -> Application:
+def application_case_decide(*, actor: Actor, application_id: int, accept: bool, reason: str) -> Application:
     """Decide the open biometric case in biometria (accept: the new enrollment goes in force), then apply it."""
     application = application_lock(application_id)
     staff_check_office(actor=actor, office_id=application.office_id)
@@ -175,6 +175,6 @@ def application_case_decide(*, actor: Any, application_id: int, accept: bool, re
     return application_duplicate_continue(actor=actor, application_id=application_id)
 
 
-def application_duplicate_decide(*, actor: Any, application_id: int, same_person: bool, reason: str) -> Application:
+def application_duplicate_decide(*, actor: Actor, application_id: int, same_person: bool, reason: str) -> Application:
     """A duplicate case: the same person under another identity (rejected) or different persons (goes on)."""
     return application_case_decide(actor=actor, application_id=application_id, accept=not same_person, reason=reason)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from auditoria.services import audit_record
 from integraciones import banco_nacion
 from integraciones.errors import IntegrationError, InvalidNotification, ServiceUnavailable
+from core.actor import Actor
 from core.errors import Conflict, ExternalServiceUnavailable, NotFound, ValidationFailed
 from outbox.services import enqueue_task
 
@@ -53,7 +54,7 @@ def _require_citizen_dni(user: Any) -> str:
     return user.dni
 
 
-def payment_order_create(*, actor: Any, notify_url: str, return_url: str = "") -> Payment:
+def payment_order_create(*, actor: Actor, notify_url: str, return_url: str = "") -> Payment:
     """A payment order at the bank for the current fee; a pending one is reused, not duplicated."""
     dni = _require_citizen_dni(actor)
     pending = Payment.objects.filter(user=actor, method=Payment.Method.ORDER, status=Payment.Status.PENDING,
@@ -85,7 +86,7 @@ def payment_order_create(*, actor: Any, notify_url: str, return_url: str = "") -
     return payment
 
 
-def _open_application(*, actor: Any, payment: Payment) -> Application | None:
+def _open_application(*, actor: Actor, payment: Payment) -> Application | None:
     """The application a paid fee opens; None if the person already has one in progress."""
     try:
         with transaction.atomic():
@@ -142,7 +143,7 @@ def _notification_mismatches(payment: Payment, note: banco_nacion.PaymentNotific
     return problems
 
 
-def payment_receipt_register(*, actor: Any, receipt_number: str, payment_date: dt.date) -> Payment:
+def payment_receipt_register(*, actor: Actor, receipt_number: str, payment_date: dt.date) -> Payment:
     """A receipt paid at the bank, checked with the bank (amount, fee, payer's DNI): it serves once."""
     dni = _require_citizen_dni(actor)
     receipt_number = (receipt_number or "").strip()
@@ -167,7 +168,7 @@ def payment_receipt_register(*, actor: Any, receipt_number: str, payment_date: d
 
 
 @transaction.atomic
-def _receipt_payment_save(*, actor: Any, fee: Fee, dni: str, receipt: banco_nacion.Receipt, used_message: str) -> Payment:
+def _receipt_payment_save(*, actor: Actor, fee: Fee, dni: str, receipt: banco_nacion.Receipt, used_message: str) -> Payment:
     paid_at = timezone.make_aware(dt.datetime.combine(receipt.payment_date, dt.time(12)))
     payment = Payment(
         user=actor, payer_dni=dni, fee=fee, amount=receipt.amount, method=Payment.Method.RECEIPT,

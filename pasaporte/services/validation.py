@@ -1,6 +1,5 @@
 """Background validation of an application: RENIEC, PNP, Interpol SLTD and the payment, each result kept."""
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -8,6 +7,7 @@ from django.utils.translation import gettext as _
 from integraciones import interpol, pnp, reniec
 from integraciones.errors import IntegrationError, NotFound as RemoteNotFound, ServiceUnavailable
 from integraciones.reniec.types import STATUS_ACTIVE
+from core.actor import Actor
 from core.errors import ExternalServiceUnavailable
 from rim import services as rim_services
 from rim.models import IdentityDocument
@@ -180,7 +180,7 @@ def _apply(application_id: int, findings: _Findings, person_id: int | None, prev
 
 
 @transaction.atomic
-def application_review(*, actor: Any, application_id: int, approve: bool, reason: str) -> Application:
+def application_review(*, actor: Actor, application_id: int, approve: bool, reason: str) -> Application:
     """An officer resolves an observed application: continue (with the reason) or reject it."""
     from core.errors import ValidationFailed
 

@@ -1,0 +1,3 @@
+"""Pages of buzon (none yet)."""
+app_name = "buzon"
+urlpatterns: list = []

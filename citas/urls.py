@@ -1,0 +1,3 @@
+"""Pages of citas (none yet)."""
+app_name = "citas"
+urlpatterns: list = []

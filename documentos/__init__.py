@@ -1,0 +1,1 @@
+"""Documents rail: PDFs signed with PAdES, a verification code and QR, revocation, /verificar/."""

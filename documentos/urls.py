@@ -1,0 +1,3 @@
+"""Pages of documentos (none yet)."""
+app_name = "documentos"
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Payments rail: the TUPA fee catalogue (versioned), the UIT, payments by order or receipt, refunds."""

@@ -1,0 +1,3 @@
+"""Pages of pagos (none yet)."""
+app_name = "pagos"
+urlpatterns: list = []

@@ -48,5 +48,5 @@ class NonWorkingDayAdmin(_SuperusersOnly, AuditedWritesAdminMixin, admin.ModelAd
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(_SuperusersOnly, ReadOnlyAdminMixin, admin.ModelAdmin):
+class CalendarYearAdmin(_SuperusersOnly, AuditedWritesAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("year", "source_file", "loaded_at", "loaded_by")

@@ -1,4 +1,6 @@
 """Builders for the payments rail's tests: the shipped catalogue, a purpose of the tests' own, payments."""
+import json
+import time
 import uuid
 from decimal import Decimal
 
@@ -37,3 +39,18 @@ class PaidRecorder:
 
 def purpose_register(kind: str = TEST_PURPOSE, label: str = "Trámite de prueba", on_paid=None):
     hooks.purpose_register(kind, label=label, on_paid=on_paid)
+
+
+NOTIFY = "/api/v1/pagos/notificacion"
+OLD_NOTIFY = "/api/v1/pasaporte/pagos/notificacion"  # the address before the rail; orders made then use it
+NOTIFY_SECRET = "demo-bn-notify-secret"
+
+
+def notify(client, payload: dict, *, secret: str = NOTIFY_SECRET, ts: int | None = None, path: str = NOTIFY):
+    """POST a notification as the bank signs it (HMAC of timestamp and body) to the portal."""
+    from integraciones.banco_nacion import sign_notification
+
+    body = json.dumps(payload).encode()
+    stamp = str(ts if ts is not None else int(time.time()))
+    return client.post(path, data=body, content_type="application/json",
+                       HTTP_X_BN_SIGNATURE=sign_notification(body, secret, stamp), HTTP_X_BN_TIMESTAMP=stamp)

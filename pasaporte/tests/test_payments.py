@@ -195,3 +195,16 @@ def test_with_the_bank_down_a_receipt_stays_visibly_pending_and_opens_nothing(ci
     assert response.status_code == 200 and 'id="pago-pendiente"' in body and "no responde" in body
     assert Payment.objects.get(user=citizen).status == Payment.Status.PENDING
     assert not Application.objects.filter(user=citizen).exists()
+
+
+def test_an_order_paid_while_an_application_is_open_stays_paid_with_the_reason_for_a_refund(client, citizen):
+    # given a citizen with an application in progress and an older order still pending at the bank
+    factories.paid_application(citizen)
+    payment = _order(citizen, "PAS-D", "ORD-D")
+    # when the bank confirms that order
+    response = _notify(client, _note(payment, receipt_number="2000009"))
+    # then the bank's money is recorded as paid, no second application opens, and the reason is kept
+    assert response.status_code == 200
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PAID and "solicitud de pasaporte en curso" in payment.status_reason
+    assert Application.objects.filter(user=citizen).count() == 1

@@ -1,5 +1,5 @@
 """Back office for control: crossings, checks and pre-registrations (read-only, audited), travel
-permits (registered through control's service), the fee table."""
+permits (registered through control's service); the fee table is pagos'."""
 from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 
@@ -7,7 +7,7 @@ from auditoria.admin_mixins import AuditedAdminMixin, AuditedWritesAdminMixin, R
 
 from core.errors import ApplicationError
 
-from .models import Check, Crossing, FeeRule, OfficerPost, PreRegistration, TravelPermit, UitValue
+from .models import Check, Crossing, OfficerPost, PreRegistration, TravelPermit
 from .services import travel_permit_create
 
 
@@ -58,16 +58,6 @@ class TravelPermitAdmin(AuditedAdminMixin, admin.ModelAdmin):
         permit = travel_permit_create(actor=request.user, **data)
         obj.pk, obj.created_at = permit.pk, permit.created_at
         obj._state.adding = False
-
-
-@admin.register(UitValue)
-class UitValueAdmin(AuditedWritesAdminMixin, admin.ModelAdmin):
-    pass
-
-
-@admin.register(FeeRule)
-class FeeRuleAdmin(AuditedWritesAdminMixin, admin.ModelAdmin):
-    pass
 
 
 @admin.register(PreRegistration)

@@ -1,5 +1,5 @@
-"""Migratory control records: each crossing decision with its checks, minors' travel permits,
-the fee table for overstay fines (in UIT) and MigraCheck pre-registrations."""
+"""Migratory control records: each crossing decision with its checks, minors' travel permits and MigraCheck
+pre-registrations (the overstay fine's fee and the UIT are in pagos' catalogue)."""
 import uuid
 
 from django.conf import settings
@@ -117,38 +117,6 @@ class TravelPermit(models.Model):
             models.CheckConstraint(condition=models.Q(valid_until__gte=models.F("valid_from")),
                                    name="control_permit_until_after_from"),
         ]
-
-
-class UitValue(models.Model):
-    """The Unidad Impositiva Tributaria of a year, fixed by decree (fines are set in UIT)."""
-
-    year = models.PositiveSmallIntegerField(_("año"), unique=True)
-    amount = models.DecimalField(_("importe (S/)"), max_digits=10, decimal_places=2)
-
-    class Meta:
-        ordering = ["-year"]
-        verbose_name = _("valor de la UIT")
-        verbose_name_plural = _("valores de la UIT")
-
-
-class FeeRule(models.Model):
-    """A fine or fee as a fraction of the UIT, per event or per day (TUPA / Reglamento de Migraciones)."""
-
-    class Per(models.TextChoices):
-        EVENT = "EVENT", _("por evento")
-        DAY = "DAY", _("por día")
-
-    code = models.CharField(_("código"), max_length=30)
-    label = models.CharField(_("descripción"), max_length=200)
-    uit_percent = models.DecimalField(_("% de la UIT"), max_digits=7, decimal_places=4)
-    per = models.CharField(_("unidad"), max_length=5, choices=Per.choices)
-    valid_from = models.DateField(_("vigente desde"))
-
-    class Meta:
-        ordering = ["code", "-valid_from"]
-        verbose_name = _("tasa o multa")
-        verbose_name_plural = _("tasas y multas")
-        constraints = [models.UniqueConstraint(fields=["code", "valid_from"], name="control_feerule_unique")]
 
 
 class PreRegistration(models.Model):

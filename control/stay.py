@@ -3,18 +3,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
 
+from core.errors import ApplicationError
+from pagos import selectors as pagos_selectors
 from rim.models import IdentityDocument, Movement, Person
 
-from .models import Crossing, FeeRule, UitValue
+from .models import Crossing
 
 # Reglamento del Decreto Legislativo 1350: a visitor may stay up to 183 days in a 365-day period.
 MAX_STAY_DAYS_PER_YEAR = 183
-OVERSTAY_FINE_CODE = "EXCESO_PERMANENCIA"
+# The fine's entry in pagos' fee catalogue (0.1 % of the UIT of the year, per day).
+OVERSTAY_FINE_PROCEDURE = "MULTA_EXCESO_PERMANENCIA"
 # Days granted by trip purpose on entry (never more than what is left of the yearly 183).
 DAYS_BY_PURPOSE = {"TURISMO": 183, "NEGOCIOS": 183, "TRANSITO": 30, "ESTUDIOS": 183, "SALUD": 183, "OTRO": 90}
 PURPOSES = tuple(DAYS_BY_PURPOSE)
@@ -92,15 +95,12 @@ def stay_on_exit(person: Person | None, *, now: dt.datetime | None = None) -> St
     return StayOnExit(entry.occurred_at, granted, stayed, overstay, overstay_fine(overstay, on=now.date()))
 
 
-def fee_amount(code: str, *, units: int = 1, on: dt.date) -> Decimal:
-    """Soles for `units` events or days of a fee set in UIT, with the UIT of that year."""
-    rule = FeeRule.objects.filter(code=code, valid_from__lte=on).order_by("-valid_from").first()
-    uit = UitValue.objects.filter(year__lte=on.year).order_by("-year").first()
-    if rule is None or uit is None:
-        raise FeeTableIncomplete(f"falta la tasa {code} o el valor de la UIT para {on.year}")
-    amount = uit.amount * rule.uit_percent / Decimal(100) * units
-    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 def overstay_fine(days: int, *, on: dt.date) -> Decimal:
-    return fee_amount(OVERSTAY_FINE_CODE, units=days, on=on) if days > 0 else Decimal("0.00")
+    """Soles of the overstay fine for `days` days over, from pagos' catalogue with the UIT of that year."""
+    if days <= 0:
+        return Decimal("0.00")
+    try:
+        fee = pagos_selectors.fee_for(OVERSTAY_FINE_PROCEDURE, on=on)
+        return pagos_selectors.fee_amount(fee, on=on, units=days)
+    except ApplicationError as exc:  # no fine in force that day, or the UIT of the year not loaded
+        raise FeeTableIncomplete(f"falta la tasa {OVERSTAY_FINE_PROCEDURE} o el valor de la UIT para {on.year}") from exc

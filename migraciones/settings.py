@@ -211,12 +211,15 @@ CELERY_TASK_ROUTES = {
     "biometria.tasks.gallery_sync_task": {"queue": "biometrics"},
     "tam.tasks.tam_email_send": {"queue": "notifications"},
     "outbox.tasks.outbox_sweep_task": {"queue": "default"},
+    "pagos.tasks.payment_receipt_verify_task": {"queue": "validation"},
+    "pagos.tasks.payments_resume_pending_task": {"queue": "validation"},
 }
 CELERY_BEAT_SCHEDULE: dict = {
     "pasaporte-resume-pending-validations": {
         "task": "pasaporte.tasks.validation_resume_pending_task", "schedule": 300.0},
     "pasaporte-release-no-shows": {"task": "pasaporte.tasks.release_no_shows_task", "schedule": 3600.0},
     "pasaporte-expire-uncollected": {"task": "pasaporte.tasks.expire_uncollected_task", "schedule": 86400.0},
+    "pagos-resume-pending-receipts": {"task": "pagos.tasks.payments_resume_pending_task", "schedule": 300.0},
     "egates-idempotency-purge": {"task": "egates.tasks.idempotency_keys_purge", "schedule": 3600.0},
     "cuentas-device-nonces-purge": {"task": "cuentas.tasks.device_nonces_purge", "schedule": 600.0},
     "outbox-sweep": {"task": "outbox.tasks.outbox_sweep_task",

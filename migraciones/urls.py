@@ -24,6 +24,7 @@ urlpatterns = [
     path("tam/", include("tam.urls")),
     path("api/v1/tam/", include("tam.api_urls")),
     path("pagos/", include("pagos.urls")),
+    path("api/v1/pagos/", include("pagos.api_urls")),
     path("citas/", include("citas.urls")),
     path("buzon/", include("buzon.urls")),
     path("", include("documentos.urls")),  # /verificar/

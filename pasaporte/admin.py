@@ -1,14 +1,9 @@
-"""Back-office admin for fees and slots (data) and read-only, audited views of applications and payments."""
+"""Back-office admin for slots (data) and read-only, audited views of applications (fees and payments: pagos)."""
 from django.contrib import admin
 
 from auditoria.admin_mixins import AuditedAdminMixin, AuditedWritesAdminMixin, ReadOnlyAdminMixin
 
-from .models import Application, Fee, Payment, Slot
-
-
-@admin.register(Fee)
-class FeeAdmin(AuditedWritesAdminMixin, admin.ModelAdmin):
-    list_display = ("code", "description", "amount", "valid_from", "valid_until")
+from .models import Application, Slot
 
 
 @admin.register(Application)
@@ -17,12 +12,6 @@ class ApplicationAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("pk", "dni", "status", "office", "created_at")
     list_filter = ("status", "office")
     audit_person_paths = ("person_id", "user__person__id")
-
-
-@admin.register(Payment)
-class PaymentAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("reference", "payer_dni", "method", "status", "receipt_number", "amount")
-    audit_person_paths = ("application__person_id", "user__person__id")
 
 
 @admin.register(Slot)

@@ -1,36 +1,12 @@
-"""REST API of the e-passport service: the bank's payment notification, free turns, booking, the application."""
-from django.utils.decorators import method_decorator
-from django.views.decorators.csrf import csrf_exempt
+"""REST API of the e-passport service: free turns, booking, the application (the bank's notification: pagos)."""
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cuentas.permissions import has_role
-from integraciones.banco_nacion import SIGNATURE_HEADER, TIMESTAMP_HEADER
 from core.errors import NotFound
 
 from . import selectors, services
-
-
-@method_decorator(csrf_exempt, name="dispatch")
-class PaymentNotificationApi(APIView):
-    """Banco de la Nación's signed notification that an order was paid (verified, idempotent)."""
-
-    authentication_classes: list = []  # the HMAC signature is the authentication
-    permission_classes = [AllowAny]
-
-    class OutputSerializer(serializers.Serializer):
-        order_id = serializers.CharField()
-        status = serializers.CharField()
-        receipt_number = serializers.CharField(allow_null=True)
-
-    def post(self, request):
-        payment = services.payment_notification_receive(
-            body=request.body, signature=request.headers.get(SIGNATURE_HEADER, ""),
-            timestamp=request.headers.get(TIMESTAMP_HEADER, ""),
-        )
-        return Response(self.OutputSerializer(payment).data)
 
 
 class FreeSlotsApi(APIView):

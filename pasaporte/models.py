@@ -1,68 +1,9 @@
-"""E-passport records: fees, payments, sede slots and citas, applications with their timeline, passports."""
+"""E-passport records: sede slots and citas, applications with their timeline, passports (fees and payments
+are the pagos rail's)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-
-
-class Fee(models.Model):
-    """A fee of the TUPA (e.g. 01810, passport): amounts change by date, so fees are data."""
-
-    code = models.CharField(_("código TUPA"), max_length=10)
-    description = models.CharField(_("descripción"), max_length=200)
-    amount = models.DecimalField(_("monto (S/)"), max_digits=9, decimal_places=2)
-    valid_from = models.DateField(_("vigente desde"))
-    valid_until = models.DateField(_("vigente hasta"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("tasa")
-        verbose_name_plural = _("tasas")
-        constraints = [
-            models.UniqueConstraint(fields=["code", "valid_from"], name="pasaporte_fee_code_from"),
-            models.CheckConstraint(condition=Q(amount__gt=0), name="pasaporte_fee_amount_positive"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.code} S/ {self.amount}"
-
-
-class Payment(models.Model):
-    """A payment of the fee: an order paid on the bank's page, or a receipt paid at the bank.
-
-    The bank's own references are unique here, so a notification or receipt counts once, and a
-    payment belongs to one application (Application.payment is one-to-one).
-    """
-
-    class Method(models.TextChoices):
-        ORDER = "ORDER", _("orden de pago en línea")
-        RECEIPT = "RECEIPT", _("comprobante del banco")
-
-    class Status(models.TextChoices):
-        PENDING = "PENDING", _("pendiente de pago")
-        PAID = "PAID", _("pagado")
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="passport_payments")
-    payer_dni = models.CharField(_("DNI del pagador"), max_length=8)
-    fee = models.ForeignKey(Fee, on_delete=models.PROTECT)
-    amount = models.DecimalField(_("monto (S/)"), max_digits=9, decimal_places=2)
-    method = models.CharField(_("medio"), max_length=8, choices=Method.choices)
-    status = models.CharField(_("estado"), max_length=8, choices=Status.choices, default=Status.PENDING)
-    reference = models.CharField(_("referencia del portal"), max_length=40, unique=True)
-    order_id = models.CharField(_("orden del banco"), max_length=40, null=True, blank=True, unique=True)
-    pay_url = models.URLField(_("página de pago"), max_length=300, blank=True)
-    receipt_number = models.CharField(_("número de comprobante"), max_length=20, null=True, blank=True, unique=True)
-    notification_id = models.CharField(_("notificación del banco"), max_length=64, null=True, blank=True, unique=True)
-    paid_at = models.DateTimeField(_("pagado el"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("pago")
-        verbose_name_plural = _("pagos")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status="PENDING") | Q(receipt_number__isnull=False), name="pasaporte_paid_has_receipt"
-            ),
-        ]
 
 
 class Slot(models.Model):
@@ -107,7 +48,8 @@ class Application(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="passport_applications")
     dni = models.CharField(_("DNI"), max_length=8, db_index=True)
-    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="application")
+    # The payment that opened it, on the payments rail (purpose "pasaporte.solicitud").
+    payment = models.OneToOneField("pagos.Payment", on_delete=models.PROTECT, related_name="passport_application")
     office = models.ForeignKey("cuentas.Office", null=True, blank=True, on_delete=models.PROTECT)
     status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.PAID)
     status_reason = models.CharField(_("motivo"), max_length=300, blank=True)

@@ -73,9 +73,14 @@ def appointment_active(application: Application) -> Appointment | None:
 
 
 def payment_pending(user: Any):
-    from .models import Payment
+    """The citizen's passport payment still waiting for the bank (an order not paid, a receipt not checked)."""
+    from pagos.selectors import payment_pending as rail_payment_pending
 
-    return Payment.objects.filter(user=user, status=Payment.Status.PENDING, order_id__isnull=False).first()
+    from .services.payments import PAYMENT_PURPOSE
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return rail_payment_pending(purpose_kind=PAYMENT_PURPOSE, user=user)
 
 
 def free_slots(*, office: Office, day: dt.date) -> QuerySet[Slot]:

@@ -44,12 +44,15 @@ def pay(request: HttpRequest) -> HttpResponse:
                 payment = services.payment_order_create(
                     actor=request.user,
                     # From SITE_URL, not the request's Host header (which the client chooses).
-                    notify_url=settings.SITE_URL + reverse("pasaporte_api:payment_notification"),
+                    notify_url=settings.SITE_URL + reverse("pagos_api:payment_notification"),
                     return_url=settings.SITE_URL + reverse("pasaporte:pay_return"),
                 )
                 return redirect(payment.pay_url)
             if form.is_valid():
-                services.payment_receipt_register(actor=request.user, **form.cleaned_data)
+                payment = services.payment_receipt_register(actor=request.user, **form.cleaned_data)
+                if payment.status != payment.Status.PAID:
+                    messages.warning(request, payment.status_reason)
+                    return redirect("pasaporte:home")
                 messages.success(request, _("Pago verificado con el Banco de la Nación. Ya puede reservar su cita."))
                 return redirect("pasaporte:book")
         except ApplicationError as exc:

@@ -166,7 +166,7 @@ def _shows_persons(model) -> bool:
     names = {f.name for f in model._meta.get_fields()}
     related = {getattr(f.related_model, "_meta", None) and f.related_model._meta.label for f in model._meta.get_fields()}
     return bool({"rim.Person", "control.Crossing", "biometria.Enrollment"} & related
-                or {"person_id", "dni", "document_number", "payer_dni", "minor_name", "surnames"} & names
+                or {"person_id", "dni", "document_number", "payer_dni", "payer_document_number", "minor_name", "surnames"} & names
                 or model is Person)
 
 

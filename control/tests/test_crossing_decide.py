@@ -189,10 +189,11 @@ def test_foreigner_overstay_is_fined_from_the_fee_table(officer, crossing_points
     Movement.objects.filter(pk=entered.movement_id).update(occurred_at=timezone.now() - dt.timedelta(days=100))
     # when they leave
     leaving = _decide(officer, mrz, channel="COUNTER", direction="EXIT")
-    # then they are referred for 11 days over (entry day counts), fined 0.1 % of the UIT a day
-    from control.models import UitValue
+    # then they are referred for 11 days over (entry day counts), fined 0.1 % of the UIT of the year a day
+    # (pagos' catalogue: S/ 5.50 a day in 2026)
+    from pagos.selectors import uit_for
 
-    uit = UitValue.objects.filter(year__lte=dt.date.today().year).order_by("-year").first().amount
+    uit = uit_for(timezone.localdate().year).amount
     assert leaving.decision == "REFER"
     crossing = Crossing.objects.get(pk=leaving.crossing_id)
     assert crossing.overstay_days == 11

@@ -28,7 +28,8 @@ NOTIFY_TIMEOUT_S = 5.0
 DEMO_RECEIPT_DATE = dt.date(2025, 1, 15)
 DEMO_FEE_CODE = "01810"
 DEMO_AMOUNT = Decimal("120.90")
-DNI_RE = re.compile(r"\d{8}")
+# The payer's document: a DNI (8 digits) or a foreigner's carné, PTP or CPP number (up to 12).
+PAYER_RE = re.compile(r"[0-9A-Z]{8,12}")
 FEE_RE = re.compile(r"\d{5}")
 
 
@@ -138,7 +139,7 @@ class BancoNacionSimulator:
         data = request.json()
         fee_code = _text(data, "fee_code", FEE_RE, message="Código de tasa inválido (5 dígitos)")
         amount = _amount(data)
-        payer = _text(data, "payer_dni", DNI_RE, message="El DNI debe tener 8 dígitos")
+        payer = _text(data, "payer_dni", PAYER_RE, message="El documento del pagador tiene de 8 a 12 letras o dígitos")
         reference = _text(data, "reference", message="Se requiere la referencia del pedido")
         notify_url = _url(data, "notify_url", required=True)
         return_url = _url(data, "return_url", required=False)
@@ -265,7 +266,7 @@ class BancoNacionSimulator:
         date = _date(data, "payment_date")
         amount = _amount(data)
         fee_code = _text(data, "fee_code", FEE_RE, message="Código de tasa inválido (5 dígitos)")
-        payer = _text(data, "payer_dni", DNI_RE, message="El DNI debe tener 8 dígitos")
+        payer = _text(data, "payer_dni", PAYER_RE, message="El documento del pagador tiene de 8 a 12 letras o dígitos")
         with self.state.lock:
             number = str(data.get("receipt_number") or self.state.new_receipt_number())
             receipt = _receipt(number, date, amount, fee_code, payer, None)

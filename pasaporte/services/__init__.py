@@ -17,8 +17,10 @@ from .enrollment import (
 )
 from .payments import (
     PASSPORT_FEE_CODE,
+    PASSPORT_PROCEDURE,
+    PAYMENT_PURPOSE,
+    application_open_for_payment,
     fee_current,
-    payment_notification_receive,
     payment_order_create,
     payment_receipt_register,
 )
@@ -26,12 +28,12 @@ from .personalization import PersonalizationFailed, passport_number_allocate, pa
 from .validation import ValidationDeferred, application_review, application_validate
 
 __all__ = [
-    "OPEN_STATUSES", "PASSPORT_FEE_CODE", "TRANSITIONS", "PersonalizationFailed", "ValidationDeferred",
-    "application_case_decide", "application_duplicate_continue", "application_duplicate_decide", "application_review",
+    "OPEN_STATUSES", "PASSPORT_FEE_CODE", "PASSPORT_PROCEDURE", "PAYMENT_PURPOSE", "TRANSITIONS", "PersonalizationFailed", "ValidationDeferred",
+    "application_case_decide", "application_open_for_payment", "application_duplicate_continue", "application_duplicate_decide", "application_review",
     "application_transition",
     "application_validate", "appointment_book",
     "appointment_cancel", "appointment_mark_no_show", "appointment_reschedule", "appointments_release_no_shows",
     "enrollment_record", "fee_current", "passport_deliver", "passport_number_allocate", "passport_personalize",
-    "passport_report_loss", "passports_expire_uncollected", "payment_notification_receive", "payment_order_create",
+    "passport_report_loss", "passports_expire_uncollected", "payment_order_create",
     "payment_receipt_register", "pki_load", "slots_ensure", "staff_check_office",
 ]

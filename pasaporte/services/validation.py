@@ -12,7 +12,9 @@ from core.errors import ExternalServiceUnavailable
 from rim import services as rim_services
 from rim.models import IdentityDocument
 
-from ..models import Application, CheckResult, Payment
+from pagos.selectors import payment_is_confirmed
+
+from ..models import Application, CheckResult
 from .common import application_lock, application_transition, staff_check_office
 
 S = Application.Status
@@ -100,9 +102,9 @@ def _check_interpol(findings: _Findings, previous: str) -> None:
         findings.add(R.INTERPOL, O.CLEAR, detail)
 
 
-def _check_payment(findings: _Findings, payment: Payment) -> None:
+def _check_payment(findings: _Findings, payment) -> None:
     detail = {"receipt_number": payment.receipt_number, "amount": str(payment.amount), "fee": payment.fee.code}
-    if payment.status == Payment.Status.PAID and payment.amount == payment.fee.amount:
+    if payment_is_confirmed(payment):
         findings.add(R.PAYMENT, O.CLEAR, detail)
     else:
         findings.add(R.PAYMENT, O.HIT, detail, reason=_("El pago no está confirmado por el monto de la tasa."))

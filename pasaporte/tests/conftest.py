@@ -39,18 +39,15 @@ def _fast_passwords(settings):
 
 @pytest.fixture(autouse=True)
 def _reference_data(request):
-    """Fee 01810 and the number counter come from a data migration; transactional tests flush them."""
+    """The fee catalogue and the number counter come from data migrations; transactional tests flush them."""
     if request.node.get_closest_marker("django_db") is None:
         return
     request.getfixturevalue("db") if not request.node.get_closest_marker("django_db").kwargs.get(
         "transaction") else request.getfixturevalue("transactional_db")
-    import datetime as dt
-    from decimal import Decimal
+    from pagos.tests.factories import catalogue_ensure
+    from pasaporte.models import PassportNumberCounter
 
-    from pasaporte.models import Fee, PassportNumberCounter
-
-    Fee.objects.get_or_create(code="01810", valid_from=dt.date(2020, 1, 1),
-                              defaults={"description": "Expedición de pasaporte electrónico", "amount": Decimal("120.90")})
+    catalogue_ensure()
     PassportNumberCounter.objects.get_or_create(name="PASAPORTE_PE", defaults={"next_value": 200_000_001})
 
 

@@ -8,7 +8,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cuentas.models import Office
 from cuentas.services import user_role_add
-from pasaporte.models import Application, ApplicationEvent, Fee, Payment, Slot
+from pagos.models import Payment
+from pagos.tests.factories import catalogue_ensure
+from pasaporte.models import Application, ApplicationEvent, Slot
+from pasaporte.services import PASSPORT_PROCEDURE, PAYMENT_PURPOSE
 from core.testdata import TESTDATA
 
 DATA = str(TESTDATA)
@@ -49,13 +52,17 @@ def login_staff(client, user) -> None:
 
 def paid_application(user, *, receipt: str | None = None) -> Application:
     """An application as a verified receipt leaves it (for tests whose subject comes later)."""
-    fee = Fee.objects.get(code="01810")
+    from pagos.selectors import fee_for
+
     receipt = receipt or str(3_000_000 + Payment.objects.count() + 1)
     payment = Payment.objects.create(
-        user=user, payer_dni=user.dni, fee=fee, amount=Decimal("120.90"), method=Payment.Method.RECEIPT,
+        purpose_kind=PAYMENT_PURPOSE, user=user, payer_document_type="DNI", payer_document_number=user.dni,
+        fee=fee_for(PASSPORT_PROCEDURE), amount=Decimal("120.90"), method=Payment.Method.RECEIPT,
         status=Payment.Status.PAID, reference=f"T-{uuid.uuid4().hex[:10]}", receipt_number=receipt,
+        receipt_date=dt.date.today(),
     )
     application = Application.objects.create(user=user, dni=user.dni, payment=payment)
+    Payment.objects.filter(pk=payment.pk).update(purpose_id=str(application.pk))
     ApplicationEvent.objects.create(application=application, to_status=Application.Status.PAID, actor_repr="test")
     return application
 
@@ -69,11 +76,10 @@ def future_slot(the_office: Office, *, capacity: int = 2, days: int = 3, hour: i
 
 
 def reference_data() -> None:
-    """Fee 01810 and the passport-number counter (a data migration made them; transactional tests flush them)."""
+    """The fee catalogue and the passport-number counter (data migrations made them; transactional tests flush them)."""
     from pasaporte.models import PassportNumberCounter
 
-    Fee.objects.get_or_create(code="01810", valid_from=dt.date(2020, 1, 1),
-                              defaults={"description": "Expedición de pasaporte electrónico", "amount": Decimal("120.90")})
+    catalogue_ensure()
     PassportNumberCounter.objects.get_or_create(name="PASAPORTE_PE", defaults={"next_value": 200_000_001})
 
 

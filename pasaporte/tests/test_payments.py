@@ -1,4 +1,5 @@
-"""Payment of fee 01810: online order confirmed by the bank's signed notification, or a bank receipt."""
+"""Payment of fee 01810 on the payments rail: online order confirmed by the bank's signed notification, or a
+bank receipt; the paid fee opens the application (pasaporte's paid-handler)."""
 import datetime as dt
 import json
 import random
@@ -8,28 +9,25 @@ import pytest
 import requests
 from django.urls import reverse
 
-from integraciones.banco_nacion import sign_notification
 from core.errors import Conflict, ValidationFailed
+from integraciones.banco_nacion import sign_notification
+from pagos import services as pagos_services
+from pagos.models import Fee, Payment
+from pagos.selectors import fee_for
+from pagos.tests.factories import NOTIFY, NOTIFY_SECRET, OLD_NOTIFY
+from pagos.tests.factories import notify as _notify
 from pasaporte import services
-from pasaporte.models import Application, Fee, Payment
+from pasaporte.models import Application
 
 from . import factories
 
 pytestmark = pytest.mark.django_db
-NOTIFY = "/api/v1/pasaporte/pagos/notificacion"
-SECRET = "demo-bn-notify-secret"
-
-
-def _notify(client, payload: dict, *, secret: str = SECRET, ts: int | None = None):
-    body = json.dumps(payload).encode()
-    stamp = str(ts if ts is not None else int(time.time()))
-    return client.post(NOTIFY, data=body, content_type="application/json",
-                       HTTP_X_BN_SIGNATURE=sign_notification(body, secret, stamp), HTTP_X_BN_TIMESTAMP=stamp)
+SECRET = NOTIFY_SECRET
 
 
 def _note(payment: Payment, **changes) -> dict:
     note = {"notification_id": "N-1", "order_id": payment.order_id, "receipt_number": "2000001",
-            "amount": "120.90", "fee_code": "01810", "payer_dni": payment.payer_dni,
+            "amount": "120.90", "fee_code": "01810", "payer_dni": payment.payer_document_number,
             "paid_at": "2026-01-10T10:00:00-05:00"}
     note.update(changes)
     return note
@@ -39,7 +37,8 @@ def test_the_passport_fee_is_data_with_its_tupa_code_and_amount():
     fee = services.fee_current(on=dt.date(2026, 3, 1))
     assert (fee.code, str(fee.amount)) == ("01810", "120.90")
     # a new amount from a later date replaces it from that date on, without code changes
-    Fee.objects.create(code="01810", description="Pasaporte", amount="125.00", valid_from=dt.date(2027, 1, 1))
+    Fee.objects.create(code="01810", procedure=services.PASSPORT_PROCEDURE, name_es="Pasaporte", name_en="Passport",
+                       amount="125.00", valid_from=dt.date(2027, 1, 1))
     assert str(services.fee_current(on=dt.date(2027, 2, 1)).amount) == "125.00"
     assert str(services.fee_current(on=dt.date(2026, 12, 31)).amount) == "120.90"
 
@@ -50,6 +49,7 @@ def test_pay_online_on_the_bank_page_and_the_signed_notification_opens_the_appli
     response = citizen_client.post(reverse("pasaporte:pay"), {"method": "order"})
     payment = Payment.objects.get(user=citizen)
     assert response.status_code == 302 and response["Location"] == payment.pay_url
+    assert payment.purpose_kind == services.PAYMENT_PURPOSE
     assert "Pagar S/ 120.90" in requests.get(payment.pay_url, timeout=5).text
     # when they pay there, the bank notifies the portal's endpoint (rewritten to the live server)
     payment.refresh_from_db()
@@ -68,12 +68,18 @@ def test_pay_online_on_the_bank_page_and_the_signed_notification_opens_the_appli
     assert payment.status == Payment.Status.PAID and payment.receipt_number
     application = Application.objects.get(user=citizen)
     assert application.status == Application.Status.PAID
+    assert payment.purpose_id == str(application.pk)
     assert citizen_client.get(reverse("pasaporte:pay_return")).status_code == 302
 
 
+def _order(citizen, reference: str, order_id: str) -> Payment:
+    return Payment.objects.create(purpose_kind=services.PAYMENT_PURPOSE, user=citizen, payer_document_type="DNI",
+                                  payer_document_number=citizen.dni, fee=fee_for(services.PASSPORT_PROCEDURE),
+                                  amount="120.90", method="ORDER", reference=reference, order_id=order_id)
+
+
 def test_notifications_are_verified_and_applied_once(client, citizen):
-    payment = Payment.objects.create(user=citizen, payer_dni=citizen.dni, fee=Fee.objects.get(code="01810"),
-                                     amount="120.90", method="ORDER", reference="PAS-X", order_id="ORD-1")
+    payment = _order(citizen, "PAS-X", "ORD-1")
     # a forged signature and a stale timestamp are refused, naming what failed
     forged = _notify(client, _note(payment), secret="otro-secreto")
     assert forged.status_code == 400 and forged.json()["fields"] == {"signature": "bad_signature"}
@@ -85,9 +91,10 @@ def test_notifications_are_verified_and_applied_once(client, citizen):
     assert "12.09" in wrong.json()["fields"]["amount"] and "otra persona" in wrong.json()["fields"]["payer_dni"]
     assert not Application.objects.exists()
     # the genuine notification, repeated and with other ids in any order, makes one payment
+    # (on the rail's address and on the one the bank had before it)
     notes = [_note(payment, notification_id=f"N-{i % 7}") for i in range(60)]
     random.Random(5).shuffle(notes)
-    assert all(_notify(client, n).status_code == 200 for n in notes)
+    assert all(_notify(client, n, path=(NOTIFY, OLD_NOTIFY)[i % 2]).status_code == 200 for i, n in enumerate(notes))
     assert Application.objects.filter(payment=payment).count() == 1
     assert Application.objects.get().events.count() == 1
 
@@ -99,10 +106,10 @@ def test_a_receipt_is_checked_with_the_bank_and_serves_only_once(citizen, extern
     assert "payment_date" in wrong_date.value.fields
     payment = services.payment_receipt_register(actor=citizen, receipt_number="1000001",
                                                 payment_date=dt.date(2025, 1, 15))
-    assert payment.application.status == Application.Status.PAID
-    # the same receipt again, even by someone else, is refused
+    assert payment.passport_application.status == Application.Status.PAID
+    # the same receipt again, even by someone else, is refused naming the service that used it
     other = factories.citizen("40000003", email="otro@example.pe")
-    with pytest.raises(Conflict, match="ya fue usado"):
+    with pytest.raises(Conflict, match="ya fue usado en: Pasaporte electrónico"):
         services.payment_receipt_register(actor=other, receipt_number="1000001", payment_date=dt.date(2025, 1, 15))
 
 
@@ -153,8 +160,7 @@ def test_1000_duplicate_and_out_of_order_notifications_make_exactly_one_payment(
 
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serializes writers, so it proves nothing about races")
-    payment = Payment.objects.create(user=citizen, payer_dni=citizen.dni, fee=Fee.objects.get(code="01810"),
-                                     amount="120.90", method="ORDER", reference="PAS-C", order_id="ORD-C")
+    payment = _order(citizen, "PAS-C", "ORD-C")
     bodies = []
     for i in range(1000):
         note = _note(payment, notification_id=f"N-{i % 13}", paid_at=f"2026-01-10T10:{i % 60:02d}:00-05:00")
@@ -165,7 +171,8 @@ def test_1000_duplicate_and_out_of_order_notifications_make_exactly_one_payment(
 
     def deliver(item):
         try:
-            return services.payment_notification_receive(body=item[0], signature=item[1], timestamp=item[2]).status
+            return pagos_services.payment_notification_receive(body=item[0], signature=item[1],
+                                                               timestamp=item[2]).status
         finally:
             connections.close_all()
 
@@ -174,3 +181,30 @@ def test_1000_duplicate_and_out_of_order_notifications_make_exactly_one_payment(
     assert results.count("PAID") == 1000
     assert Payment.objects.filter(status="PAID").count() == 1
     assert Application.objects.filter(payment=payment).count() == 1
+
+
+def test_with_the_bank_down_a_receipt_stays_visibly_pending_and_opens_nothing(citizen_client, citizen,
+                                                                             external_systems):
+    # given Banco de la Nación not answering
+    external_systems.fault("banco_nacion", status=503)
+    # when the citizen types their receipt
+    response = citizen_client.post(reverse("pasaporte:pay"), {"method": "receipt", "receipt_number": "1000001",
+                                                              "payment_date": "2025-01-15"}, follow=True)
+    # then their page says the payment waits for the bank, and no application was opened on trust
+    body = response.content.decode()
+    assert response.status_code == 200 and 'id="pago-pendiente"' in body and "no responde" in body
+    assert Payment.objects.get(user=citizen).status == Payment.Status.PENDING
+    assert not Application.objects.filter(user=citizen).exists()
+
+
+def test_an_order_paid_while_an_application_is_open_stays_paid_with_the_reason_for_a_refund(client, citizen):
+    # given a citizen with an application in progress and an older order still pending at the bank
+    factories.paid_application(citizen)
+    payment = _order(citizen, "PAS-D", "ORD-D")
+    # when the bank confirms that order
+    response = _notify(client, _note(payment, receipt_number="2000009"))
+    # then the bank's money is recorded as paid, no second application opens, and the reason is kept
+    assert response.status_code == 200
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PAID and "solicitud de pasaporte en curso" in payment.status_reason
+    assert Application.objects.filter(user=citizen).count() == 1

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from control.trust import csca_certificates
+from documentos.qr import qr_parse
 from mrtd.errors import VDSError
 from mrtd.vds import verify_seal
 
@@ -46,6 +47,9 @@ def tam_by_number(number: str) -> Tam | None:
 
 def seal_check(text: str) -> SealCheck:
     """Verify a seal offline against the published CSCA; then compare it with the record, if any."""
+    # What a scanner read: the seal's JSON (TAMs printed before the documents rail) or the
+    # /verificar/ address with the seal after '#vds=' (documentos.qr); both are checked the same.
+    text = qr_parse(text).vds or text
     try:
         result = verify_seal(text.strip(), csca_certs=csca_certificates())
     except VDSError as exc:

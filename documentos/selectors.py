@@ -24,10 +24,14 @@ def document_by_code(code: str) -> Document | None:
     return Document.objects.filter(code=normalized).first()
 
 
-def document_for_record(*, kind: str, record_kind: str, record_id: int | str) -> Document | None:
-    """The newest unrevoked document of a record (a TAM, a case), or None."""
-    return (Document.objects.filter(kind=kind, record_kind=record_kind, record_id=str(record_id),
-                                    revoked_at__isnull=True).order_by("-issued_at", "-id").first())
+def document_for_record(*, kind: str, record_kind: str, record_id: int | str,
+                        include_revoked: bool = False) -> Document | None:
+    """The newest unrevoked document of a record (a TAM, a case), or None; with `include_revoked`,
+    the newest of any state (a page that must say a record's document was revoked)."""
+    documents = Document.objects.filter(kind=kind, record_kind=record_kind, record_id=str(record_id))
+    if not include_revoked:
+        documents = documents.filter(revoked_at__isnull=True)
+    return documents.order_by("-issued_at", "-id").first()
 
 
 def document_pdf(document: Document, *, actor: Actor, purpose: str) -> bytes:

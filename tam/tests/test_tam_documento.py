@@ -54,3 +54,10 @@ def test_the_qr_with_address_and_seal_fits_a_printable_qr(tam):
     # the address and the seal together (about 1.6 kB) stay a QR a phone reads when printed 75 mm
     # wide on the A4 TAM: at most version 36 (161 modules, about 0.47 mm each)
     assert qr.version <= 36, qr.version
+
+
+def test_a_revoked_tam_is_shown_revoked_on_the_tam_page_too(client, tam):
+    document = Document.objects.get(kind="TAM", record_id=str(tam.pk))
+    document_revoke(document=document, reason="Movimiento rectificado", actor="sistema:tam")
+    page = client.post("/tam/verificar/", {"seal": tam.seal}).content.decode()
+    assert "TAM REVOCADA" in page and "Movimiento rectificado" in page and "TAM AUTÉNTICA" not in page

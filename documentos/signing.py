@@ -120,6 +120,24 @@ def reset_cache() -> None:
     _pyhanko_signer.cache_clear()
 
 
+def _asn1_names_refresh() -> None:
+    """Make asn1crypto know the names pyHanko (and asn1crypto.tsp) add to its OID maps on import.
+
+    asn1crypto builds each OID map's reverse (name -> OID) once, on first use: when the passport
+    code used CMS attributes before pyHanko was imported, names such as signing_certificate_v2 are
+    missing from it and pyHanko cannot build its signed attributes. Rebuild the stale ones."""
+    from asn1crypto import core
+
+    pending = list(core.ObjectIdentifier.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        reverse = cls.__dict__.get("_reverse_map")
+        if reverse is not None and cls._map is not None and len(reverse) != len(cls._map):
+            cls._reverse_map = None
+            cls()._setup()
+
+
 @functools.lru_cache(maxsize=4)
 def _pyhanko_signer(directory: str):
     from pyhanko.sign import signers
@@ -150,6 +168,7 @@ def pdf_sign(pdf: bytes, *, stamp: Stamp | None = None, reason: str = "") -> byt
     from pyhanko.sign import fields, signers
     from pyhanko.stamp import QRStamp, QRStampStyle
 
+    _asn1_names_refresh()
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
     if stamp is not None:
         style = QRStampStyle(stamp_text="%(caption)s", border_width=0, background=None)
@@ -176,6 +195,7 @@ def pdf_signature_check(pdf: bytes) -> SignatureCheck:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
+    _asn1_names_refresh()
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures

@@ -167,3 +167,21 @@ def test_verificar_is_throttled_per_address(client, settings, one_page_pdf):
     page = client.get(f"/verificar/{document.code}")
     assert page.status_code == 429 and "Demasiados intentos" in page.content.decode() and "Retry-After" in page
     assert 'data-result="VALID"' not in page.content.decode()
+
+
+def test_signing_works_when_cms_names_were_used_before_pyhanko_was_imported(client, one_page_pdf):
+    # given asn1crypto's name -> OID map built before asn1crypto.tsp added signing_certificate_v2
+    # (what happens when the passport code reads a SOD first in the same process)
+    from asn1crypto import cms
+
+    attribute_type = cms.CMSAttributeType
+    oid = "1.2.840.113549.1.9.16.2.47"
+    name = attribute_type._map.pop(oid)
+    attribute_type._reverse_map = None
+    attribute_type()._setup()
+    attribute_type._map[oid] = name
+    assert name not in attribute_type._reverse_map
+    # then a document is still signed and verifies
+    document = _issue(one_page_pdf)
+    assert 'data-result="VALID"' in client.get(
+        f"/verificar/{document.code}").content.decode()

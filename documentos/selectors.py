@@ -51,21 +51,38 @@ class PublicView:
     """What /verificar/ shows of a document: its status and its kind's key facts, nothing more."""
 
     status: str  # VALID, REVOKED
+    kind_code: str
     kind_label: str
     code_display: str
     issued_at: object
-    facts: list[tuple[str, str]]
+    facts: list[tuple[str, str]]  # (label, value) in the kind's order, for the page
+    fact_items: list[tuple[str, str]]  # (key, value), for the API
     revoked_at: object = None
     revoked_reason: str = ""
     has_seal: bool = False
 
 
+PUBLIC_CHECK_PURPOSE = "verificación pública del documento"
+
+
+def document_verify(code: str, *, actor: Actor, via: str) -> PublicView | None:
+    """/verificar/'s look-up: the public view of the code's document, or None. A hit is a read of
+    the holder's (masked) data, so it is audited for them: the person sees every check."""
+    document = document_by_code(code)
+    if document is None:
+        return None
+    audit_record(actor=actor, action="documentos.verify", kind="read", obj=document, person_id=document.person_id,
+                 purpose=PUBLIC_CHECK_PURPOSE, details={"kind": document.kind, "via": via})
+    return document_public_view(document)
+
+
 def document_public_view(document: Document) -> PublicView:
     kind = kind_get(document.kind)
-    facts = [(str(FACT_LABELS[key]), document.facts[key]) for key in kind.facts if key in document.facts]
+    items = [(key, document.facts[key]) for key in kind.facts if key in document.facts]
     return PublicView(
-        status="REVOKED" if document.is_revoked else "VALID", kind_label=str(kind.label),
-        code_display=document.code_display, issued_at=document.issued_at, facts=facts,
+        status="REVOKED" if document.is_revoked else "VALID", kind_code=kind.code, kind_label=str(kind.label),
+        code_display=document.code_display, issued_at=document.issued_at,
+        facts=[(str(FACT_LABELS[key]), value) for key, value in items], fact_items=items,
         revoked_at=document.revoked_at, revoked_reason=document.revoked_reason, has_seal=document.has_seal,
     )
 
@@ -89,3 +106,14 @@ def document_check_upload(pdf: bytes) -> UploadCheck:
         return UploadCheck(None, False, "unknown hash")
     check = pdf_signature_check(pdf)
     return UploadCheck(document, check.valid, check.reason)
+
+
+def document_verify_upload(pdf: bytes, *, actor: Actor) -> tuple[UploadCheck, PublicView | None]:
+    """/verificar/'s file check, audited like a look-up by code when the file is one of ours."""
+    check = document_check_upload(pdf)
+    if not check.valid:
+        return check, None
+    audit_record(actor=actor, action="documentos.verify", kind="read", obj=check.document,
+                 person_id=check.document.person_id, purpose=PUBLIC_CHECK_PURPOSE,
+                 details={"kind": check.document.kind, "via": "file"})
+    return check, document_public_view(check.document)

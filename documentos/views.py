@@ -40,12 +40,11 @@ def _throttled(request: HttpRequest, form) -> HttpResponse | None:
     return None
 
 
-def _lookup(request: HttpRequest, form: CodeForm) -> HttpResponse:
+def _lookup(request: HttpRequest, form: CodeForm, *, via: str) -> HttpResponse:
     refused = _throttled(request, form)
     if refused is not None:
         return refused
-    document = selectors.document_by_code(form.cleaned_data["codigo"])
-    view = selectors.document_public_view(document) if document else None
+    view = selectors.document_verify(form.cleaned_data["codigo"], actor=request.user, via=via)
     return _render(request, {"form": form, "result": view.status if view else "UNKNOWN", "view": view},
                    status=200 if view else 404)
 
@@ -56,7 +55,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else (request.GET if "codigo" in request.GET else None)
     form = CodeForm(data)
     if data is not None and form.is_valid():
-        return _lookup(request, form)
+        return _lookup(request, form, via="code")
     return _render(request, {"form": form}, status=400 if data is not None else 200)
 
 
@@ -66,7 +65,7 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
     form = CodeForm({"codigo": code})
     if not form.is_valid():
         return _render(request, {"form": form, "result": "UNKNOWN"}, status=404)
-    return _lookup(request, form)
+    return _lookup(request, form, via="qr")
 
 
 @require_http_methods(["POST"])
@@ -83,8 +82,7 @@ def verify_upload(request: HttpRequest) -> HttpResponse:
     refused = _throttled(request, form)
     if refused is not None:
         return refused
-    check = selectors.document_check_upload(upload.read())
-    if not check.valid:
+    _check, view = selectors.document_verify_upload(upload.read(), actor=request.user)
+    if view is None:
         return _render(request, {"upload_form": form, "result": "NOT_VALID"})
-    view = selectors.document_public_view(check.document)
     return _render(request, {"upload_form": form, "result": view.status, "view": view, "by_file": True})

@@ -167,6 +167,8 @@ def test_verificar_is_throttled_per_address(client, settings, one_page_pdf):
     page = client.get(f"/verificar/{document.code}")
     assert page.status_code == 429 and "Demasiados intentos" in page.content.decode() and "Retry-After" in page
     assert 'data-result="VALID"' not in page.content.decode()
+    # and the API shares the page's count
+    assert client.get(f"/api/v1/documentos/verificar/{document.code}").status_code == 429
 
 
 def test_signing_works_when_cms_names_were_used_before_pyhanko_was_imported(client, one_page_pdf):
@@ -185,3 +187,25 @@ def test_signing_works_when_cms_names_were_used_before_pyhanko_was_imported(clie
     document = _issue(one_page_pdf)
     assert 'data-result="VALID"' in client.get(
         f"/verificar/{document.code}").content.decode()
+
+
+def test_each_public_check_is_shown_to_the_holder_and_unknown_codes_write_nothing(client, one_page_pdf):
+    document = _issue(one_page_pdf)
+    client.get(f"/verificar/{document.code}")
+    client.post("/verificar/", {"codigo": document.code_display})
+    client.get("/verificar/4H7K-MNPR-TVWX-3A9C")
+    entries = AuditEntry.objects.filter(action="documentos.verify").order_by("id")
+    assert [(e.details["via"], e.person_id, e.kind) for e in entries] == [("qr", 77, "read"), ("code", 77, "read")]
+
+
+def test_the_api_answers_like_the_page(client, one_page_pdf):
+    document = _issue(one_page_pdf)
+    answer = client.get(f"/api/v1/documentos/verificar/{document.code_display.lower()}")
+    body = answer.json()
+    assert answer.status_code == 200 and body["status"] == "VALID" and body["kind"] == "CONSTANCIA"
+    assert body["facts"] == FACTS and body["revoked_at"] is None
+    document_revoke(document=document, reason="Expediente desistido", actor="system:tramites")
+    body = client.get(f"/api/v1/documentos/verificar/{document.code}").json()
+    assert body["status"] == "REVOKED" and body["revoked_reason"] == "Expediente desistido" and body["revoked_at"]
+    unknown = client.get("/api/v1/documentos/verificar/4H7K-MNPR-TVWX-3A9C")
+    assert unknown.status_code == 404 and unknown.json() == {"status": "UNKNOWN"}

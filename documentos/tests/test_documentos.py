@@ -48,6 +48,8 @@ def test_the_signed_pdf_passes_pyhankos_own_validator_and_fails_after_one_byte(o
     # then pyHanko finds the PAdES signature intact, valid, trusted and over the whole file
     assert status.bottom_line and status.intact and status.trusted
     assert "/ETSI.CAdES.detached" in signed.decode("latin-1")
+    # the stamped QR (drawn before signing) links to the document's /verificar/ address
+    assert f"https://migraciones.example/verificar/{document.code}".encode() in signed
     # and one byte changed breaks it
     tampered = _flip_one_byte(signed)
     status = validate_pdf_signature(PdfFileReader(io.BytesIO(tampered), strict=False).embedded_signatures[0],

@@ -49,7 +49,9 @@ def test_the_signed_pdf_passes_pyhankos_own_validator_and_fails_after_one_byte(o
     assert status.bottom_line and status.intact and status.trusted
     assert "/ETSI.CAdES.detached" in signed.decode("latin-1")
     # the stamped QR (drawn before signing) links to the document's /verificar/ address
-    assert f"https://migraciones.example/verificar/{document.code}".encode() in signed
+    page = PdfFileReader(io.BytesIO(signed)).root["/Pages"]["/Kids"][0].get_object()
+    links = [a.get_object()["/A"]["/URI"] for a in page["/Annots"] if a.get_object()["/Subtype"] == "/Link"]
+    assert links == [f"https://migraciones.example/verificar/{document.code}"]
     # and one byte changed breaks it
     tampered = _flip_one_byte(signed)
     status = validate_pdf_signature(PdfFileReader(io.BytesIO(tampered), strict=False).embedded_signatures[0],

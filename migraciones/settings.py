@@ -296,6 +296,8 @@ if PRODUCTION and not DEVICE_SECRET_KEYS:
 
 # eMRTD PKI (test CSCA and Document Signer made by `python -m mrtd pki init`).
 MRTD_PKI_DIR = Path(env.str("MRTD_PKI_DIR", default=str(VAR_DIR / "pki")))
+# Document-signing certificate of the PDFs (documentos.signing); empty: `documentos/` in MRTD_PKI_DIR.
+DOCUMENTOS_SIGNER_DIR = env.str("DOCUMENTOS_SIGNER_DIR", default="")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "migraciones.schema.AutoSchema",
@@ -357,6 +359,8 @@ THROTTLE_RATES = {
     "tam_download_ip": env.str("THROTTLE_TAM_DOWNLOAD_IP", default="20/hour"),
     "tam_download_document": env.str("THROTTLE_TAM_DOWNLOAD_DOCUMENT", default="5/hour"),
     "tam_verify_ip": env.str("THROTTLE_TAM_VERIFY_IP", default="60/min"),
+    # /verificar/: a person checks a few documents; sweeping codes from one address is stopped.
+    "documentos_verify_ip": env.str("THROTTLE_DOCUMENTOS_VERIFY_IP", default="30/min"),
     "password_reset_ip": env.str("THROTTLE_PASSWORD_RESET_IP", default="10/hour"),
     "password_reset_account": env.str("THROTTLE_PASSWORD_RESET_ACCOUNT", default="3/hour"),
     "otp_activation_ip": env.str("THROTTLE_OTP_ACTIVATION_IP", default="20/hour"),
@@ -390,7 +394,8 @@ PERMISSIONS_POLICY = {
     "bluetooth": [], "hid": [], "display-capture": [], "fullscreen": ["self"],
 }
 PERMISSIONS_POLICY_CAMERA_VIEWS = frozenset({
-    "biometria:capture", "pasaporte:enroll", "pasaporte:deliver", "control:counter"})
+    "biometria:capture", "pasaporte:enroll", "pasaporte:deliver", "control:counter",
+    "documentos:verify"})  # /verificar/ scans a document's QR with the phone's camera
 
 LOGGING = {
     "version": 1,

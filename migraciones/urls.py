@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/v1/egates/", include("egates.api_urls")),
     path("tam/", include("tam.urls")),
     path("api/v1/tam/", include("tam.api_urls")),
+    path("api/v1/documentos/", include("documentos.api_urls")),
     path("pagos/", include("pagos.urls")),
     path("api/v1/pagos/", include("pagos.api_urls")),
     path("citas/", include("citas.urls")),

@@ -13,3 +13,9 @@ class TamConfig(AppConfig):
         from .services import issue_for_crossing
 
         issuer_register(issue_for_crossing)
+
+        # /verificar/'s camera scan sends a QR holding only a seal (TAMs printed before the
+        # documents rail) to the TAM's seal check.
+        from documentos.hooks import seal_page_register
+
+        seal_page_register("tam:verify")

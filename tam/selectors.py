@@ -10,11 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from control.trust import csca_certificates
+from documentos.models import Document
+from documentos.qr import qr_parse
+from documentos.selectors import document_for_record
 from mrtd.errors import VDSError
 from mrtd.vds import verify_seal
 
 from .models import Tam
-from .services import SEAL_DOC_TYPE
+from .services import DOCUMENT_KIND, RECORD_KIND, SEAL_DOC_TYPE
 
 # mrtd.vds imports no Django, so its (Spanish) reasons are marked here for the catalogue and
 # translated when shown; a reason not listed here is shown as mrtd wrote it.
@@ -32,6 +35,7 @@ class SealCheck:
     reason: str
     payload: dict[str, Any] | None
     matches_record: bool | None  # the seal's data equals the TAM on record (None when no such TAM)
+    revoked: Document | None = None  # the TAM's signed document, when it was revoked
 
 
 def tams_of_holder(*, document_number: str, nationality: str, birth_date: dt.date) -> QuerySet[Tam]:
@@ -46,6 +50,9 @@ def tam_by_number(number: str) -> Tam | None:
 
 def seal_check(text: str) -> SealCheck:
     """Verify a seal offline against the published CSCA; then compare it with the record, if any."""
+    # What a scanner read: the seal's JSON (TAMs printed before the documents rail) or the
+    # /verificar/ address with the seal after '#vds=' (documentos.qr); both are checked the same.
+    text = qr_parse(text).vds or text
     try:
         result = verify_seal(text.strip(), csca_certs=csca_certificates())
     except VDSError as exc:
@@ -55,10 +62,13 @@ def seal_check(text: str) -> SealCheck:
                          result.payload, None)
     payload = result.payload or {}
     record = tam_by_number(str(payload.get("n", ""))) if result.valid else None
-    matches = None
+    matches, revoked = None, None
     if record is not None:
         from .services import seal_payload
 
         matches = seal_payload(record) == payload
+        document = document_for_record(kind=DOCUMENT_KIND, record_kind=RECORD_KIND, record_id=record.pk,
+                                       include_revoked=True)
+        revoked = document if document is not None and document.is_revoked else None
     # gettext("") would return the catalogue header, so an empty reason stays empty
-    return SealCheck(result.valid, _(result.reason) if result.reason else "", payload, matches)
+    return SealCheck(result.valid, _(result.reason) if result.reason else "", payload, matches, revoked)

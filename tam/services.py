@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from auditoria.services import audit_record
@@ -13,10 +14,16 @@ from control.models import Crossing
 from control.trust import portal_pki
 from mrtd.vds import sign_seal
 from core.actor import Actor
+from documentos.kinds import mask_name
+from documentos.models import Document
+from documentos.selectors import document_for_record, document_pdf
+from documentos.services import document_issue, document_reserve_code
 
 from .models import Tam
 
 SEAL_DOC_TYPE = "TAM"
+DOCUMENT_KIND = "TAM"  # documentos.kinds
+RECORD_KIND = "tam.Tam"
 # Crockford-style alphabet without look-alikes (no I, L, O, U): numbers are read aloud and typed.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
@@ -66,12 +73,45 @@ def tam_issue(*, crossing: Crossing, actor: Actor) -> Tam:
     tam.save()
     audit_record(actor=actor, action="tam.issue", obj=tam, person_id=crossing.person_id,
                  details={"crossing": str(crossing.transaction_id)})
-    if tam.email:
-        from outbox.services import enqueue_task
+    from outbox.services import enqueue_task
 
-        # Committed with the TAM, published after: a broker outage delays the e-mail, never the gate.
+    # Committed with the TAM, published after: rendering and signing the PDF (and a broker outage)
+    # delay the document and the e-mail, never the gate's answer.
+    enqueue_task("tam.tasks.tam_document_issue_task", kwargs={"tam_id": tam.pk}, queue="default")
+    if tam.email:
         enqueue_task("tam.tasks.tam_email_send", kwargs={"tam_id": tam.pk}, queue="notifications")
     return tam
+
+
+def tam_document_facts(tam: Tam) -> dict[str, Any]:
+    """What /verificar/ shows of a TAM: the holder's initials, never the document or birth date."""
+    facts: dict[str, Any] = {
+        "holder": mask_name(tam.full_name), "number": tam.number,
+        "direction": _("Entrada") if tam.direction == "ENTRY" else _("Salida"),
+        "crossing_point": f"{tam.crossing_point_name} ({tam.crossing_point_code})",
+        "occurred_on": timezone.localtime(tam.occurred_at).date().isoformat(),
+    }
+    if tam.days_granted is not None:
+        facts["days_granted"] = tam.days_granted
+    return facts
+
+
+@transaction.atomic
+def tam_document(*, tam_id: int, actor: Actor) -> Document:
+    """The TAM's signed PDF on the documents rail, issued once: the QR holds the /verificar/ address
+    and the seal. Under the TAM's row lock, so the document task and the e-mail never issue two."""
+    tam = Tam.objects.select_for_update().select_related("crossing").get(pk=tam_id)
+    existing = document_for_record(kind=DOCUMENT_KIND, record_kind=RECORD_KIND, record_id=tam.pk)
+    if existing is not None:
+        return existing
+    from .documents import tam_pdf
+
+    code = document_reserve_code()
+    with translation.override("es"):  # the printed TAM is Spanish first, whoever triggered it
+        pdf = tam_pdf(tam, code=code)
+        facts = tam_document_facts(tam)
+    return document_issue(kind=DOCUMENT_KIND, pdf=pdf, facts=facts, record_kind=RECORD_KIND, record_id=tam.pk,
+                          person=tam.crossing.person_id, vds=tam.seal, code=code, actor=actor)
 
 
 def issue_for_crossing(crossing: Crossing, actor: Actor) -> dict[str, str]:
@@ -86,17 +126,16 @@ def tam_email(*, tam_id: int) -> bool:
         tam = Tam.objects.select_for_update().select_related("crossing").filter(pk=tam_id).first()
         if tam is None or not tam.email or tam.email_sent_at is not None:
             return False
+        document = tam_document(tam_id=tam.pk, actor="sistema:tam")
         # Sent under the row lock: two runs cannot both send; a mail failure rolls the mark back.
-        _tam_email_message(tam).send()
+        _tam_email_message(tam, document).send()
         Tam.objects.filter(pk=tam.pk).update(email_sent_at=timezone.now())
         audit_record(actor="sistema:tam", action="tam.email", obj=tam, person_id=tam.crossing.person_id)
     return True
 
 
-def _tam_email_message(tam: Tam):
+def _tam_email_message(tam: Tam, document: Document):
     from django.core.mail import EmailMessage
-
-    from .documents import tam_pdf
 
     message = EmailMessage(
         subject=_("Su TAM virtual %(number)s · MIGRACIONES") % {"number": tam.number},
@@ -105,5 +144,6 @@ def _tam_email_message(tam: Tam):
         % {"name": f"{tam.given_names} {tam.surnames}".strip(), "number": tam.number},
         to=[tam.email],
     )
-    message.attach(f"{tam.number}.pdf", tam_pdf(tam), "application/pdf")
+    pdf = document_pdf(document, actor="sistema:tam", purpose="envío de la TAM a su titular")
+    message.attach(f"{tam.number}.pdf", pdf, "application/pdf")
     return message

@@ -12,10 +12,12 @@ from django.views.decorators.http import require_GET
 from auditoria.services import audit_record
 from control.trust import portal_pki
 from cuentas.throttling import Throttled, ThrottleUnavailable, request_throttle
+from documentos.selectors import document_pdf
 
 from . import selectors
-from .documents import tam_context, tam_pdf
+from .documents import tam_context
 from .forms import DownloadForm, VerifyForm
+from .services import tam_document
 
 DOWNLOAD_SALT = "tam.download"
 DOWNLOAD_MAX_AGE_S = 3600
@@ -68,8 +70,11 @@ def _tam_from_token(token: str):
 
 @require_GET
 def pdf(request: HttpRequest, token: str) -> HttpResponse:
+    """The signed PDF as issued on the documents rail (a TAM from before the rail gets it now)."""
     tam = _tam_from_token(token)
-    response = HttpResponse(tam_pdf(tam), content_type="application/pdf")
+    document = tam_document(tam_id=tam.pk, actor="sistema:tam")
+    response = HttpResponse(document_pdf(document, actor=request.user, purpose=DOWNLOAD_PURPOSE),
+                            content_type="application/pdf")
     _audit_download(request, tam, via="pdf")
     response["Content-Disposition"] = f'attachment; filename="{tam.number}.pdf"'
     return response
@@ -78,7 +83,8 @@ def pdf(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def document(request: HttpRequest, token: str) -> HttpResponse:
     tam = _tam_from_token(token)
-    response = render(request, "tam/tam_document.html", tam_context(tam))
+    issued = tam_document(tam_id=tam.pk, actor="sistema:tam")
+    response = render(request, "tam/tam_document.html", tam_context(tam, code=issued.code))
     _audit_download(request, tam, via="page")
     return response
 

@@ -4,25 +4,14 @@ import json
 
 import pytest
 from django.core import mail
-from django.contrib.auth import get_user_model
 
 from control.services import Boarding, crossing_decide
 from control.tests.conftest import td3
 from mrtd.pki import init_test_pki
 from mrtd.vds import sign_seal
-from tam.models import Tam
 from tam.selectors import seal_check
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def tam(crossing_points, external_systems, django_capture_on_commit_callbacks):
-    officer = get_user_model().objects.create_user(username="oficial.tam", password="x-Secreta-2026")
-    with django_capture_on_commit_callbacks(execute=True):
-        decision = _enter(officer)
-    assert decision.decision == "PASS", decision.reasons
-    return Tam.objects.get(number=decision.tam_number)
 
 
 def _enter(officer):

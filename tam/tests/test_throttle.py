@@ -3,21 +3,10 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from auditoria.models import AuditEntry
-from tam.models import Tam
-from tam.tests.test_tam import _enter
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def tam(crossing_points, external_systems, django_capture_on_commit_callbacks):
-    officer = get_user_model().objects.create_user(username="oficial.tam", password="x-Secreta-2026")
-    with django_capture_on_commit_callbacks(execute=True):
-        decision = _enter(officer)
-    return Tam.objects.get(number=decision.tam_number)
 
 
 def _guess(client, day: dt.date, **extra):

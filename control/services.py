@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from auditoria.services import actor_repr, audit_record
 from core.actor import Actor
-from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.errors import Conflict, PermissionDenied, ValidationFailed
 from mrtd.errors import MRZError
 from mrtd.mrz import MRZResult, parse_mrz
 from rim import services as rim_services

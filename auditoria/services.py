@@ -11,6 +11,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from core.actor import Actor, actor_fields, actor_name
 
+from .actions import audit_action_check
 from .chain import GENESIS_HASH, ChainKey, canonical
 from .checkpoints import Checkpoint, checkpoint_latest, checkpoint_write
 from .keys import current_key
@@ -88,6 +89,7 @@ def audit_record_many(*, actor: Actor, entries: Iterable[dict[str, Any]]) -> lis
 
 
 def _prepare(actor, action, kind, obj, object_type, object_id, person_id, purpose, details) -> AuditEntry:
+    audit_action_check(action)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from auditoria.services import audit_record
 from core.actor import Actor
 
+from .audit_actions import AuditAction
 from .crypto import Sealed, unseal
 from .models import DuplicateCase, Enrollment, FingerRecord, SecureBlob
 
@@ -16,7 +17,7 @@ from .models import DuplicateCase, Enrollment, FingerRecord, SecureBlob
 def _read(*, actor: Actor, blob: SecureBlob, enrollment: Enrollment, purpose: str, detail: dict | None = None) -> bytes:
     if not purpose.strip():
         raise ValueError("every read of biometric data states its purpose")
-    audit_record(actor=actor, action=f"biometria.read.{blob.kind.lower()}", kind="read", obj=enrollment,
+    audit_record(actor=actor, action=AuditAction.READ_BY_KIND[blob.kind], kind="read", obj=enrollment,
                  person_id=enrollment.person_id, purpose=purpose, details=detail or {})
     return unseal(Sealed(blob.key_id, bytes(blob.ciphertext)), aad=blob.aad)
 

@@ -30,6 +30,7 @@ from .engine import (
 from .engine.matching import face_score_from_distance
 from .gallery import gallery_search, get_gallery
 from .models import DuplicateCase, Enrollment, EnrollmentEvent, FingerRecord, SecureBlob
+from .workflows import DUPLICATE_CASE
 
 MIN_FINGERS = {Enrollment.DocumentKind.PASAPORTE: 2}
 SIGNATURE_REQUIRED = {Enrollment.DocumentKind.PASAPORTE}
@@ -350,31 +351,30 @@ def case_decide(*, actor: Actor, case_id: int, accept: bool, reason: str) -> Dup
     """
     if not reason.strip():
         raise ValidationFailed(_("Indique el motivo de la decisión."), fields={"reason": _("requerido")})
-    case = DuplicateCase.objects.select_for_update().filter(pk=case_id).first()
-    if case is None:
-        raise NotFound(_("Caso no encontrado."), fields={"case_id": str(case_id)})
+    case = DUPLICATE_CASE.lock(case_id, not_found=_("Caso no encontrado."))
     enrollment = _locked(case.enrollment_id)
     check_staff_office(actor=actor, office_id=enrollment.office_id)
-    if case.status != DuplicateCase.Status.OPEN:
-        raise Conflict(_("El caso ya fue decidido."), fields={"status": case.status})
     replacement = case.kind == DuplicateCase.Kind.REPLACEMENT
+    if accept:
+        decision = "approve_replacement" if replacement else "different_persons"
+    else:
+        decision = "refuse_replacement" if replacement else "same_person"
+    DUPLICATE_CASE.refuse_unless(case, decision)
     replaces_active = replacement or (accept and selectors.enrollment_active(person_id=enrollment.person_id))
     if replaces_active and enrollment.created_by_id is not None and enrollment.created_by_id == actor.pk:
         raise PermissionDenied(_("Otro servidor debe revisar el reemplazo que usted capturó."),
                                fields={"actor": _("el mismo servidor que capturó")})
-    S = DuplicateCase.Status
     if accept:
-        case.status = S.APPROVED if replacement else S.DIFFERENT_PERSONS
         _supersede_active(actor=actor, person_id=enrollment.person_id)
         _transition(actor=actor, enrollment=enrollment, to=Enrollment.Status.ACTIVE, reason=reason)
     else:
-        case.status = S.REFUSED if replacement else S.SAME_PERSON
         _transition(actor=actor, enrollment=enrollment, to=Enrollment.Status.REJECTED, reason=reason)
-    case.decided_by, case.decided_at, case.reason = _user_or_none(actor), timezone.now(), reason[:500]
-    case.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-    audit_record(actor=actor, action="biometria.duplicate_case_decide", obj=case, person_id=enrollment.person_id,
-                 details={"kind": case.kind, "status": case.status, "reason": reason})
-    return case
+    case.enrollment = enrollment
+    target = DUPLICATE_CASE.transitions[decision].target
+    return DUPLICATE_CASE.apply(case, decision, actor=actor, reason=reason,
+                                changes={"decided_by": _user_or_none(actor), "decided_at": timezone.now(),
+                                         "reason": reason[:500]},
+                                details={"kind": case.kind, "status": target, "reason": reason})
 
 
 def duplicate_case_decide(*, actor: Actor, case_id: int, same_person: bool, reason: str) -> DuplicateCase:

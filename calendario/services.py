@@ -19,18 +19,13 @@ from auditoria.services import audit_record
 from core.actor import Actor, actor_name
 from core.errors import ValidationFailed
 
+from .audit_actions import AuditAction
 from .cache import CalendarView, calendar_changed
 from .loader import SyncResult, YearFile, sync_year
 from .models import CalendarYear, NonWorkingDay
 from .regions import Region
 
 ONE_DAY = dt.timedelta(days=1)
-
-
-class AuditAction:
-    """The audit action names of this app (one registry, no names built at run time)."""
-
-    CALENDAR_YEAR_LOAD = "calendario.calendar_year_load"
 
 
 class _Counter:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from auditoria.services import actor_repr, audit_record
 from core.actor import Actor
-from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.errors import Conflict, PermissionDenied, ValidationFailed
 from mrtd.errors import MRZError
 from mrtd.mrz import MRZResult, parse_mrz
 from rim import services as rim_services
@@ -33,11 +33,12 @@ from .migracheck import (  # noqa: F401  (MigraCheck's writes re-exported with t
     preregistration_email_confirm, preregistration_encode_face,
 )
 from .selectors import preregistration_encoding
+from .workflows import CROSSING_REVIEW
 
 DIRECTIONS = (Movement.Direction.ENTRY, Movement.Direction.EXIT)
 CHANNELS = tuple(Movement.Channel.values)
-# Review transitions of a crossing: only a referred crossing is reviewed, once.
-REVIEW_TRANSITIONS = {Crossing.Review.PENDING: (Crossing.Review.ADMITTED, Crossing.Review.DENIED)}
+# Review transitions of a crossing (only a referred crossing is reviewed, once): control/workflows.py.
+REVIEW_TRANSITIONS = {state: CROSSING_REVIEW.targets_from(state) for state in Crossing.Review.values}
 
 @dataclass(frozen=True)
 class Boarding:
@@ -475,26 +476,23 @@ def crossing_review(*, actor: Actor, crossing_id: int, admit: bool, reason: str,
     """
     if not reason.strip():
         raise ValidationFailed(_("Indique el motivo de la decisión."), fields={"reason": _("Este campo es obligatorio.")})
-    crossing = (Crossing.objects.select_for_update().select_related("crossing_point")
-                .filter(pk=crossing_id, crossing_point=crossing_point).first())
-    if crossing is None:
-        raise NotFound(_("No existe ese control."), fields={"crossing_id": _("No encontrado.")})
-    target = Crossing.Review.ADMITTED if admit else Crossing.Review.DENIED
-    if target not in REVIEW_TRANSITIONS.get(crossing.review, ()):
-        raise Conflict(_("Este control ya fue resuelto o no está derivado."),
-                       fields={"review": crossing.get_review_display()})
-    crossing.review, crossing.review_reason = target, reason.strip()[:300]
-    crossing.reviewed_by, crossing.reviewed_at = actor_repr(actor), timezone.now()
-    crossing.save(update_fields=["review", "review_reason", "reviewed_by", "reviewed_at"])
-    if admit:
+    crossing = CROSSING_REVIEW.lock(crossing_id, queryset=Crossing.objects.select_related("crossing_point")
+                                    .filter(crossing_point=crossing_point), not_found=_("No existe ese control."))
+
+    def record_admission(crossing: Crossing) -> None:
         document = (IdentityDocument.objects.select_related("person")
                     .filter(number=crossing.document_number, issuing_state=crossing.issuing_state,
                             kind=_kind_for(crossing)).first())
         crossing._boarding = Boarding(flight=crossing.flight, origin=crossing.origin,
                                       destination=crossing.destination, purpose=crossing.purpose)
         _admit(crossing, document, actor)
-    audit_record(actor=actor, action="control.crossing_review", obj=crossing, person_id=crossing.person_id,
-                 purpose="control migratorio", details={"review": target, "reason": crossing.review_reason})
+
+    target = Crossing.Review.ADMITTED if admit else Crossing.Review.DENIED
+    reason = reason.strip()[:300]
+    CROSSING_REVIEW.apply(crossing, "admit" if admit else "deny", actor=actor, reason=reason,
+                          changes={"review_reason": reason, "reviewed_by": actor_repr(actor),
+                                   "reviewed_at": timezone.now()},
+                          details={"review": target}, work=record_admission if admit else None)
     return crossing
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cuentas",
     "auditoria",
     "outbox",
+    "workflow",
     "integraciones",
     "rim",
     "calendario",

@@ -32,6 +32,7 @@ from integraciones import banco_nacion
 from integraciones.errors import IntegrationError, InvalidNotification, RequestRejected, ServiceUnavailable
 from outbox.services import enqueue_task
 
+from .audit_actions import AuditAction
 from . import hooks
 from .loader import Catalogue, SyncResult, sync_catalogue
 from .models import Fee, Payment, Refund, Uit
@@ -39,18 +40,6 @@ from .selectors import fee_amount, fee_for, payment_by_receipt
 
 BANK_ACTOR = "banco_nacion"
 VERIFY_TASK = "pagos.tasks.payment_receipt_verify_task"
-
-
-class AuditAction:
-    """The audit action names of this app (one registry, no names built at run time)."""
-
-    ORDER_CREATE = "pagos.payment_order_create"
-    PAID = "pagos.payment_paid"
-    REFUSED = "pagos.payment_refused"
-    RECEIPT_PENDING = "pagos.payment_receipt_pending"
-    HANDLER_FAILED = "pagos.payment_handler_failed"
-    REFUND = "pagos.payment_refund"
-    CATALOGUE_LOAD = "pagos.catalogue_load"
 
 
 # The bank names the fields in English; the payer reads which of their data did not match.

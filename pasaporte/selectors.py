@@ -16,6 +16,7 @@ from rim.selectors import person_by_document
 from core.actor import Actor
 
 from . import biometrics
+from .audit_actions import AuditAction
 from .models import Application, ApplicationEvent, Appointment, CheckResult, Slot
 from .services.common import OPEN_STATUSES
 
@@ -164,5 +165,5 @@ def staff_page_read(*, actor: Actor, page: str, purpose: str, applications: list
         if application.pk in seen:
             continue
         seen.add(application.pk)
-        audit_record(actor=actor, action=f"pasaporte.page.{page}", kind="read", obj=application,
+        audit_record(actor=actor, action=AuditAction.PAGE_READ[page], kind="read", obj=application,
                      person_id=application.person_id, purpose=purpose)

@@ -1,1 +1,1 @@
-"""The workflow helper for long-lived records: declared states and transitions (not built yet, issue 11)."""
+"""The workflow helper for long-lived records: declared states and transitions (workflow/machine.py)."""

@@ -1,0 +1,70 @@
+"""The registry of audit action names: each app declares its names once, in `<app>/audit_actions.py`.
+
+An app's registry is a subclass of `AuditActions` naming its namespace (the app label); every
+upper-case attribute is one action name and must start with "<namespace>.". Once a namespace is
+declared, `audit_record` refuses a name of that namespace that its registry does not hold, so a
+misspelt or run-time-built name fails the first test that reaches it instead of writing an entry
+no inquiry will find. auditoria's AppConfig.ready imports every installed app's `audit_actions`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+_NAMES: dict[str, str] = {}  # action name -> namespace
+_NAMESPACES: set[str] = set()
+
+
+class UnknownAuditAction(Exception):
+    """A programming error: an action name its app's registry does not declare."""
+
+
+def audit_actions_register(*, namespace: str, names: Iterable[str]) -> None:
+    """Declare `names` (all "<namespace>.…") as the namespace's audit actions."""
+    names = list(names)
+    for name in names:
+        if not isinstance(name, str) or not name.startswith(f"{namespace}.") or len(name) > 100:
+            raise UnknownAuditAction(f"audit action {name!r} does not belong to namespace {namespace!r}")
+    _NAMESPACES.add(namespace)
+    for name in names:
+        _NAMES[name] = namespace
+
+
+class AuditActions:
+    """Base of an app's registry: `class AuditAction(AuditActions, namespace="pagos"): PAID = "pagos.payment_paid"`.
+
+    Upper-case attributes that are strings are names; upper-case mappings (e.g. one name per page or
+    per kind of record) contribute their values.
+    """
+
+    namespace: str = ""
+
+    def __init_subclass__(cls, *, namespace: str, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.namespace = namespace
+        names: list[str] = []
+        for attribute, value in vars(cls).items():
+            if not attribute.isupper():
+                continue
+            if isinstance(value, str):
+                names.append(value)
+            elif isinstance(value, Mapping):
+                names.extend(value.values())
+        audit_actions_register(namespace=namespace, names=names)
+
+    @classmethod
+    def names(cls) -> frozenset[str]:
+        return frozenset(name for name, namespace in _NAMES.items() if namespace == cls.namespace)
+
+
+def audit_action_check(name: str) -> None:
+    """Refuse a name whose namespace has a registry that does not declare it."""
+    if name in _NAMES:
+        return
+    namespace = name.split(".", 1)[0]
+    if namespace in _NAMESPACES:
+        raise UnknownAuditAction(
+            f"audit action {name!r} is not declared in {namespace}/audit_actions.py")
+
+
+def audit_action_known(name: str) -> bool:
+    return name in _NAMES

@@ -1,0 +1,30 @@
+"""The audit action names of pasaporte: its one registry (auditoria refuses pasaporte.* names not declared here)."""
+from auditoria.actions import AuditActions
+
+
+class AuditAction(AuditActions, namespace="pasaporte"):
+    # The application's transitions (pasaporte/workflows.py), one name per state it reaches.
+    APPLICATION_BOOKED = "pasaporte.application_booked"
+    APPLICATION_VALIDATION_PENDING = "pasaporte.application_validation_pending"
+    APPLICATION_VALIDATED = "pasaporte.application_validated"
+    APPLICATION_OBSERVED = "pasaporte.application_observed"
+    APPLICATION_ENROLLED = "pasaporte.application_enrolled"
+    APPLICATION_PERSONALIZING = "pasaporte.application_personalizing"
+    APPLICATION_READY = "pasaporte.application_ready"
+    APPLICATION_DELIVERED = "pasaporte.application_delivered"
+    APPLICATION_REJECTED = "pasaporte.application_rejected"
+    APPLICATION_CANCELLED = "pasaporte.application_cancelled"
+    APPLICATION_EXPIRED = "pasaporte.application_expired"
+    APPOINTMENT_BOOK = "pasaporte.appointment_book"
+    APPOINTMENT_RESCHEDULE = "pasaporte.appointment_reschedule"
+    APPOINTMENT_CANCEL = "pasaporte.appointment_cancel"
+    APPOINTMENT_NO_SHOW = "pasaporte.appointment_no_show"
+    ENROLLMENT_RECORD = "pasaporte.enrollment_record"
+    REPORT_LOSS = "pasaporte.report_loss"
+    # What an officer's page showed, by page (selectors.staff_page_read).
+    PAGE_READ = {
+        "enroll": "pasaporte.page.enroll",
+        "deliver": "pasaporte.page.deliver",
+        "review": "pasaporte.page.review",
+        "office_today": "pasaporte.page.office_today",
+    }

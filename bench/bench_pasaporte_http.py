@@ -170,7 +170,7 @@ def run_level(base: str, level: int, people: int, spread: int) -> dict:
 def next_turns(code: str, count: int) -> list[int]:
     from django.utils import timezone
 
-    from pasaporte.models import Slot
+    from citas.models import Slot
 
     return list(Slot.objects.filter(office__code=code, starts_at__gt=timezone.now())
                 .order_by("starts_at").values_list("pk", flat=True)[:count])
@@ -180,10 +180,10 @@ def check_consistency(code: str, booked: int) -> bool:
     """No turn over capacity, and exactly one active cita for each booking the server confirmed."""
     from django.db.models import F
 
-    from pasaporte.models import Appointment, Slot
+    from citas.models import Appointment, Slot
 
     over = Slot.objects.filter(office__code=code, booked__gt=F("capacity")).count()
-    active = Appointment.objects.filter(slot__office__code=code, status=Appointment.Status.ACTIVE).count()
+    active = Appointment.objects.filter(slot__office__code=code, status=Appointment.Status.BOOKED).count()
     counted = sum(Slot.objects.filter(office__code=code).values_list("booked", flat=True))
     return over == 0 and active == booked == counted
 

@@ -204,7 +204,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ROUTES = {
     "pasaporte.tasks.validate_application_task": {"queue": "validation"},
     "pasaporte.tasks.validation_resume_pending_task": {"queue": "validation"},
-    "pasaporte.tasks.release_no_shows_task": {"queue": "validation"},
+    "citas.tasks.no_show_release_task": {"queue": "validation"},
     "pasaporte.tasks.personalize_passport_task": {"queue": "personalization"},
     "pasaporte.tasks.expire_uncollected_task": {"queue": "personalization"},
     "pasaporte.tasks.notify_status_task": {"queue": "notifications"},
@@ -218,7 +218,7 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULE: dict = {
     "pasaporte-resume-pending-validations": {
         "task": "pasaporte.tasks.validation_resume_pending_task", "schedule": 300.0},
-    "pasaporte-release-no-shows": {"task": "pasaporte.tasks.release_no_shows_task", "schedule": 3600.0},
+    "citas-no-show-release": {"task": "citas.tasks.no_show_release_task", "schedule": 3600.0},
     "pasaporte-expire-uncollected": {"task": "pasaporte.tasks.expire_uncollected_task", "schedule": 86400.0},
     "pagos-resume-pending-receipts": {"task": "pagos.tasks.payments_resume_pending_task", "schedule": 300.0},
     "egates-idempotency-purge": {"task": "egates.tasks.idempotency_keys_purge", "schedule": 3600.0},

@@ -1,9 +1,9 @@
-"""Back-office admin for slots (data) and read-only, audited views of applications (fees and payments: pagos)."""
+"""Back-office admin: read-only, audited views of applications (fees and payments: pagos)."""
 from django.contrib import admin
 
-from auditoria.admin_mixins import AuditedAdminMixin, AuditedWritesAdminMixin, ReadOnlyAdminMixin
+from auditoria.admin_mixins import AuditedAdminMixin, ReadOnlyAdminMixin
 
-from .models import Application, Slot
+from .models import Application
 
 
 @admin.register(Application)
@@ -12,9 +12,3 @@ class ApplicationAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("pk", "dni", "status", "office", "created_at")
     list_filter = ("status", "office")
     audit_person_paths = ("person_id", "user__person__id")
-
-
-@admin.register(Slot)
-class SlotAdmin(AuditedWritesAdminMixin, admin.ModelAdmin):
-    list_display = ("office", "starts_at", "capacity", "booked")
-    list_filter = ("office",)

@@ -14,4 +14,10 @@ class PasaporteConfig(AppConfig):
 
         from .services.payments import PAYMENT_PURPOSE, application_open_for_payment
 
+        # The appointments rail asks whether an application may book and says when its cita moved.
+        from citas.hooks import record_kind_register
+
+        from .services.appointments import RECORD_KIND, application_cita_changed, application_may_book
+
+        record_kind_register(RECORD_KIND, may_book=application_may_book, on_change=application_cita_changed)
         purpose_register(PAYMENT_PURPOSE, label=_("Pasaporte electrónico"), on_paid=application_open_for_payment)

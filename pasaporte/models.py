@@ -1,32 +1,9 @@
-"""E-passport records: sede slots and citas, applications with their timeline, passports (fees and payments
-are the pagos rail's)."""
+"""E-passport records: applications with their timeline, passports (fees and payments are the pagos rail's,
+sede turns and citas the citas rail's)."""
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-
-
-class Slot(models.Model):
-    """A turn at a sede: as many citas as the sede has counters; `booked` never passes `capacity`."""
-
-    office = models.ForeignKey("cuentas.Office", on_delete=models.PROTECT, related_name="passport_slots")
-    starts_at = models.DateTimeField(_("inicio"))
-    capacity = models.PositiveSmallIntegerField(_("capacidad"))
-    booked = models.PositiveSmallIntegerField(_("reservadas"), default=0)
-
-    class Meta:
-        verbose_name = _("turno")
-        verbose_name_plural = _("turnos")
-        ordering = ["starts_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["office", "starts_at"], name="pasaporte_slot_unique"),
-            # The last line of defence against overbooking, whatever the code path.
-            models.CheckConstraint(condition=Q(booked__lte=F("capacity")), name="pasaporte_slot_within_capacity"),
-        ]
-
-    @property
-    def free(self) -> int:
-        return self.capacity - self.booked
 
 
 class Application(models.Model):
@@ -97,31 +74,6 @@ class ApplicationEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-
-
-class Appointment(models.Model):
-    """A cita: one active per DNI (against resale), released on cancel, reschedule or no-show."""
-
-    class Status(models.TextChoices):
-        ACTIVE = "ACTIVE", _("vigente")
-        CANCELLED = "CANCELLED", _("anulada")
-        RESCHEDULED = "RESCHEDULED", _("reprogramada")
-        NO_SHOW = "NO_SHOW", _("no se presentó")
-        ATTENDED = "ATTENDED", _("atendida")
-
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="appointments")
-    dni = models.CharField(_("DNI"), max_length=8)
-    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="appointments")
-    status = models.CharField(_("estado"), max_length=12, choices=Status.choices, default=Status.ACTIVE)
-    created_at = models.DateTimeField(auto_now_add=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("cita")
-        verbose_name_plural = _("citas")
-        constraints = [
-            models.UniqueConstraint(fields=["dni"], condition=Q(status="ACTIVE"), name="pasaporte_one_active_cita"),
-        ]
 
 
 class CheckResult(models.Model):

@@ -16,15 +16,13 @@ from rim.selectors import person_by_document
 from core.actor import Actor
 
 from . import biometrics
+from citas import selectors as citas_selectors
+from citas.models import Appointment, Service, Slot
+from citas.selectors import FreeDay
+
 from .audit_actions import AuditAction
-from .models import Application, ApplicationEvent, Appointment, CheckResult, Slot
+from .models import Application, ApplicationEvent, CheckResult
 from .services.common import OPEN_STATUSES
-
-
-@dataclass(frozen=True)
-class FreeDay:
-    day: dt.date
-    free: int
 
 
 @dataclass(frozen=True)
@@ -69,8 +67,9 @@ def application_checks(application: Application) -> QuerySet[CheckResult]:
 
 
 def appointment_active(application: Application) -> Appointment | None:
-    return (application.appointments.select_related("slot__office")
-            .filter(status=Appointment.Status.ACTIVE).first())
+    from .services.appointments import RECORD_KIND, SERVICE
+
+    return citas_selectors.appointment_booked(record_kind=RECORD_KIND, record_id=application.pk, service=SERVICE)
 
 
 def payment_pending(user: Any):
@@ -85,29 +84,28 @@ def payment_pending(user: Any):
 
 
 def free_slots(*, office: Office, day: dt.date) -> QuerySet[Slot]:
-    """Turns of a day with places left, from now on."""
-    return (Slot.objects.filter(office=office, starts_at__date=day, starts_at__gt=timezone.now(),
-                                booked__lt=F("capacity")).order_by("starts_at"))
+    """Passport turns of a day with places left, from now on."""
+    from .services.appointments import SERVICE
+
+    return citas_selectors.free_slots(office=office, service=SERVICE, day=day)
 
 
 def next_free_days(*, office: Office, start: dt.date | None = None, limit: int = 5) -> list[FreeDay]:
-    """The next days with free places, at once: one grouped query."""
-    start = start or timezone.localdate()
-    rows = (
-        Slot.objects.filter(office=office, starts_at__gt=timezone.now(), starts_at__date__gte=start,
-                            booked__lt=F("capacity"))
-        .annotate(day=TruncDate("starts_at"))
-        .values("day").annotate(free=Sum(F("capacity") - F("booked"))).order_by("day")[:limit]
-    )
-    return [FreeDay(day=row["day"], free=row["free"]) for row in rows]
+    """The next days with free passport places, at once: one grouped query."""
+    from .services.appointments import SERVICE
+
+    return citas_selectors.next_free_days(office=office, service=SERVICE, start=start, limit=limit)
 
 
-def office_appointments_on(*, office: Office, day: dt.date | None = None) -> QuerySet[Appointment]:
-    """The sede's citas of a day (today by default), in turn order."""
-    day = day or timezone.localdate()
-    return (Appointment.objects.filter(slot__office=office, slot__starts_at__date=day)
-            .exclude(status__in=[Appointment.Status.CANCELLED, Appointment.Status.RESCHEDULED])
-            .select_related("slot", "application__user").order_by("slot__starts_at", "id"))
+def office_appointments_on(*, office: Office, day: dt.date | None = None) -> list[Appointment]:
+    """The sede's passport citas of a day (today by default), in turn order, each with its `application`."""
+    from .services.appointments import RECORD_KIND
+
+    appointments = list(citas_selectors.office_appointments_on(office=office, day=day, record_kind=RECORD_KIND))
+    applications = Application.objects.select_related("user").in_bulk([a.record_id for a in appointments])
+    for appointment in appointments:
+        appointment.application = applications.get(appointment.record_id)
+    return appointments
 
 
 def office_queue(*, office: Office, statuses: list[str]) -> QuerySet[Application]:
@@ -138,7 +136,8 @@ def citizen_passports(user: Any) -> QuerySet[IdentityDocument]:
 def office_dashboard(*, office: Office, day: dt.date | None = None) -> OfficeDashboard:
     """Appointments, no-shows, enrolled, ready, delivered and the mean time from enrollment to ready."""
     day = day or timezone.localdate()
-    appointments = Appointment.objects.filter(slot__office=office, slot__starts_at__date=day).aggregate(
+    appointments = Appointment.objects.filter(slot__office=office, slot__starts_at__date=day,
+                                              service=Service.PASSPORT_ENROLLMENT).aggregate(
         total=Count("id", filter=~Q(status__in=[Appointment.Status.CANCELLED, Appointment.Status.RESCHEDULED])),
         no_shows=Count("id", filter=Q(status=Appointment.Status.NO_SHOW)),
     )

@@ -61,10 +61,5 @@ def notify_status_task(application_id: int, status: str) -> bool:
 
 
 @shared_task
-def release_no_shows_task() -> int:
-    return services.appointments_release_no_shows()
-
-
-@shared_task
 def expire_uncollected_task() -> int:
     return services.passports_expire_uncollected()

@@ -41,6 +41,10 @@ def browser(monkeypatch):
 def portal_url(django_db_setup, live_server, settings) -> str:
     # Everything on 127.0.0.1: the portal builds the bank's notify_url from SITE_URL.
     settings.SITE_URL = live_server.url.replace("://localhost:", "://127.0.0.1:")
+    # live_server flushes the data migrations' rows: turns are made on business days, so reload the calendar.
+    from django.core.management import call_command
+
+    call_command("calendario_load", "--all", verbosity=0)
     return settings.SITE_URL
 
 

@@ -4,7 +4,6 @@ from .appointments import (
     appointment_cancel,
     appointment_mark_no_show,
     appointment_reschedule,
-    appointments_release_no_shows,
     slots_ensure,
 )
 from .common import OPEN_STATUSES, TRANSITIONS, application_transition, staff_check_office
@@ -32,7 +31,7 @@ __all__ = [
     "application_case_decide", "application_open_for_payment", "application_duplicate_continue", "application_duplicate_decide", "application_review",
     "application_transition",
     "application_validate", "appointment_book",
-    "appointment_cancel", "appointment_mark_no_show", "appointment_reschedule", "appointments_release_no_shows",
+    "appointment_cancel", "appointment_mark_no_show", "appointment_reschedule",
     "enrollment_record", "fee_current", "passport_deliver", "passport_number_allocate", "passport_personalize",
     "passport_report_loss", "passports_expire_uncollected", "payment_order_create",
     "payment_receipt_register", "pki_load", "slots_ensure", "staff_check_office",

@@ -10,6 +10,8 @@ from biometria import services as biometria_services
 from biometria.engine import MatchDecision
 from biometria.models import DuplicateCase
 from biometria.models import Enrollment as BiometricEnrollment
+from citas import selectors as citas_selectors
+from citas import services as citas_services
 from integraciones import reniec
 from integraciones.errors import IntegrationError
 from core.actor import Actor
@@ -17,7 +19,8 @@ from core.errors import Conflict, ExternalServiceUnavailable, ValidationFailed
 from outbox.services import enqueue_task
 
 from .. import biometrics
-from ..models import Application, Appointment, CheckResult
+from ..models import Application, CheckResult
+from .appointments import RECORD_KIND, SERVICE
 from .common import application_lock, application_transition, staff_check_office
 from .validation import rim_person_for
 
@@ -90,8 +93,9 @@ def _enroll(*, actor: Actor, application_id: int, person_id: int, capture: biome
     application.person_id, application.biometric_enrollment = person_id, outcome.enrollment
     application.enrolled_at = timezone.now()
     application.save(update_fields=["person_id", "biometric_enrollment", "enrolled_at", "updated_at"])
-    Appointment.objects.filter(application=application, status=Appointment.Status.ACTIVE).update(
-        status=Appointment.Status.ATTENDED, closed_at=timezone.now())
+    booked = citas_selectors.appointment_booked(record_kind=RECORD_KIND, record_id=application.pk, service=SERVICE)
+    if booked is not None:
+        citas_services.appointment_attend(actor=actor, appointment_id=booked.pk)
     CheckResult.objects.create(application=application, source=R.BIOMETRIC_1_1, outcome=O.CLEAR,
                                detail=one_to_one.as_dict())
     case = outcome.duplicate_case

@@ -10,7 +10,8 @@ from cuentas.models import Office
 from cuentas.services import user_role_add
 from pagos.models import Payment
 from pagos.tests.factories import catalogue_ensure
-from pasaporte.models import Application, ApplicationEvent, Slot
+from citas.models import Service, Slot
+from pasaporte.models import Application, ApplicationEvent
 from pasaporte.services import PASSPORT_PROCEDURE, PAYMENT_PURPOSE
 from core.testdata import TESTDATA
 
@@ -72,7 +73,8 @@ def future_slot(the_office: Office, *, capacity: int = 2, days: int = 3, hour: i
 
     day = timezone.localdate() + dt.timedelta(days=days)
     starts = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
-    return Slot.objects.get_or_create(office=the_office, starts_at=starts, defaults={"capacity": capacity})[0]
+    return Slot.objects.get_or_create(office=the_office, service=Service.PASSPORT_ENROLLMENT, starts_at=starts,
+                               defaults={"capacity": capacity})[0]
 
 
 def reference_data() -> None:

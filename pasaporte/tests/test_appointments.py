@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from core.errors import Conflict
 from pasaporte import selectors, services
-from pasaporte.models import Application, Appointment, Slot
+from calendario.services import next_business_days
+from citas.models import Appointment, Slot
+from pasaporte.models import Application
 
 from . import factories
 
@@ -15,10 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _next_workday(after_days: int = 2) -> dt.date:
-    day = timezone.localdate() + dt.timedelta(days=after_days)
-    while day.weekday() == 6:
-        day += dt.timedelta(days=1)
-    return day
+    # Turns exist on business days only (calendario): the second business day from today.
+    return next_business_days(timezone.localdate(), after_days)[-1]
 
 
 def test_turns_follow_the_sede_hours_counters_and_slot_length(office):
@@ -56,12 +56,13 @@ def test_one_active_cita_per_dni_reschedule_and_cancel_release_the_place(office,
     # the database refuses a second active cita for the DNI even if the check were skipped
     from django.db import IntegrityError, transaction
     with pytest.raises(IntegrityError), transaction.atomic():
-        Appointment.objects.create(application=application, dni=citizen.dni, slot=second)
+        Appointment.objects.create(user=citizen, document=citizen.dni, service=second.service, slot=second,
+                                   record_kind="pasaporte.application", record_id=application.pk)
     services.appointment_reschedule(actor=citizen, application_id=application.pk, slot_id=second.pk)
     assert (Slot.objects.get(pk=first.pk).booked, Slot.objects.get(pk=second.pk).booked) == (0, 1)
     services.appointment_cancel(actor=citizen, application_id=application.pk)
     assert Slot.objects.get(pk=second.pk).booked == 0
-    assert not Appointment.objects.filter(dni=citizen.dni, status="ACTIVE").exists()
+    assert not Appointment.objects.filter(document=citizen.dni, status="BOOKED").exists()
 
 
 def test_a_no_show_releases_the_place_and_lets_the_citizen_book_again(office, citizen, officer, client):
@@ -126,4 +127,4 @@ def test_200_concurrent_bookings_for_10_places_book_exactly_10(office):
         tasks.validate_application_task.delay = original
     assert results.count("booked") == 10
     assert Slot.objects.get(pk=slot.pk).booked == 10
-    assert Appointment.objects.filter(slot=slot, status="ACTIVE").count() == 10
+    assert Appointment.objects.filter(slot=slot, status="BOOKED").count() == 10

@@ -14,7 +14,8 @@ from biometria.models import DuplicateCase, Enrollment
 from biometria.services import case_decide, station_token_issue
 from biometria.tests.test_apis import _post_multipart
 from cuentas.services import device_register
-from pasaporte.models import Application, Appointment, Slot
+from citas.models import Appointment, Service, Slot
+from pasaporte.models import Application
 
 from . import factories
 
@@ -36,10 +37,12 @@ def outsider(other_office):
 def _past_appointment(citizen, office) -> Appointment:
     application = factories.paid_application(citizen)
     started = timezone.now() - dt.timedelta(hours=1)
-    slot = Slot.objects.create(office=office, starts_at=started, capacity=2, booked=1)
+    slot = Slot.objects.create(office=office, service=Service.PASSPORT_ENROLLMENT, starts_at=started, capacity=2,
+                               booked=1)
     application.office = office
     application.save(update_fields=["office"])
-    return Appointment.objects.create(application=application, dni=application.dni, slot=slot)
+    return Appointment.objects.create(user=citizen, document=application.dni, service=slot.service, slot=slot,
+                                      record_kind="pasaporte.application", record_id=application.pk)
 
 
 def test_an_officer_of_another_sede_cannot_mark_a_no_show(client, citizen, office, outsider):
@@ -51,7 +54,7 @@ def test_an_officer_of_another_sede_cannot_mark_a_no_show(client, citizen, offic
     # Then it is refused with the reason, and the cita and its place are untouched
     assert "otra sede" in page.content.decode()
     appointment.refresh_from_db()
-    assert appointment.status == Appointment.Status.ACTIVE and appointment.slot.booked == 1
+    assert appointment.status == Appointment.Status.BOOKED and appointment.slot.booked == 1
 
 
 def test_the_sedes_own_officer_marks_the_no_show(client, citizen, office, officer):
@@ -67,9 +70,9 @@ def test_staff_without_a_sede_are_refused(client, citizen, office):
     nowhere = factories.staff("oficial.sin.sede", "officer", None)
     factories.login_staff(client, nowhere)
     assert client.post(reverse("pasaporte:no_show", args=[appointment.pk])).status_code == 403
-    assert client.get(reverse("pasaporte:enroll", args=[appointment.application_id])).status_code == 403
+    assert client.get(reverse("pasaporte:enroll", args=[appointment.record_id])).status_code == 403
     assert client.get(reverse("pasaporte:office_today")).status_code == 403
-    assert Appointment.objects.get(pk=appointment.pk).status == Appointment.Status.ACTIVE
+    assert Appointment.objects.get(pk=appointment.pk).status == Appointment.Status.BOOKED
 
 
 def test_an_officer_of_another_sede_cannot_open_deliver_or_review(client, ready, outsider):

@@ -56,6 +56,9 @@ class Command(BaseCommand):
         roles_ensure()
         with transaction.atomic():
             offices = self._offices()
+            from citas.loader import sedes_load
+
+            sedes_load(actor="seed_demo")  # counters and the services each offers (citas/data/sedes_demo.json)
             creds = [self._user(spec, offices) for spec in DEMO_USERS]
             creds.append(self._gate(offices))
         from rim.demo import seed_registry

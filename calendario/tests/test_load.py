@@ -59,18 +59,18 @@ def test_loading_a_year_again_changes_nothing():
 
 
 def test_a_new_year_is_only_a_new_file(tmp_path):
-    # given no calendar for 2027: its deadlines are refused
+    # given no calendar for 2028: its deadlines are refused
     with pytest.raises(CalendarYearNotLoaded):
-        is_business_day(D(2027, 1, 4))
-    # when its file is loaded (no code): Fri 1 Jan 2027 a holiday, 24 Jun in Loreto
-    path = _file(tmp_path, 2027, [_day("2027-01-01"), _day("2027-06-24", "REGIONAL", regions=["16", "25"])])
-    assert "2027: 3 creados, 0 actualizados, 0 eliminados" in _load(str(path))
-    # then 2027 counts: notified Thu 31 Dec 2026, 1 day: Mon 4 Jan 2027
-    assert add_business_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
-    assert not is_business_day(D(2027, 6, 24), region="25") and is_business_day(D(2027, 6, 24))
+        is_business_day(D(2028, 1, 3))
+    # when its file is loaded (no code): Sat 1 Jan 2028 a holiday, Mon 26 Jun in Loreto
+    path = _file(tmp_path, 2028, [_day("2028-01-01"), _day("2028-06-26", "REGIONAL", regions=["16", "25"])])
+    assert "2028: 3 creados, 0 actualizados, 0 eliminados" in _load(str(path))
+    # then 2028 counts: notified Fri 31 Dec 2027, 1 day: Mon 3 Jan 2028
+    assert add_business_days(D(2027, 12, 31), 1) == D(2028, 1, 3)
+    assert not is_business_day(D(2028, 6, 26), region="25") and is_business_day(D(2028, 6, 26))
     # and the load is audited once, with what it did
     entry = AuditEntry.objects.get(action=AuditAction.CALENDAR_YEAR_LOAD)
-    assert entry.details["created"] == 3 and entry.object_id == "2027"
+    assert entry.details["created"] == 3 and entry.object_id == "2028"
     assert "(sin cambios)" in _load(str(path))
 
 

@@ -125,11 +125,22 @@ def test_a_year_that_is_not_loaded_is_refused_not_counted():
     assert "2030" in refused.value.message and "calendario_load" in refused.value.message
     with pytest.raises(CalendarYearNotLoaded):
         is_business_day(D(2030, 3, 2))  # even a Saturday: nothing is answered about an unloaded year
-    # and a count that runs into 2027 stops there: Wed 30 Dec 2026 + 5 reaches January 2027
+    # and a count that runs into 2028 (not shipped) stops there: Thu 30 Dec 2027 + 5 reaches January 2028
     with pytest.raises(CalendarYearNotLoaded) as refused:
-        add_business_days(D(2026, 12, 30), 5)
-    assert refused.value.year == 2027
-    assert add_business_days(D(2026, 12, 30), 1) == D(2026, 12, 31)
+        add_business_days(D(2027, 12, 30), 5)
+    assert refused.value.year == 2028
+    assert add_business_days(D(2027, 12, 30), 1) == D(2027, 12, 31)
+
+
+def test_the_2027_calendar_ships_with_its_holidays():
+    # given the shipped 2027 file: a notice of Wed 30 Dec 2026 counts across New Year into 2027
+    assert add_business_days(D(2026, 12, 30), 5) == D(2027, 1, 7)
+    # Jueves and Viernes Santo 2027 (Easter on 28 March) and Fiestas Patrias are not business days
+    assert not is_business_day(D(2027, 3, 25)) and not is_business_day(D(2027, 3, 26))
+    assert add_business_days(D(2027, 3, 24), 1) == D(2027, 3, 29)
+    assert not is_business_day(D(2027, 7, 28)) and not is_business_day(D(2027, 7, 29))
+    # Inti Raymi closes Cusco only
+    assert not is_business_day(D(2027, 6, 24), region="08") and is_business_day(D(2027, 6, 24), region="15")
 
 
 def test_bad_arguments_are_refused_clearly():

@@ -6,6 +6,7 @@ after commit through the outbox and the beat retries it until the mail server ta
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 
@@ -166,18 +167,29 @@ def notice_acknowledge(*, token: str, actor: Actor) -> Notice:
     return _mark_read(notice, actor=actor)
 
 
+def deem_cutoff(today) -> "dt.date":
+    """The last deposit day whose unopened notices count as notified by `today` (deemed_on_for is
+    monotonic in the deposit day, so every notice deposited on or before it is due)."""
+    day = today
+    while selectors.deemed_on_for(day) > today:
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def notices_deem_due(*, today=None, actor: Actor = "system:buzon") -> int:
-    """Mark DEPOSITED notices whose reading term ended as notified by lapse (the beat runs it daily).
+    """Mark DEPOSITED notices whose reading term ended as notified by lapse (the beat runs it hourly).
 
     The legal date does not depend on this run (selectors.notice_dates computes it); the status
-    makes the list and the officers' pages say it."""
+    makes the list and the officers' pages say it. Only the due rows are read (by the cutoff day),
+    each moved in its own transaction with its audit entry."""
     today = today or timezone.localdate()
+    cutoff = deem_cutoff(today)
+    until = timezone.make_aware(dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time.min))
+    due = (Notice.objects.filter(status=Notice.Status.DEPOSITED, deposited_at__lt=until)
+           .order_by("deposited_at").values_list("pk", "deposited_at"))
     count = 0
-    candidates = Notice.objects.filter(status=Notice.Status.DEPOSITED).values_list("pk", "deposited_at")
-    for pk, deposited_at in candidates.iterator():
+    for pk, deposited_at in due.iterator():
         deemed_on = selectors.deemed_on_for(timezone.localtime(deposited_at).date())
-        if deemed_on > today:
-            continue
         with transaction.atomic():
             notice = Notice.objects.select_for_update().filter(pk=pk, status=Notice.Status.DEPOSITED).first()
             if notice is None:

@@ -137,9 +137,15 @@ def test_an_unopened_notice_of_1_april_2026_counts_as_notified_on_13_april(citiz
     notice.refresh_from_db()
     # then its reading term is 6-10 April and it counts as notified on Monday 13 April
     assert selectors.notice_dates(notice).deemed_on == dt.date(2026, 4, 13)
-    # when the beat runs on 12 April nothing changes; on 13 April it is marked deemed
+    # and one deposited on Good Friday also counts from the 13th; one of Monday 6 April, from the 14th
+    good_friday, monday = _deposit(citizen, record_id=8), _deposit(citizen, record_id=9)
+    Notice.objects.filter(pk=good_friday.pk).update(deposited_at=_on(dt.date(2026, 4, 3)))
+    Notice.objects.filter(pk=monday.pk).update(deposited_at=_on(dt.date(2026, 4, 6)))
+    # when the beat runs on 12 April nothing changes; on 13 April the first two are marked deemed
     assert services.notices_deem_due(today=dt.date(2026, 4, 12)) == 0
-    assert services.notices_deem_due(today=dt.date(2026, 4, 13)) == 1
+    assert services.notices_deem_due(today=dt.date(2026, 4, 13)) == 2
+    assert Notice.objects.get(pk=monday.pk).status == Notice.Status.DEPOSITED
+    assert services.notices_deem_due(today=dt.date(2026, 4, 14)) == 1
     notice.refresh_from_db()
     dates = selectors.notice_dates(notice)
     assert notice.status == Notice.Status.DEEMED

@@ -1,30 +1,10 @@
 """The referral queue in Chromium: a new referral appears without the page reloading, and the status says when."""
-from pathlib import Path
-
 import pytest
-from django.db import connections
-
-from conftest import skip_or_fail
 
 from .conftest import td3
 from .test_pages import _counter, officer_client  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        skip_or_fail(f"{CHROMIUM} is not installed")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
-        yield chromium
-        chromium.close()
-        connections.close_all()
 
 
 def test_a_new_referral_appears_on_the_open_queue_without_a_reload(browser, live_server, officer_client,

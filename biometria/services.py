@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from auditoria.services import audit_record
 from core.actor import Actor
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from outbox.services import enqueue_task
 
 from . import selectors
 from .crypto import seal
@@ -29,8 +28,8 @@ from .engine import (
 )
 from .engine.matching import face_score_from_distance
 from .gallery import gallery_search, get_gallery
-from .models import DuplicateCase, Enrollment, EnrollmentEvent, FingerRecord, SecureBlob
-from .workflows import DUPLICATE_CASE
+from .models import DuplicateCase, Enrollment, FingerRecord, SecureBlob
+from .workflows import DUPLICATE_CASE, ENROLLMENT
 
 MIN_FINGERS = {Enrollment.DocumentKind.PASAPORTE: 2}
 SIGNATURE_REQUIRED = {Enrollment.DocumentKind.PASAPORTE}
@@ -67,10 +66,6 @@ class IdentifyCandidate:
             "person_id": self.person_id, "enrollment_id": self.enrollment_id, "decision": self.decision,
             "face": self.face.as_dict(), "fingers": {str(p): d.as_dict() for p, d in self.fingers.items()},
         }
-
-
-def _actor_repr(actor: Actor) -> str:
-    return actor.get_username() if getattr(actor, "is_authenticated", False) else str(actor or "sistema")
 
 
 def _user_or_none(actor: Actor):
@@ -162,21 +157,18 @@ def enrollment_create(
         device_key_id=device_key_id[:64],
     )
     enrollment.full_clean()
-    enrollment.save()
-    _store_fingers(enrollment, fingers, missing_fingers)
-    EnrollmentEvent.objects.create(enrollment=enrollment, to_status=enrollment.status, actor_repr=_actor_repr(actor))
-    audit_record(actor=actor, action="biometria.enroll", obj=enrollment, person_id=person_id,
-                 details={"document_kind": document_kind, "status": enrollment.status, "office": office_id,
-                          "device": device_key_id, "fingers": [int(f.position) for f in fingers],
-                          "missing": {int(m.position): str(m.reason) for m in missing_fingers}})
+    ENROLLMENT.create(
+        enrollment, "enroll_for_review" if duplicate or active else "enroll", actor=actor,
+        work=lambda created: _store_fingers(created, fingers, missing_fingers),
+        details={"document_kind": document_kind, "status": enrollment.status, "office": office_id,
+                 "device": device_key_id, "fingers": [int(f.position) for f in fingers],
+                 "missing": {int(m.position): str(m.reason) for m in missing_fingers}})
     case = None
     if duplicate:
         case = _open_case(actor=actor, enrollment=enrollment, duplicate=duplicate)
     elif active:
         case = _open_replacement_case(actor=actor, enrollment=enrollment, previous=active, face=face,
                                       fingers=fingers)
-    if enrollment.status == Enrollment.Status.ACTIVE:
-        _sync_gallery_after_commit(enrollment.pk)
     return EnrollmentOutcome(enrollment, case)
 
 
@@ -263,33 +255,10 @@ def _open_replacement_case(*, actor: Actor, enrollment: Enrollment, previous: En
     return case
 
 
-def _transition(*, actor: Actor, enrollment: Enrollment, to: str, reason: str = "") -> Enrollment:
-    """Move a locked enrollment along an allowed transition, with an event row and an audit entry."""
-    start = enrollment.status
-    if to not in Enrollment.TRANSITIONS[Enrollment.Status(start)]:
-        raise Conflict(_("El enrolamiento no admite ese cambio de estado."),
-                       fields={"status": f"{start} -> {to}"})
-    enrollment.status = to
-    enrollment.save(update_fields=["status", "status_changed_at"])
-    EnrollmentEvent.objects.create(enrollment=enrollment, from_status=start, to_status=to,
-                                   actor_repr=_actor_repr(actor), reason=reason[:500])
-    audit_record(actor=actor, action="biometria.enrollment_status", obj=enrollment, person_id=enrollment.person_id,
-                 details={"from": start, "to": to, "reason": reason})
-    _sync_gallery_after_commit(enrollment.pk)
-    return enrollment
-
-
 def _supersede_active(*, actor: Actor, person_id: int) -> None:
     for previous in Enrollment.objects.select_for_update().filter(person_id=person_id,
                                                                    status=Enrollment.Status.ACTIVE):
-        _transition(actor=actor, enrollment=previous, to=Enrollment.Status.SUPERSEDED,
-                    reason="nuevo enrolamiento de la misma persona")
-
-
-def _sync_gallery_after_commit(enrollment_id: int) -> None:
-    # Through the outbox, on the "biometrics" queue: a broker outage leaves the row for the sweep, and
-    # the task is idempotent, so a re-run is harmless.
-    enqueue_task("biometria.tasks.gallery_sync_task", queue="biometrics", kwargs={"enrollment_id": enrollment_id})
+        ENROLLMENT.apply(previous, "supersede", actor=actor, reason="nuevo enrolamiento de la misma persona")
 
 
 @transaction.atomic
@@ -297,8 +266,7 @@ def enrollment_cancel(*, actor: Actor, enrollment_id: int, reason: str) -> Enrol
     """Cancel an enrollment (e.g. its record was annulled); it leaves the 1:N gallery."""
     if not reason.strip():
         raise ValidationFailed(_("Indique el motivo."), fields={"reason": _("requerido")})
-    enrollment = _locked(enrollment_id)
-    return _transition(actor=actor, enrollment=enrollment, to=Enrollment.Status.CANCELLED, reason=reason)
+    return ENROLLMENT.apply(_locked(enrollment_id), "cancel", actor=actor, reason=reason)
 
 
 def _locked(enrollment_id: int) -> Enrollment:
@@ -366,9 +334,7 @@ def case_decide(*, actor: Actor, case_id: int, accept: bool, reason: str) -> Dup
                                fields={"actor": _("el mismo servidor que capturó")})
     if accept:
         _supersede_active(actor=actor, person_id=enrollment.person_id)
-        _transition(actor=actor, enrollment=enrollment, to=Enrollment.Status.ACTIVE, reason=reason)
-    else:
-        _transition(actor=actor, enrollment=enrollment, to=Enrollment.Status.REJECTED, reason=reason)
+    ENROLLMENT.apply(enrollment, "activate" if accept else "reject", actor=actor, reason=reason)
     case.enrollment = enrollment
     target = DUPLICATE_CASE.transitions[decision].target
     return DUPLICATE_CASE.apply(case, decision, actor=actor, reason=reason,

@@ -14,6 +14,7 @@ from core.actor import Actor
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 from . import selectors
+from .audit_actions import AuditAction
 from .crypto import seal
 from .engine import (
     FACE_THRESHOLD,
@@ -230,7 +231,7 @@ def _open_case(*, actor: Actor, enrollment: Enrollment, duplicate: _Duplicate) -
     )
     case.full_clean()
     case.save()
-    audit_record(actor=actor, action="biometria.duplicate_case_open", obj=case, person_id=enrollment.person_id,
+    audit_record(actor=actor, action=AuditAction.DUPLICATE_CASE_OPEN, obj=case, person_id=enrollment.person_id,
                  details={"matched_person_id": duplicate.matched.person_id, "face_score": duplicate.face_score})
     return case
 
@@ -250,7 +251,7 @@ def _open_replacement_case(*, actor: Actor, enrollment: Enrollment, previous: En
     )
     case.full_clean()
     case.save()
-    audit_record(actor=actor, action="biometria.replacement_case_open", obj=case, person_id=enrollment.person_id,
+    audit_record(actor=actor, action=AuditAction.REPLACEMENT_CASE_OPEN, obj=case, person_id=enrollment.person_id,
                  details={"previous_enrollment": previous.pk, "face_score": face_decision.score})
     return case
 
@@ -304,7 +305,7 @@ def station_token_issue(*, actor: Actor, device_key_id: str) -> str:
     if station is None:
         raise NotFound(_("No hay una estación de enrolamiento activa con ese código en su sede."),
                        fields={"station": device_key_id[:64]})
-    audit_record(actor=actor, action="biometria.station_token_issue", obj=station,
+    audit_record(actor=actor, action=AuditAction.STATION_TOKEN_ISSUE, obj=station,
                  details={"station": station.key_id, "office": office_id, "ttl_s": token_ttl_s()})
     return sign_officer_token(officer_id=actor.pk, device_key_id=station.key_id)
 
@@ -366,7 +367,7 @@ def gallery_rebuild(*, actor: Actor, build_ann: bool = False) -> int:
     """Rewrite the gallery from the active enrollments; returns how many it holds."""
     count = get_gallery().rebuild(selectors.gallery_encodings(actor=actor, purpose=GALLERY_PURPOSE),
                                   build_ann=build_ann)
-    audit_record(actor=actor, action="biometria.gallery_rebuild", details={"rows": count, "ann": build_ann})
+    audit_record(actor=actor, action=AuditAction.GALLERY_REBUILD, details={"rows": count, "ann": build_ann})
     return count
 
 
@@ -393,7 +394,7 @@ def _verifiable(enrollment_id: int) -> Enrollment:
 def _face_verify(*, actor: Actor, enrollment: Enrollment, encoding: np.ndarray, purpose: str) -> MatchDecision:
     enrolled = selectors.enrollment_face_encoding(actor=actor, enrollment=enrollment, purpose=purpose)
     decision = compare_faces(encoding, enrolled)
-    audit_record(actor=actor, action="biometria.verify_face", obj=enrollment, person_id=enrollment.person_id,
+    audit_record(actor=actor, action=AuditAction.VERIFY_FACE, obj=enrollment, person_id=enrollment.person_id,
                  purpose=purpose, details=decision.as_dict())
     return decision
 
@@ -412,7 +413,7 @@ def face_verify_document(*, actor: Actor, encoding: np.ndarray, dg2: bytes, purp
     """1:1: a live face against the portrait read from a chip's DG2 (the image or the whole record)."""
     chip_face = capture_face(find_embedded_image(dg2), field="document_face", check_quality=False, portrait=False)
     decision = compare_faces(encoding, chip_face.encoding)
-    audit_record(actor=actor, action="biometria.verify_document_face", purpose=purpose, details=decision.as_dict())
+    audit_record(actor=actor, action=AuditAction.VERIFY_DOCUMENT_FACE, purpose=purpose, details=decision.as_dict())
     return decision
 
 
@@ -421,7 +422,7 @@ def _finger_verify(*, actor: Actor, enrollment: Enrollment, finger: FingerCaptur
     if int(finger.position) not in scores:
         raise NotFound(_("Ese dedo no fue enrolado."), fields={"position": str(int(finger.position))})
     decision = scores[int(finger.position)]
-    audit_record(actor=actor, action="biometria.verify_finger", obj=enrollment, person_id=enrollment.person_id,
+    audit_record(actor=actor, action=AuditAction.VERIFY_FINGER, obj=enrollment, person_id=enrollment.person_id,
                  purpose=purpose, details={**decision.as_dict(), "position": int(finger.position)})
     return decision
 
@@ -451,11 +452,11 @@ def identify(*, actor: Actor, encoding: np.ndarray, fingers: Sequence[FingerCapt
         finger_scores = _finger_scores(actor=actor, enrollment=enrollment, fingers=fingers, purpose=purpose)
         found.append(IdentifyCandidate(enrollment.person_id, enrollment.pk, face, finger_scores))
     found.sort(key=lambda c: (not c.decision, -c.face.score))
-    audit_record(actor=actor, action="biometria.identify", kind="read", purpose=purpose,
+    audit_record(actor=actor, action=AuditAction.IDENTIFY, kind="read", purpose=purpose,
                  details={"candidates": [c.person_id for c in found], "fingers": len(fingers)})
     # One entry per person returned, so each sees the search on "¿quién consultó mis datos?".
     for candidate in found:
-        audit_record(actor=actor, action="biometria.identify_candidate", kind="read",
+        audit_record(actor=actor, action=AuditAction.IDENTIFY_CANDIDATE, kind="read",
                      object_type="biometria.enrollment", object_id=candidate.enrollment_id, person_id=candidate.person_id, purpose=purpose,
                      details={"face_score": candidate.face.score, "decision": candidate.decision})
     return found
@@ -504,7 +505,7 @@ def blobs_rekey(*, actor: Actor, batch_size: int = 500, max_batches: int | None 
                 blob.key_id, blob.ciphertext = sealed.key_id, sealed.data
                 changed.append(blob)
             SecureBlob.objects.bulk_update(changed, ["key_id", "ciphertext"])
-            audit_record(actor=actor, action="biometria.rekey_batch", object_type="biometria.secureblob",
+            audit_record(actor=actor, action=AuditAction.REKEY_BATCH, object_type="biometria.secureblob",
                          details={"rows": len(changed), "from": dict(olds), "to": current,
                                   "first_pk": batch[0].pk, "last_pk": batch[-1].pk,
                                   "unreadable": len(batch) - len(changed)})

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.admin.views.main import IGNORED_PARAMS
 from django.db import models
 
+from .audit_actions import AuditAction
 from .models import AuditEntry
 from .services import audit_record, audit_record_many
 
@@ -58,16 +59,16 @@ class AuditedWritesAdminMixin(_PersonPaths):
     audit_person_paths: Sequence[str] = ()
 
     def log_addition(self, request, obj, message):
-        self._audit_write(request, obj, "admin.add", message)
+        self._audit_write(request, obj, AuditAction.ADD, message)
         return super().log_addition(request, obj, message)
 
     def log_change(self, request, obj, message):
-        self._audit_write(request, obj, "admin.change", message)
+        self._audit_write(request, obj, AuditAction.CHANGE, message)
         return super().log_change(request, obj, message)
 
     def log_deletions(self, request, queryset):
         for obj in queryset:
-            self._audit_write(request, obj, "admin.delete", "")
+            self._audit_write(request, obj, AuditAction.DELETE, "")
         return super().log_deletions(request, queryset)
 
     def _audit_write(self, request, obj, action: str, message) -> None:
@@ -95,14 +96,14 @@ class AuditedAdminMixin(AuditedWritesAdminMixin):
         if changelist is not None:  # a redirect (bad filter, an action done) shows nobody
             rows = list(changelist.result_list)  # evaluates the page once; the template reuses it
             filters = {k: str(v)[:_MAX_TEXT] for k, v in changelist.params.items() if k not in IGNORED_PARAMS}
-            self._audit_reads(request, rows, action="admin.list", details={
+            self._audit_reads(request, rows, action=AuditAction.LIST, details={
                 "query": (changelist.query or "")[:_MAX_TEXT], "filters": filters, "page": changelist.page_num,
             }, paths=self.audit_person_paths)
         return response
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            self._audit_reads(request, [obj], action="admin.view", details={},
+            self._audit_reads(request, [obj], action=AuditAction.VIEW, details={},
                               paths=(*self.audit_person_paths, *self.audit_detail_person_paths))
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
@@ -110,7 +111,7 @@ class AuditedAdminMixin(AuditedWritesAdminMixin):
         response = super().history_view(request, object_id, extra_context)
         obj = (getattr(response, "context_data", None) or {}).get("object")
         if obj is not None:
-            self._audit_reads(request, [obj], action="admin.history", details={}, paths=self.audit_person_paths)
+            self._audit_reads(request, [obj], action=AuditAction.HISTORY, details={}, paths=self.audit_person_paths)
         return response
 
     def _audit_reads(self, request, rows: list[models.Model], *, action: str, details: dict,

@@ -42,6 +42,7 @@ def fill_chain(target: int) -> None:
     from auditoria.chain import GENESIS_HASH, canonical
     from auditoria.keys import current_key
     from auditoria.models import AuditEntry
+    from rim.audit_actions import AuditAction
 
     have = AuditEntry.objects.count()
     prev = AuditEntry.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
@@ -53,11 +54,11 @@ def fill_chain(target: int) -> None:
         buf = io.StringIO()
         now = timezone.now()
         for i in range(n):
-            fields = dict(created_at=now, actor_id=None, actor_repr="bench", kind="read", action="rim.person_view",
+            fields = dict(created_at=now, actor_id=None, actor_repr="bench", kind="read", action=AuditAction.PERSON_GET,
                           object_type="rim.person", object_id=str(have + i), person_id=(have + i) % 100_000,
                           purpose="control migratorio", details={"n": have + i})
             h = key.link(canonical(**fields), prev)
-            buf.write("\t".join([now.isoformat(), "\\N", "bench", "read", "rim.person_view", "rim.person",
+            buf.write("\t".join([now.isoformat(), "\\N", "bench", "read", AuditAction.PERSON_GET, "rim.person",
                                  str(have + i), str((have + i) % 100_000), "control migratorio",
                                  json.dumps(fields["details"], separators=(",", ":")), prev, h, key.key_id]) + "\n")
             prev = h
@@ -94,6 +95,7 @@ def main() -> None:
     from auditoria.models import AuditEntry
     from auditoria.selectors import audit_chain_verify
     from auditoria.services import audit_record
+    from rim.audit_actions import AuditAction
 
     call_command("migrate", verbosity=0)
     fill_chain(args.entries)
@@ -101,7 +103,7 @@ def main() -> None:
     chained, plain = [], []
     for i in range(args.appends):
         t = time.perf_counter()
-        audit_record(actor="bench", action="rim.person_view", kind="read", object_type="rim.person",
+        audit_record(actor="bench", action=AuditAction.PERSON_GET, kind="read", object_type="rim.person",
                      object_id=i, person_id=i, purpose="control migratorio")
         chained.append((time.perf_counter() - t) * 1000)
     # Baseline: the same row inserted plainly (unique dummy hash, no lock, no look-up), then removed.
@@ -112,7 +114,7 @@ def main() -> None:
         with connection.cursor() as cur:
             cur.execute(
                 "INSERT INTO bench_plain (created_at, actor_repr, kind, action, object_type, object_id, person_id,"
-                " purpose, details, prev_hash, hash, key_id) VALUES (%s,'bench','read','rim.person_view','rim.person',%s,%s,"
+                " purpose, details, prev_hash, hash, key_id) VALUES (%s,'bench','read','rim.person_get','rim.person',%s,%s,"
                 "'control migratorio','{}',%s,%s,'')", [timezone.now(), str(i), i, "0" * 64, f"{i:064d}"])
         plain.append((time.perf_counter() - t) * 1000)
 

@@ -48,14 +48,7 @@ class Enrollment(models.Model):
         SUPERSEDED = "SUPERSEDED", _("reemplazado por un enrolamiento posterior")
         CANCELLED = "CANCELLED", _("anulado")
 
-    # From each status, the statuses a service may move it to.
-    TRANSITIONS = {
-        Status.PENDING_REVIEW: {Status.ACTIVE, Status.REJECTED, Status.CANCELLED},
-        Status.ACTIVE: {Status.SUPERSEDED, Status.CANCELLED},
-        Status.REJECTED: set(),
-        Status.SUPERSEDED: set(),
-        Status.CANCELLED: set(),
-    }
+    # Its transitions are declared in biometria/workflows.py (ENROLLMENT).
 
     person = models.ForeignKey("rim.Person", verbose_name=_("persona"), on_delete=models.PROTECT,
                                related_name="biometric_enrollments")

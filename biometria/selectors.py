@@ -60,7 +60,7 @@ def gallery_encodings(*, actor: Actor, purpose: str):
 
     One audit entry covers the whole pass: it reads every person, for one stated purpose.
     """
-    audit_record(actor=actor, action="biometria.read.gallery_rebuild", kind="read", purpose=purpose,
+    audit_record(actor=actor, action=AuditAction.READ_GALLERY_REBUILD, kind="read", purpose=purpose,
                  details={"active": Enrollment.objects.filter(status=Enrollment.Status.ACTIVE).count()})
     queryset = Enrollment.objects.filter(status=Enrollment.Status.ACTIVE).select_related("face_encoding")
     for enrollment in queryset.iterator(chunk_size=2000):

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from auditoria.services import audit_record
 from core.actor import Actor
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from outbox.services import enqueue_task
 
 from . import selectors
+from .audit_actions import AuditAction
 from .crypto import seal
 from .engine import (
     FACE_THRESHOLD,
@@ -29,8 +29,8 @@ from .engine import (
 )
 from .engine.matching import face_score_from_distance
 from .gallery import gallery_search, get_gallery
-from .models import DuplicateCase, Enrollment, EnrollmentEvent, FingerRecord, SecureBlob
-from .workflows import DUPLICATE_CASE
+from .models import DuplicateCase, Enrollment, FingerRecord, SecureBlob
+from .workflows import DUPLICATE_CASE, ENROLLMENT
 
 MIN_FINGERS = {Enrollment.DocumentKind.PASAPORTE: 2}
 SIGNATURE_REQUIRED = {Enrollment.DocumentKind.PASAPORTE}
@@ -67,10 +67,6 @@ class IdentifyCandidate:
             "person_id": self.person_id, "enrollment_id": self.enrollment_id, "decision": self.decision,
             "face": self.face.as_dict(), "fingers": {str(p): d.as_dict() for p, d in self.fingers.items()},
         }
-
-
-def _actor_repr(actor: Actor) -> str:
-    return actor.get_username() if getattr(actor, "is_authenticated", False) else str(actor or "sistema")
 
 
 def _user_or_none(actor: Actor):
@@ -162,21 +158,18 @@ def enrollment_create(
         device_key_id=device_key_id[:64],
     )
     enrollment.full_clean()
-    enrollment.save()
-    _store_fingers(enrollment, fingers, missing_fingers)
-    EnrollmentEvent.objects.create(enrollment=enrollment, to_status=enrollment.status, actor_repr=_actor_repr(actor))
-    audit_record(actor=actor, action="biometria.enroll", obj=enrollment, person_id=person_id,
-                 details={"document_kind": document_kind, "status": enrollment.status, "office": office_id,
-                          "device": device_key_id, "fingers": [int(f.position) for f in fingers],
-                          "missing": {int(m.position): str(m.reason) for m in missing_fingers}})
+    ENROLLMENT.create(
+        enrollment, "enroll_for_review" if duplicate or active else "enroll", actor=actor,
+        work=lambda created: _store_fingers(created, fingers, missing_fingers),
+        details={"document_kind": document_kind, "status": enrollment.status, "office": office_id,
+                 "device": device_key_id, "fingers": [int(f.position) for f in fingers],
+                 "missing": {int(m.position): str(m.reason) for m in missing_fingers}})
     case = None
     if duplicate:
         case = _open_case(actor=actor, enrollment=enrollment, duplicate=duplicate)
     elif active:
         case = _open_replacement_case(actor=actor, enrollment=enrollment, previous=active, face=face,
                                       fingers=fingers)
-    if enrollment.status == Enrollment.Status.ACTIVE:
-        _sync_gallery_after_commit(enrollment.pk)
     return EnrollmentOutcome(enrollment, case)
 
 
@@ -238,7 +231,7 @@ def _open_case(*, actor: Actor, enrollment: Enrollment, duplicate: _Duplicate) -
     )
     case.full_clean()
     case.save()
-    audit_record(actor=actor, action="biometria.duplicate_case_open", obj=case, person_id=enrollment.person_id,
+    audit_record(actor=actor, action=AuditAction.DUPLICATE_CASE_OPEN, obj=case, person_id=enrollment.person_id,
                  details={"matched_person_id": duplicate.matched.person_id, "face_score": duplicate.face_score})
     return case
 
@@ -258,38 +251,15 @@ def _open_replacement_case(*, actor: Actor, enrollment: Enrollment, previous: En
     )
     case.full_clean()
     case.save()
-    audit_record(actor=actor, action="biometria.replacement_case_open", obj=case, person_id=enrollment.person_id,
+    audit_record(actor=actor, action=AuditAction.REPLACEMENT_CASE_OPEN, obj=case, person_id=enrollment.person_id,
                  details={"previous_enrollment": previous.pk, "face_score": face_decision.score})
     return case
-
-
-def _transition(*, actor: Actor, enrollment: Enrollment, to: str, reason: str = "") -> Enrollment:
-    """Move a locked enrollment along an allowed transition, with an event row and an audit entry."""
-    start = enrollment.status
-    if to not in Enrollment.TRANSITIONS[Enrollment.Status(start)]:
-        raise Conflict(_("El enrolamiento no admite ese cambio de estado."),
-                       fields={"status": f"{start} -> {to}"})
-    enrollment.status = to
-    enrollment.save(update_fields=["status", "status_changed_at"])
-    EnrollmentEvent.objects.create(enrollment=enrollment, from_status=start, to_status=to,
-                                   actor_repr=_actor_repr(actor), reason=reason[:500])
-    audit_record(actor=actor, action="biometria.enrollment_status", obj=enrollment, person_id=enrollment.person_id,
-                 details={"from": start, "to": to, "reason": reason})
-    _sync_gallery_after_commit(enrollment.pk)
-    return enrollment
 
 
 def _supersede_active(*, actor: Actor, person_id: int) -> None:
     for previous in Enrollment.objects.select_for_update().filter(person_id=person_id,
                                                                    status=Enrollment.Status.ACTIVE):
-        _transition(actor=actor, enrollment=previous, to=Enrollment.Status.SUPERSEDED,
-                    reason="nuevo enrolamiento de la misma persona")
-
-
-def _sync_gallery_after_commit(enrollment_id: int) -> None:
-    # Through the outbox, on the "biometrics" queue: a broker outage leaves the row for the sweep, and
-    # the task is idempotent, so a re-run is harmless.
-    enqueue_task("biometria.tasks.gallery_sync_task", queue="biometrics", kwargs={"enrollment_id": enrollment_id})
+        ENROLLMENT.apply(previous, "supersede", actor=actor, reason="nuevo enrolamiento de la misma persona")
 
 
 @transaction.atomic
@@ -297,8 +267,7 @@ def enrollment_cancel(*, actor: Actor, enrollment_id: int, reason: str) -> Enrol
     """Cancel an enrollment (e.g. its record was annulled); it leaves the 1:N gallery."""
     if not reason.strip():
         raise ValidationFailed(_("Indique el motivo."), fields={"reason": _("requerido")})
-    enrollment = _locked(enrollment_id)
-    return _transition(actor=actor, enrollment=enrollment, to=Enrollment.Status.CANCELLED, reason=reason)
+    return ENROLLMENT.apply(_locked(enrollment_id), "cancel", actor=actor, reason=reason)
 
 
 def _locked(enrollment_id: int) -> Enrollment:
@@ -336,7 +305,7 @@ def station_token_issue(*, actor: Actor, device_key_id: str) -> str:
     if station is None:
         raise NotFound(_("No hay una estación de enrolamiento activa con ese código en su sede."),
                        fields={"station": device_key_id[:64]})
-    audit_record(actor=actor, action="biometria.station_token_issue", obj=station,
+    audit_record(actor=actor, action=AuditAction.STATION_TOKEN_ISSUE, obj=station,
                  details={"station": station.key_id, "office": office_id, "ttl_s": token_ttl_s()})
     return sign_officer_token(officer_id=actor.pk, device_key_id=station.key_id)
 
@@ -366,9 +335,7 @@ def case_decide(*, actor: Actor, case_id: int, accept: bool, reason: str) -> Dup
                                fields={"actor": _("el mismo servidor que capturó")})
     if accept:
         _supersede_active(actor=actor, person_id=enrollment.person_id)
-        _transition(actor=actor, enrollment=enrollment, to=Enrollment.Status.ACTIVE, reason=reason)
-    else:
-        _transition(actor=actor, enrollment=enrollment, to=Enrollment.Status.REJECTED, reason=reason)
+    ENROLLMENT.apply(enrollment, "activate" if accept else "reject", actor=actor, reason=reason)
     case.enrollment = enrollment
     target = DUPLICATE_CASE.transitions[decision].target
     return DUPLICATE_CASE.apply(case, decision, actor=actor, reason=reason,
@@ -400,7 +367,7 @@ def gallery_rebuild(*, actor: Actor, build_ann: bool = False) -> int:
     """Rewrite the gallery from the active enrollments; returns how many it holds."""
     count = get_gallery().rebuild(selectors.gallery_encodings(actor=actor, purpose=GALLERY_PURPOSE),
                                   build_ann=build_ann)
-    audit_record(actor=actor, action="biometria.gallery_rebuild", details={"rows": count, "ann": build_ann})
+    audit_record(actor=actor, action=AuditAction.GALLERY_REBUILD, details={"rows": count, "ann": build_ann})
     return count
 
 
@@ -427,7 +394,7 @@ def _verifiable(enrollment_id: int) -> Enrollment:
 def _face_verify(*, actor: Actor, enrollment: Enrollment, encoding: np.ndarray, purpose: str) -> MatchDecision:
     enrolled = selectors.enrollment_face_encoding(actor=actor, enrollment=enrollment, purpose=purpose)
     decision = compare_faces(encoding, enrolled)
-    audit_record(actor=actor, action="biometria.verify_face", obj=enrollment, person_id=enrollment.person_id,
+    audit_record(actor=actor, action=AuditAction.VERIFY_FACE, obj=enrollment, person_id=enrollment.person_id,
                  purpose=purpose, details=decision.as_dict())
     return decision
 
@@ -446,7 +413,7 @@ def face_verify_document(*, actor: Actor, encoding: np.ndarray, dg2: bytes, purp
     """1:1: a live face against the portrait read from a chip's DG2 (the image or the whole record)."""
     chip_face = capture_face(find_embedded_image(dg2), field="document_face", check_quality=False, portrait=False)
     decision = compare_faces(encoding, chip_face.encoding)
-    audit_record(actor=actor, action="biometria.verify_document_face", purpose=purpose, details=decision.as_dict())
+    audit_record(actor=actor, action=AuditAction.VERIFY_DOCUMENT_FACE, purpose=purpose, details=decision.as_dict())
     return decision
 
 
@@ -455,7 +422,7 @@ def _finger_verify(*, actor: Actor, enrollment: Enrollment, finger: FingerCaptur
     if int(finger.position) not in scores:
         raise NotFound(_("Ese dedo no fue enrolado."), fields={"position": str(int(finger.position))})
     decision = scores[int(finger.position)]
-    audit_record(actor=actor, action="biometria.verify_finger", obj=enrollment, person_id=enrollment.person_id,
+    audit_record(actor=actor, action=AuditAction.VERIFY_FINGER, obj=enrollment, person_id=enrollment.person_id,
                  purpose=purpose, details={**decision.as_dict(), "position": int(finger.position)})
     return decision
 
@@ -485,11 +452,11 @@ def identify(*, actor: Actor, encoding: np.ndarray, fingers: Sequence[FingerCapt
         finger_scores = _finger_scores(actor=actor, enrollment=enrollment, fingers=fingers, purpose=purpose)
         found.append(IdentifyCandidate(enrollment.person_id, enrollment.pk, face, finger_scores))
     found.sort(key=lambda c: (not c.decision, -c.face.score))
-    audit_record(actor=actor, action="biometria.identify", kind="read", purpose=purpose,
+    audit_record(actor=actor, action=AuditAction.IDENTIFY, kind="read", purpose=purpose,
                  details={"candidates": [c.person_id for c in found], "fingers": len(fingers)})
     # One entry per person returned, so each sees the search on "¿quién consultó mis datos?".
     for candidate in found:
-        audit_record(actor=actor, action="biometria.identify_candidate", kind="read",
+        audit_record(actor=actor, action=AuditAction.IDENTIFY_CANDIDATE, kind="read",
                      object_type="biometria.enrollment", object_id=candidate.enrollment_id, person_id=candidate.person_id, purpose=purpose,
                      details={"face_score": candidate.face.score, "decision": candidate.decision})
     return found
@@ -538,7 +505,7 @@ def blobs_rekey(*, actor: Actor, batch_size: int = 500, max_batches: int | None 
                 blob.key_id, blob.ciphertext = sealed.key_id, sealed.data
                 changed.append(blob)
             SecureBlob.objects.bulk_update(changed, ["key_id", "ciphertext"])
-            audit_record(actor=actor, action="biometria.rekey_batch", object_type="biometria.secureblob",
+            audit_record(actor=actor, action=AuditAction.REKEY_BATCH, object_type="biometria.secureblob",
                          details={"rows": len(changed), "from": dict(olds), "to": current,
                                   "first_pk": batch[0].pk, "last_pk": batch[-1].pk,
                                   "unreadable": len(batch) - len(changed)})

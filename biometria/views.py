@@ -18,6 +18,7 @@ from cuentas import roles
 from core.errors import ApplicationError, ValidationFailed
 
 from . import inputs, selectors, services, stations
+from .audit_actions import AuditAction
 from .engine import FingerPosition, MissingReason, capture_face, capture_signature
 from .engine.finger import POSITION_LABELS
 from .models import DuplicateCase, Enrollment
@@ -91,7 +92,7 @@ def enrollment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     enrollment = selectors.enrollment_for_office(enrollment_id=pk, office_id=request.user.office_id)
     if enrollment is None:
         raise Http404
-    selectors.page_read_record(actor=request.user, action="biometria.page.enrollment", obj=enrollment,
+    selectors.page_read_record(actor=request.user, action=AuditAction.PAGE_ENROLLMENT, obj=enrollment,
                                person_ids=[enrollment.person_id], purpose=REVIEW_PURPOSE)
     return render(request, "biometria/enrollment.html", {
         "enrollment": enrollment, "fingers": enrollment.fingers.order_by("position"),
@@ -114,7 +115,7 @@ def portrait(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def case_list(request: HttpRequest) -> HttpResponse:
     cases = list(selectors.duplicate_cases_open(office_id=request.user.office_id))
-    selectors.page_read_record(actor=request.user, action="biometria.page.case_list", purpose=CASE_PURPOSE,
+    selectors.page_read_record(actor=request.user, action=AuditAction.PAGE_CASE_LIST, purpose=CASE_PURPOSE,
                                person_ids=[p for c in cases for p in (c.enrollment.person_id,
                                                                       c.matched_enrollment.person_id)])
     return render(request, "biometria/cases.html", {"cases": cases})
@@ -140,7 +141,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("biometria:case_list")
         except ApplicationError as exc:
             error = exc
-    selectors.page_read_record(actor=request.user, action="biometria.page.case", obj=case, purpose=CASE_PURPOSE,
+    selectors.page_read_record(actor=request.user, action=AuditAction.PAGE_CASE, obj=case, purpose=CASE_PURPOSE,
                                person_ids=[case.enrollment.person_id, case.matched_enrollment.person_id])
     return render(request, "biometria/case.html", {"case": case, "error": error},
                   status=error.status if error else 200)

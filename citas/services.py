@@ -18,24 +18,14 @@ from core.errors import Conflict, NotFound, ValidationFailed
 from cuentas.models import Office
 
 from . import hooks
+from .audit_actions import AuditAction
 from .models import Appointment, Counter, OpeningHours, SedeProfile, Service, Slot
+from .workflows import APPOINTMENT
 
 logger = logging.getLogger(__name__)
 BOOKING_HORIZON_DAYS = 30
 NO_SHOW_GRACE = dt.timedelta(hours=2)
 NO_SHOW_ACTOR = "sistema:no_show"
-
-
-class AuditAction:
-    """The audit action names of this app (one registry, no names built at run time)."""
-
-    APPOINTMENT_BOOK = "citas.appointment_book"
-    APPOINTMENT_RESCHEDULE = "citas.appointment_reschedule"
-    APPOINTMENT_CANCEL = "citas.appointment_cancel"
-    APPOINTMENT_NO_SHOW = "citas.appointment_no_show"
-    APPOINTMENT_ATTEND = "citas.appointment_attend"
-    SLOTS_GENERATE = "citas.slots_generate"
-    SEDE_SERVICES_LOAD = "citas.sede_services_load"
 
 
 def _as_time(value: dt.time | str) -> dt.time:
@@ -147,55 +137,47 @@ def appointment_book(*, actor: Actor, service: str, slot_id: int, record_kind: s
         raise _one_active()
     slot = _bookable_slot(slot_id, service)
     _take(slot)
+    appointment = Appointment(user_id=user_id, document=document, person_id=person_id, service=service, slot=slot,
+                              record_kind=record_kind, record_id=record_id)
     try:
-        with transaction.atomic():
-            appointment = Appointment.objects.create(
-                user_id=user_id, document=document, person_id=person_id, service=service, slot=slot,
-                record_kind=record_kind, record_id=record_id)
+        APPOINTMENT.create(appointment, "book", actor=actor, details={
+            "office": slot.office.code, "service": service, "starts_at": slot.starts_at.isoformat()})
     except IntegrityError as exc:
         raise _one_active() from exc
-    audit_record(actor=actor, action=AuditAction.APPOINTMENT_BOOK, obj=appointment, person_id=person_id,
-                 details={"office": slot.office.code, "service": service, "starts_at": slot.starts_at.isoformat()})
     hooks.changed(appointment, "booked", actor)
     return appointment
 
 
-def _locked(appointment_id: int) -> Appointment:
-    appointment = (Appointment.objects.select_for_update(of=("self",)).select_related("slot__office")
-                   .filter(pk=appointment_id).first())
-    if appointment is None:
-        raise NotFound(_("La cita no existe."), fields={"appointment": _("No encontrada.")})
+def _locked_booked(appointment_id: int, transition: str) -> Appointment:
+    """The cita, locked, if `transition` may start from its state (else 409, nothing written)."""
+    appointment = APPOINTMENT.lock(appointment_id, not_found=_("La cita no existe."))
+    APPOINTMENT.refuse_unless(appointment, transition)
     return appointment
 
 
-def _locked_booked(appointment_id: int) -> Appointment:
-    appointment = _locked(appointment_id)
-    if appointment.status != Appointment.Status.BOOKED:
-        raise Conflict(_("La cita no está vigente."), fields={"appointment": _("No vigente.")})
-    return appointment
-
-
-def _close(appointment: Appointment, status: str, reason: str = "") -> None:
-    appointment.status, appointment.reason, appointment.closed_at = status, reason[:300], timezone.now()
-    appointment.save(update_fields=["status", "reason", "closed_at"])
+def _close(appointment: Appointment, transition: str, *, actor: Actor, reason: str = "",
+           details: dict | None = None, release: bool = False) -> Appointment:
+    """Close a locked BOOKED cita through its machine; `release` gives its place back in the same step."""
+    return APPOINTMENT.apply(
+        appointment, transition, actor=actor, reason=reason,
+        changes={"reason": reason[:300], "closed_at": timezone.now()}, details=details,
+        work=(lambda closed: _release(closed.slot_id)) if release else None)
 
 
 @transaction.atomic
 def appointment_reschedule(*, actor: Actor, appointment_id: int, slot_id: int) -> Appointment:
     """Move a BOOKED cita to another turn of its service: the old one becomes RESCHEDULED and its place is
     released in the same transaction; the new cita is the one BOOKED."""
-    old = _locked_booked(appointment_id)
+    old = _locked_booked(appointment_id, "reschedule")
     if old.slot_id == slot_id:
         raise ValidationFailed(_("Elija un turno distinto del actual."), fields={"slot": _("Es el turno actual.")})
     slot = _bookable_slot(slot_id, old.service)
     _take(slot)
-    _release(old.slot_id)
-    _close(old, Appointment.Status.RESCHEDULED)
-    appointment = Appointment.objects.create(
-        user_id=old.user_id, document=old.document, person_id=old.person_id, service=old.service, slot=slot,
-        record_kind=old.record_kind, record_id=old.record_id)
-    audit_record(actor=actor, action=AuditAction.APPOINTMENT_RESCHEDULE, obj=appointment, person_id=old.person_id,
-                 details={"from_slot": old.slot_id, "to_slot": slot.pk})
+    _close(old, "reschedule", actor=actor, details={"to_slot": slot.pk}, release=True)
+    appointment = Appointment(user_id=old.user_id, document=old.document, person_id=old.person_id,
+                              service=old.service, slot=slot, record_kind=old.record_kind, record_id=old.record_id)
+    APPOINTMENT.create(appointment, "book_rescheduled", actor=actor,
+                       details={"from_slot": old.slot_id, "to_slot": slot.pk, "replaces": old.pk})
     hooks.changed(appointment, "rescheduled", actor)
     return appointment
 
@@ -203,11 +185,8 @@ def appointment_reschedule(*, actor: Actor, appointment_id: int, slot_id: int) -
 @transaction.atomic
 def appointment_cancel(*, actor: Actor, appointment_id: int, reason: str = "") -> Appointment:
     """Cancel a BOOKED cita with its reason and give its place back."""
-    appointment = _locked_booked(appointment_id)
-    _close(appointment, Appointment.Status.CANCELLED, reason)
-    _release(appointment.slot_id)
-    audit_record(actor=actor, action=AuditAction.APPOINTMENT_CANCEL, obj=appointment,
-                 person_id=appointment.person_id, details={"reason": reason[:300]})
+    appointment = _close(_locked_booked(appointment_id, "cancel"), "cancel", actor=actor, reason=reason,
+                         release=True)
     hooks.changed(appointment, "cancelled", actor)
     return appointment
 
@@ -215,9 +194,7 @@ def appointment_cancel(*, actor: Actor, appointment_id: int, reason: str = "") -
 @transaction.atomic
 def appointment_attend(*, actor: Actor, appointment_id: int) -> Appointment:
     """The citizen came to the counter: the cita ends as attended (its place stays taken)."""
-    appointment = _locked_booked(appointment_id)
-    _close(appointment, Appointment.Status.ATTENDED)
-    audit_record(actor=actor, action=AuditAction.APPOINTMENT_ATTEND, obj=appointment, person_id=appointment.person_id)
+    appointment = _close(_locked_booked(appointment_id, "attend"), "attend", actor=actor)
     hooks.changed(appointment, "attended", actor)
     return appointment
 
@@ -225,13 +202,10 @@ def appointment_attend(*, actor: Actor, appointment_id: int) -> Appointment:
 @transaction.atomic
 def appointment_no_show(*, actor: Actor, appointment_id: int) -> Appointment:
     """The citizen did not come: the cita ends, the place is released and they may book again."""
-    appointment = _locked_booked(appointment_id)
+    appointment = _locked_booked(appointment_id, "no_show")
     if appointment.slot.starts_at > timezone.now():
         raise ValidationFailed(_("La cita aún no ha comenzado."), fields={"appointment": _("Turno futuro.")})
-    _close(appointment, Appointment.Status.NO_SHOW)
-    _release(appointment.slot_id)
-    audit_record(actor=actor, action=AuditAction.APPOINTMENT_NO_SHOW, obj=appointment,
-                 person_id=appointment.person_id, details={"office": appointment.slot.office_id})
+    _close(appointment, "no_show", actor=actor, details={"office": appointment.slot.office_id}, release=True)
     hooks.changed(appointment, "no_show", actor)
     return appointment
 

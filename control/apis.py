@@ -19,6 +19,7 @@ from cuentas.throttling import request_throttle, throttle_hit
 from core.errors import PayloadTooLarge, PermissionDenied, ValidationFailed
 
 from . import selectors, services
+from .audit_actions import AuditAction
 from .ocr import mrz_from_photo
 from .stay import PURPOSES
 from .uploads import FORM_OVERHEAD_BYTES, MAX_DG_BYTES, check_content_length
@@ -130,7 +131,7 @@ class ReferralQueueApi(APIView):
             raise PermissionDenied(_("Su usuario no tiene un puesto de control asignado."),
                                    fields={"crossing_point": _("Sin puesto asignado.")})
         crossings = list(selectors.referral_queue(crossing_point=point))
-        services.crossing_reads_record(actor=request.user, crossings=crossings, action="control.queue_view",
+        services.crossing_reads_record(actor=request.user, crossings=crossings, action=AuditAction.QUEUE_VIEW,
                                        purpose="control migratorio: cola de derivados",
                                        once_per_s=services.QUEUE_READ_AUDIT_PERIOD_S)
         return Response([

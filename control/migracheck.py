@@ -30,6 +30,7 @@ from core.errors import ValidationFailed
 from rim.models import IdentityDocument
 
 from . import faces
+from .audit_actions import AuditAction
 from .checks import ChipData
 from .models import PreRegistration
 from .selectors import preregistration_candidates
@@ -120,7 +121,7 @@ def preregistration_create(*, actor: Actor, document_number: str, issuing_state:
         sealed = seal(dg2, aad=_dg2_aad(prereg))
         prereg.dg2_key_id, prereg.dg2_sealed = sealed.key_id, sealed.data
         prereg.save(update_fields=["dg2_key_id", "dg2_sealed"])
-    audit_record(actor=actor, action="control.preregistration_create", obj=prereg,
+    audit_record(actor=actor, action=AuditAction.PREREGISTRATION_CREATE, obj=prereg,
                  person_id=holder_person_id(prereg), purpose="MigraCheck",
                  details={"flight": prereg.flight, "direction": direction, "with_chip_photo": bool(dg2),
                           "signed_in_holder": holder is not None})
@@ -178,7 +179,7 @@ def preregistration_email_confirm(*, token: str, actor: Actor = None) -> PreRegi
     if prereg.email_confirmed_at is None:
         prereg.email_confirmed_at = timezone.now()
         prereg.save(update_fields=["email_confirmed_at"])
-        audit_record(actor=actor, action="control.preregistration_email_confirm", obj=prereg,
+        audit_record(actor=actor, action=AuditAction.PREREGISTRATION_EMAIL_CONFIRM, obj=prereg,
                      person_id=holder_person_id(prereg), purpose="MigraCheck")
     return prereg
 
@@ -197,7 +198,7 @@ def preregistration_encode_face(*, preregistration_id: int) -> PreRegistration |
         return prereg
     person_id = holder_person_id(prereg)
     dg2 = unseal(Sealed(prereg.dg2_key_id, bytes(prereg.dg2_sealed)), aad=_dg2_aad(prereg))
-    audit_record(actor="sistema:migracheck", action="control.preregistration_dg2_read", kind=AuditEntry.Kind.READ,
+    audit_record(actor="sistema:migracheck", action=AuditAction.PREREGISTRATION_DG2_READ, kind=AuditEntry.Kind.READ,
                  obj=prereg, person_id=person_id, purpose="MigraCheck: preparar el rostro del chip")
     encoding = None
     if faces.dg2_digest(dg2) == prereg.dg2_sha256:
@@ -212,7 +213,7 @@ def preregistration_encode_face(*, preregistration_id: int) -> PreRegistration |
             changes.update(encoding_key_id=sealed.key_id, encoding_sealed=sealed.data,
                            status=PreRegistration.Status.READY)
         PreRegistration.objects.filter(pk=prereg.pk, status=PreRegistration.Status.PENDING).update(**changes)
-        audit_record(actor="sistema:migracheck", action="control.preregistration_encode", obj=prereg,
+        audit_record(actor="sistema:migracheck", action=AuditAction.PREREGISTRATION_ENCODE, obj=prereg,
                      person_id=person_id, details={"ready": encoding is not None})
     prereg.refresh_from_db()
     return prereg

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from rim.models import CrossingPoint
 from core.actor import Actor
 
+from .audit_actions import AuditAction
 from .models import Crossing, OfficerPost, PreRegistration
 
 QUEUE_LIMIT = 200
@@ -73,6 +74,6 @@ def preregistration_encoding(prereg: PreRegistration, dg2_sha256: str, *, actor:
         raw = unseal(Sealed(prereg.encoding_key_id, bytes(prereg.encoding_sealed)), aad=aad)
     except BlobUnreadable:
         return None
-    audit_record(actor=actor, action="control.preregistration_encoding_read", kind=AuditEntry.Kind.READ,
+    audit_record(actor=actor, action=AuditAction.PREREGISTRATION_ENCODING_READ, kind=AuditEntry.Kind.READ,
                  obj=prereg, person_id=person_id, purpose=purpose)
     return np.frombuffer(raw, dtype=np.float64).copy()

@@ -24,6 +24,7 @@ from rim.models import CrossingPoint, IdentityDocument, Movement, Person
 from rim.selectors import person_by_document
 
 from . import alerts, checks, faces
+from .audit_actions import AuditAction
 from .issuers import issuer_register, issuers  # noqa: F401  (issuer_register re-exported)
 from .checks import ChipData
 from .models import Check, Crossing, OfficerPost, PreRegistration, TravelPermit
@@ -339,7 +340,7 @@ def _record(*, channel: str, direction: str, point: CrossingPoint, boarding: Boa
         issued = _admit(crossing, context.rim_document, actor)
         if context.preregistration is not None:
             PreRegistration.objects.filter(pk=context.preregistration.pk).update(status=PreRegistration.Status.USED)
-    audit_record(actor=actor, action="control.crossing_decide", obj=crossing,
+    audit_record(actor=actor, action=AuditAction.CROSSING_DECIDE, obj=crossing,
                  person_id=crossing.person_id, purpose="control migratorio",
                  details={"decision": verdict, "channel": channel, "direction": direction,
                           "crossing_point": point.code, "reasons": reasons, "device": device_key})
@@ -462,7 +463,7 @@ def officer_post_assign(*, actor: Actor, user: Any, crossing_point: str | Crossi
     point = _crossing_point(crossing_point)
     post, _created = OfficerPost.objects.update_or_create(
         user=user, defaults={"crossing_point": point, "assigned_by": actor_repr(actor)[:200]})
-    audit_record(actor=actor, action="control.officer_post_assign", obj=post,
+    audit_record(actor=actor, action=AuditAction.OFFICER_POST_ASSIGN, obj=post,
                  details={"user": user.pk, "crossing_point": point.code})
     return post
 
@@ -515,6 +516,6 @@ def travel_permit_create(*, actor: Actor, minor_document_number: str, minor_issu
     )
     permit.full_clean()
     permit.save()
-    audit_record(actor=actor, action="control.travel_permit_create", obj=permit,
+    audit_record(actor=actor, action=AuditAction.TRAVEL_PERMIT_CREATE, obj=permit,
                  details={"reference": permit.reference, "valid_until": valid_until})
     return permit

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from core.errors import ApplicationError
 
 from . import selectors, services
+from .audit_actions import AuditAction
 from .checks import ChipData
 from .forms import CounterForm, PreRegistrationForm, ReviewForm
 from .ocr import mrz_from_photo
@@ -67,7 +68,7 @@ def crossing_detail(request: HttpRequest, crossing_id: int) -> HttpResponse:
     crossing = selectors.crossing_get(crossing_id=crossing_id, crossing_point=_post(request))
     if crossing is None:
         raise Http404(_("No existe ese control."))
-    services.crossing_reads_record(actor=request.user, crossings=[crossing], action="control.crossing_view",
+    services.crossing_reads_record(actor=request.user, crossings=[crossing], action=AuditAction.CROSSING_VIEW,
                                    purpose="control migratorio: revisión del control")
     return render(request, "control/crossing.html", {
         "crossing": crossing, "checks": list(crossing.checks.all()), "review_form": ReviewForm(),
@@ -80,7 +81,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Referred travellers; the page asks for its list in the background (X-Poll) so a new referral
     shows within seconds without reloading (static/js/poll.js)."""
     crossings = list(selectors.referral_queue(crossing_point=_post(request)))
-    services.crossing_reads_record(actor=request.user, crossings=crossings, action="control.queue_view",
+    services.crossing_reads_record(actor=request.user, crossings=crossings, action=AuditAction.QUEUE_VIEW,
                                    purpose="control migratorio: cola de derivados",
                                    once_per_s=services.QUEUE_READ_AUDIT_PERIOD_S)
     template = "control/queue_region.html" if request.headers.get("X-Poll") == "1" else "control/queue.html"

@@ -19,6 +19,7 @@ from integraciones.reniec import get_client as reniec_client
 from core.errors import ExternalServiceUnavailable, PermissionDenied, ValidationFailed
 
 from . import roles
+from .audit_actions import AuditAction
 from .models import Office, OtpActivation
 
 User = get_user_model()
@@ -46,7 +47,7 @@ def user_role_add(*, user, role: str, actor=None) -> None:
     group, _created = Group.objects.get_or_create(name=role)
     user.groups.add(group)
     user.__dict__.pop("_role_names", None)
-    audit_record(actor=actor, action="cuentas.role_add", obj=user, details={"role": role})
+    audit_record(actor=actor, action=AuditAction.ROLE_ADD, obj=user, details={"role": role})
 
 
 def _password_check(password: str, user=None) -> None:
@@ -97,7 +98,7 @@ def citizen_signup(*, dni: str, verification_digit: str, issue_date: dt.date, em
     user.full_clean()
     user.save()
     user_role_add(user=user, role=roles.CITIZEN, actor=user)
-    audit_record(actor=user, action="cuentas.citizen_signup", obj=user, details={"reniec": "verificado"})
+    audit_record(actor=user, action=AuditAction.CITIZEN_SIGNUP, obj=user, details={"reniec": "verificado"})
     return user
 
 
@@ -141,7 +142,7 @@ def foreigner_signup(
     user.full_clean()
     user.save()
     user_role_add(user=user, role=roles.FOREIGNER, actor=user)
-    audit_record(actor=user, action="cuentas.foreigner_signup", obj=user)
+    audit_record(actor=user, action=AuditAction.FOREIGNER_SIGNUP, obj=user)
     token = signing.dumps({"uid": user.pk, "email": user.email}, salt=EMAIL_VERIFY_SALT)
     link = verify_url_base.rstrip("/") + reverse("cuentas:verify_email", args=[token])
     transaction.on_commit(
@@ -171,7 +172,7 @@ def foreigner_email_verify(*, token: str):
         user.email_verified = True
         user.is_active = True
         user.save(update_fields=["email_verified", "is_active"])
-        audit_record(actor=user, action="cuentas.email_verified", obj=user)
+        audit_record(actor=user, action=AuditAction.EMAIL_VERIFIED, obj=user)
     return user
 
 
@@ -186,7 +187,7 @@ def staff_user_create(*, username: str, password: str, role: str, office: Office
     user.full_clean()
     user.save()
     user_role_add(user=user, role=role, actor=actor)
-    audit_record(actor=actor, action="cuentas.staff_create", obj=user, details={"role": role})
+    audit_record(actor=actor, action=AuditAction.STAFF_CREATE, obj=user, details={"role": role})
     return user
 
 
@@ -208,7 +209,7 @@ def device_register(*, key_id: str, crossing_point: str = "", office: Office | N
                                   office=office, kind=kind)
     credential.full_clean()
     credential.save()
-    audit_record(actor=actor, action="cuentas.device_register", obj=credential,
+    audit_record(actor=actor, action=AuditAction.DEVICE_REGISTER, obj=credential,
                  details={"key_id": key_id, "crossing_point": crossing_point, "kind": kind})
     return credential, secret
 
@@ -246,7 +247,7 @@ def otp_activation_issue(*, user, actor, ttl: dt.timedelta = OTP_ACTIVATION_TTL)
     OtpActivation.objects.create(user=user, code_hash=_activation_hash(code), expires_at=now + ttl,
                                  issued_by=None if isinstance(actor, str) else actor,
                                  issued_by_repr=actor_repr(actor))
-    audit_record(actor=actor, action="cuentas.otp_activation_issue", obj=user,
+    audit_record(actor=actor, action=AuditAction.OTP_ACTIVATION_ISSUE, obj=user,
                  details={"expires_at": (now + ttl).isoformat()})
     return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
 
@@ -263,14 +264,14 @@ def otp_activation_redeem(*, user, code: str):
                   .filter(user=user, code_hash=_activation_hash(code or ""), used_at__isnull=True,
                           expires_at__gt=timezone.now()).first())
     if activation is None:
-        audit_record(actor=user, action="cuentas.otp_activation_refused", kind="auth", obj=user)
+        audit_record(actor=user, action=AuditAction.OTP_ACTIVATION_REFUSED, kind="auth", obj=user)
         raise ValidationFailed(_("El código de activación no es válido, ya fue usado o venció"),
                                fields={"activation_code": _("Código no válido o vencido")})
     activation.used_at = timezone.now()
     activation.save(update_fields=["used_at"])
     TOTPDevice.objects.filter(user=user).delete()
     device = TOTPDevice.objects.create(user=user, name="app", confirmed=False)
-    audit_record(actor=user, action="cuentas.otp_activation_redeem", kind="auth", obj=user,
+    audit_record(actor=user, action=AuditAction.OTP_ACTIVATION_REDEEM, kind="auth", obj=user,
                  details={"issued_by": activation.issued_by_repr})
     return device
 
@@ -282,7 +283,7 @@ def otp_device_confirm(*, user, device, token: str) -> bool:
         return False
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    audit_record(actor=user, action="cuentas.otp_enrolled", kind="auth", obj=user)
+    audit_record(actor=user, action=AuditAction.OTP_ENROLLED, kind="auth", obj=user)
     return True
 
 
@@ -296,4 +297,4 @@ def user_password_change(*, user, password: str, actor) -> None:
     user.set_password(password)
     user.password_change_required = False
     user.save(update_fields=["password", "password_change_required"])
-    audit_record(actor=actor, action="cuentas.password_change", kind="auth", obj=user)
+    audit_record(actor=actor, action=AuditAction.PASSWORD_CHANGE, kind="auth", obj=user)

@@ -19,6 +19,7 @@ from auditoria.services import audit_record
 from core.errors import ApplicationError, ExternalServiceUnavailable
 
 from . import roles, selectors, services
+from .audit_actions import AuditAction
 from .forms import ActivationCodeForm, ActivationIssueForm, CitizenSignupForm, ForeignerSignupForm, LoginForm, OTPForm
 from .throttling import Throttled, ThrottleUnavailable, request_throttle
 from .web import role_required, show_error
@@ -31,7 +32,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit_record(actor=form.get_user(), action="cuentas.login", kind="auth")
+        audit_record(actor=form.get_user(), action=AuditAction.LOGIN, kind="auth")
         if form.get_user().is_staff_role:
             return redirect(f"{reverse_lazy('cuentas:otp')}?next={self.get_success_url()}")
         return response
@@ -148,10 +149,10 @@ def otp_verify(request):
         for device in devices:
             if device.verify_token(token):
                 otp_login(request, device)
-                audit_record(actor=request.user, action="cuentas.otp_verified", kind="auth")
+                audit_record(actor=request.user, action=AuditAction.OTP_VERIFIED, kind="auth")
                 return redirect(_after_second_factor(request))
         form.add_error("token", _("Código incorrecto o vencido"))
-        audit_record(actor=request.user, action="cuentas.otp_failed", kind="auth")
+        audit_record(actor=request.user, action=AuditAction.OTP_FAILED, kind="auth")
     return render(request, "cuentas/otp.html", {"form": form, "next": _safe_next(request)},
                   status=400 if request.method == "POST" else 200)
 

@@ -10,6 +10,7 @@ from auditoria.services import audit_record
 from core.actor import Actor
 from core.errors import NotFound
 
+from .audit_actions import AuditAction
 from .codes import code_normalize
 from .kinds import FACT_LABELS, kind_get
 from .models import Document
@@ -41,7 +42,7 @@ def document_pdf(document: Document, *, actor: Actor, purpose: str) -> bytes:
             data = handle.read()
     except FileNotFoundError:
         raise NotFound("document: its file is missing from the storage") from None
-    audit_record(actor=actor, action="documentos.pdf", kind="read", obj=document, person_id=document.person_id,
+    audit_record(actor=actor, action=AuditAction.PDF, kind="read", obj=document, person_id=document.person_id,
                  purpose=purpose, details={"kind": document.kind})
     return data
 
@@ -71,7 +72,7 @@ def document_verify(code: str, *, actor: Actor, via: str) -> PublicView | None:
     document = document_by_code(code)
     if document is None:
         return None
-    audit_record(actor=actor, action="documentos.verify", kind="read", obj=document, person_id=document.person_id,
+    audit_record(actor=actor, action=AuditAction.VERIFY, kind="read", obj=document, person_id=document.person_id,
                  purpose=PUBLIC_CHECK_PURPOSE, details={"kind": document.kind, "via": via})
     return document_public_view(document)
 
@@ -113,7 +114,7 @@ def document_verify_upload(pdf: bytes, *, actor: Actor) -> tuple[UploadCheck, Pu
     check = document_check_upload(pdf)
     if not check.valid:
         return check, None
-    audit_record(actor=actor, action="documentos.verify", kind="read", obj=check.document,
+    audit_record(actor=actor, action=AuditAction.VERIFY, kind="read", obj=check.document,
                  person_id=check.document.person_id, purpose=PUBLIC_CHECK_PURPOSE,
                  details={"kind": check.document.kind, "via": "file"})
     return check, document_public_view(check.document)

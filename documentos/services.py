@@ -19,6 +19,7 @@ from auditoria.services import audit_record
 from core.actor import Actor, actor_name, is_user
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 
+from .audit_actions import AuditAction
 from .codes import code_display, code_new, code_normalize
 from .kinds import kind_get
 from .models import Document
@@ -84,7 +85,7 @@ def document_issue(*, kind: str, pdf: bytes, facts: dict, record_kind: str, reco
     # The file is written last: a failed insert leaves nothing behind (storage is not transactional).
     document.file = default_storage.save(document.file, ContentFile(signed))
     Document.objects.filter(pk=document.pk).update(file=document.file)
-    audit_record(actor=actor, action="documentos.issue", obj=document, person_id=person_id,
+    audit_record(actor=actor, action=AuditAction.ISSUE, obj=document, person_id=person_id,
                  details={"kind": kind, "record": f"{document.record_kind}:{document.record_id}"})
     return document
 
@@ -107,6 +108,6 @@ def document_revoke(*, document: Document, reason: str, actor: Actor) -> Documen
     locked.revoked_by = actor_name(actor)
     locked.full_clean()
     locked.save(update_fields=["revoked_at", "revoked_reason", "revoked_by"])
-    audit_record(actor=actor, action="documentos.revoke", obj=locked, person_id=locked.person_id,
+    audit_record(actor=actor, action=AuditAction.REVOKE, obj=locked, person_id=locked.person_id,
                  details={"kind": locked.kind, "reason": locked.revoked_reason})
     return locked

@@ -14,6 +14,7 @@ from auditoria.services import audit_record
 from cuentas.models import DeviceCredential
 from core.errors import Conflict, PermissionDenied, Unprocessable, ValidationFailed
 
+from .audit_actions import AuditAction
 from .models import GateStatus, IdempotencyRecord, OfficerSession
 
 IDEMPOTENCY_TTL = dt.timedelta(hours=24)
@@ -97,7 +98,7 @@ def heartbeat_record(*, device: DeviceCredential, state: str, components: dict[s
     status.full_clean(exclude=["device"])
     status.save()
     if previous != state:
-        audit_record(actor=f"device:{device.key_id}", action="egates.state_change", obj=status,
+        audit_record(actor=f"device:{device.key_id}", action=AuditAction.STATE_CHANGE, obj=status,
                      details={"from": previous, "to": state, "message": status.message})
     return status
 
@@ -145,7 +146,7 @@ def officer_session_start(*, device: DeviceCredential, request: Any, username: s
             models.Q(user=user) | models.Q(device=device)).update(ended_at=now)
         session = OfficerSession.objects.create(device=device, user=user, token_sha256=_token_digest(token),
                                                 expires_at=now + OFFICER_SESSION_TTL)
-        audit_record(actor=user, action="egates.officer_session_start", obj=session,
+        audit_record(actor=user, action=AuditAction.OFFICER_SESSION_START, obj=session,
                      details={"device": device.key_id, "crossing_point": device.crossing_point})
     return session, token
 
@@ -172,6 +173,6 @@ def officer_session_end(*, device: DeviceCredential, token: str | None) -> bool:
         return False
     session.ended_at = timezone.now()
     session.save(update_fields=["ended_at"])
-    audit_record(actor=session.user, action="egates.officer_session_end", obj=session,
+    audit_record(actor=session.user, action=AuditAction.OFFICER_SESSION_END, obj=session,
                  details={"device": device.key_id})
     return True

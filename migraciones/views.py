@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from auditoria.selectors import person_access_log
 from auditoria.services import audit_record
 from integraciones.health import check_all as simulators_health
+from rim.audit_actions import AuditAction as RimAuditAction
 from rim.selectors import person_for_user
 
 from .tasks import heartbeat_age_s
@@ -113,7 +114,7 @@ def healthz(request):
 def my_data(request):
     person = person_for_user(request.user)
     if person is not None:
-        audit_record(actor=request.user, action="rim.person_view_own", kind="read", obj=person,
+        audit_record(actor=request.user, action=RimAuditAction.PERSON_VIEW_OWN, kind="read", obj=person,
                      person_id=person.pk, purpose="el titular consulta sus propios datos")
     return render(request, "mis_datos.html", {"person": person})
 

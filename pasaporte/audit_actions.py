@@ -15,6 +15,14 @@ class AuditAction(AuditActions, namespace="pasaporte"):
     APPLICATION_REJECTED = "pasaporte.application_rejected"
     APPLICATION_CANCELLED = "pasaporte.application_cancelled"
     APPLICATION_EXPIRED = "pasaporte.application_expired"
+    # The passport's transitions (pasaporte/workflows.py PASSPORT).
+    PASSPORT_ISSUE = "pasaporte.passport_issue"
+    PASSPORT_DELIVER = "pasaporte.passport_deliver"
+    PASSPORT_CANCEL_UNCOLLECTED = "pasaporte.passport_cancel_uncollected"
+    PASSPORT_CANCEL_REPLACED = "pasaporte.passport_cancel_replaced"
+    PASSPORT_CANCEL_LOST = "pasaporte.passport_cancel_lost"
+    PASSPORT_CANCEL_STOLEN = "pasaporte.passport_cancel_stolen"
+    # Citas before they moved to the citas rail (now citas.appointment_*): kept for the stored entries.
     APPOINTMENT_BOOK = "pasaporte.appointment_book"
     APPOINTMENT_RESCHEDULE = "pasaporte.appointment_reschedule"
     APPOINTMENT_CANCEL = "pasaporte.appointment_cancel"

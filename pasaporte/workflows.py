@@ -1,11 +1,12 @@
-"""The declared transitions of a passport application (workflow.Machine): every status change goes through it."""
+"""The declared transitions of a passport application and of the passport itself (workflow.Machine): every
+status change of either goes through them."""
 from django.utils.translation import gettext as _
 
 from core.actor import actor_name
 from workflow.machine import Change, Effect, Machine, Transition
 
 from .audit_actions import AuditAction as A
-from .models import Application, ApplicationEvent
+from .models import Application, ApplicationEvent, Passport
 
 S = Application.Status
 
@@ -50,4 +51,32 @@ APPLICATION: Machine[Application] = Machine(
     event=_event,
     effects=_effects,
     refused_message=_refused,
+)
+
+
+P = Passport.Status
+
+
+def _passport_refused(passport: Passport, state: str, transition: Transition) -> str:
+    return _("El pasaporte N.º %(n)s está %(from)s y no puede quedar %(to)s.") % {
+        "n": passport.number, "from": P(state).label, "to": P(transition.target).label}
+
+
+# The booklet: issued (its number allocated) at personalization, delivered once, cancelled once (not
+# collected in time, replaced by the next one delivered, or reported lost or stolen by its holder). It has
+# no event table: the application's events and the RIM document's status events keep its history, and
+# each step is an audit entry naming why it was cancelled.
+PASSPORT: Machine[Passport] = Machine(
+    model=Passport,
+    field="status",
+    transitions=[
+        Transition("issue", (), P.PERSONALIZED, action=A.PASSPORT_ISSUE),
+        Transition("deliver", {P.PERSONALIZED}, P.DELIVERED, action=A.PASSPORT_DELIVER),
+        Transition("cancel_uncollected", {P.PERSONALIZED}, P.CANCELLED, action=A.PASSPORT_CANCEL_UNCOLLECTED),
+        Transition("cancel_replaced", {P.PERSONALIZED, P.DELIVERED}, P.CANCELLED, action=A.PASSPORT_CANCEL_REPLACED),
+        Transition("cancel_lost", {P.PERSONALIZED, P.DELIVERED}, P.CANCELLED, action=A.PASSPORT_CANCEL_LOST),
+        Transition("cancel_stolen", {P.PERSONALIZED, P.DELIVERED}, P.CANCELLED, action=A.PASSPORT_CANCEL_STOLEN),
+    ],
+    person=lambda passport: passport.application.person_id,
+    refused_message=_passport_refused,
 )

@@ -16,6 +16,7 @@ from stdnum.pe import ruc as pe_ruc
 from auditoria.services import audit_record
 
 from . import services
+from .audit_actions import AuditAction
 from .models import (
     Alert,
     CrossingPoint,
@@ -214,7 +215,7 @@ def seed_registry(
     _reset_sequences()
     if counts["persons"] >= REBUILD_INDEX_AFTER:
         _compact_search_index()
-    audit_record(actor=SEED_ACTOR, action="rim.seed_registry", object_type="rim.person", details=counts)
+    audit_record(actor=SEED_ACTOR, action=AuditAction.SEED_REGISTRY, object_type="rim.person", details=counts)
     return {**counts, "demo_persons": demo_created, "skipped": False, "total_persons": Person.objects.count(),
             "seconds": round(time.monotonic() - started, 1)}
 

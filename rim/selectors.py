@@ -14,6 +14,7 @@ from auditoria.services import audit_record
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationFailed
 
+from .audit_actions import AuditAction
 from .models import Alert, FamilyLink, IdentityDocument, Movement, Person
 from .normalize import looks_like_document_number, normalize_document_number, normalize_name
 
@@ -76,7 +77,7 @@ def person_search(*, query: str, limit: int = 20, actor: Actor = None, purpose: 
     else:
         matches = _search_by_name(normalize_name(query), limit)
     if actor is not None:
-        audit_record(actor=actor, action="rim.person_search", kind="read", object_type="rim.person", purpose=purpose,
+        audit_record(actor=actor, action=AuditAction.PERSON_SEARCH, kind="read", object_type="rim.person", purpose=purpose,
                      details={"query": query[:100], "results": [m.person_id for m in matches]})
     return matches
 
@@ -232,7 +233,7 @@ def person_get(*, person_id: int, actor: Actor, purpose: str) -> Person:
     )
     if person is None:
         raise NotFound(_("No existe esa persona en el RIM."), fields={"person_id": _("No encontrado.")})
-    audit_record(actor=actor, action="rim.person_get", kind="read", obj=person, person_id=person.pk, purpose=purpose)
+    audit_record(actor=actor, action=AuditAction.PERSON_GET, kind="read", obj=person, person_id=person.pk, purpose=purpose)
     return person
 
 
@@ -273,7 +274,7 @@ def person_movements(
     if until:
         movements = movements.filter(occurred_at__lt=until)
     result = list(movements.order_by("-occurred_at", "-id"))
-    audit_record(actor=actor, action="rim.person_movements", kind="read", object_type="rim.movement",
+    audit_record(actor=actor, action=AuditAction.PERSON_MOVEMENTS, kind="read", object_type="rim.movement",
                  person_id=person_id, purpose=purpose, details={"count": len(result)})
     return result
 

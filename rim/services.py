@@ -13,6 +13,7 @@ from auditoria.services import actor_repr, audit_record
 from core.actor import Actor
 from core.errors import Conflict, ValidationFailed
 
+from .audit_actions import AuditAction
 from .models import (
     Alert,
     CrossingPoint,
@@ -125,7 +126,7 @@ def person_create(
     )
     _set_search_name(person)
     _save_new(person, conflict_message=_("Ese usuario ya está vinculado a otra persona."), conflict_field="user")
-    audit_record(actor=actor, action="rim.person_create", obj=person, person_id=person.pk)
+    audit_record(actor=actor, action=AuditAction.PERSON_CREATE, obj=person, person_id=person.pk)
     return person
 
 
@@ -146,7 +147,7 @@ def person_update(*, actor: Actor, person: Person, data: dict[str, Any]) -> Pers
     _set_search_name(person)
     _validate(person)
     person.save()
-    audit_record(actor=actor, action="rim.person_update", obj=person, person_id=person.pk, details={"fields": changed})
+    audit_record(actor=actor, action=AuditAction.PERSON_UPDATE, obj=person, person_id=person.pk, details={"fields": changed})
     return person
 
 
@@ -176,7 +177,7 @@ def document_add(
                                        number=document.number).exists():
         raise Conflict(duplicate, fields={"number": duplicate})
     _save_new(document, conflict_message=duplicate, conflict_field="number")
-    audit_record(actor=actor, action="rim.document_add", obj=document, person_id=person.pk,
+    audit_record(actor=actor, action=AuditAction.DOCUMENT_ADD, obj=document, person_id=person.pk,
                  details={"kind": document.kind, "issuing_state": document.issuing_state})
     return document
 
@@ -201,7 +202,7 @@ def document_set_status(*, actor: Actor, document: IdentityDocument, status: str
         document=document, from_status=previous, to_status=status, reason=reason.strip()[:300],
         actor_repr=actor_repr(actor),
     )
-    audit_record(actor=actor, action="rim.document_set_status", obj=document, person_id=document.person_id,
+    audit_record(actor=actor, action=AuditAction.DOCUMENT_SET_STATUS, obj=document, person_id=document.person_id,
                  details={"from": previous, "to": status, "reason": reason.strip()})
     return document
 
@@ -214,7 +215,7 @@ def family_link_add(*, actor: Actor, person: Person, relative: Person, relation:
                                fields={"relative": _("Elija otra persona.")})
     link = FamilyLink(person=person, relative=relative, relation=relation)
     _save_new(link, conflict_message=_("Ese vínculo ya está registrado."), conflict_field="relative")
-    audit_record(actor=actor, action="rim.family_link_add", obj=link, person_id=person.pk,
+    audit_record(actor=actor, action=AuditAction.FAMILY_LINK_ADD, obj=link, person_id=person.pk,
                  details={"relative_id": relative.pk, "relation": relation})
     return link
 
@@ -226,7 +227,7 @@ def study_add(
     study = Study(person=person, institution=institution.strip(), level=level, field=field.strip(), year=year)
     _validate(study)
     study.save()
-    audit_record(actor=actor, action="rim.study_add", obj=study, person_id=person.pk)
+    audit_record(actor=actor, action=AuditAction.STUDY_ADD, obj=study, person_id=person.pk)
     return study
 
 
@@ -250,7 +251,7 @@ def workplace_add(
     workplace = Workplace(person=person, employer=employer.strip(), ruc=ruc, position=position.strip(), since=since, until=until)
     _validate(workplace)
     workplace.save()
-    audit_record(actor=actor, action="rim.workplace_add", obj=workplace, person_id=person.pk)
+    audit_record(actor=actor, action=AuditAction.WORKPLACE_ADD, obj=workplace, person_id=person.pk)
     return workplace
 
 
@@ -282,7 +283,7 @@ def movement_record(
     )
     _validate(movement)
     movement.save()
-    audit_record(actor=actor, action="rim.movement_record", obj=movement, person_id=person.pk,
+    audit_record(actor=actor, action=AuditAction.MOVEMENT_RECORD, obj=movement, person_id=person.pk,
                  details={"direction": direction, "crossing_point": crossing_point.code, "channel": channel})
     return movement
 
@@ -321,7 +322,7 @@ def alert_create(
     )
     _validate(alert)
     alert.save()
-    audit_record(actor=actor, action="rim.alert_create", obj=alert, person_id=person.pk if person else None,
+    audit_record(actor=actor, action=AuditAction.ALERT_CREATE, obj=alert, person_id=person.pk if person else None,
                  details={"source": source, "kind": kind, "reference": alert.reference})
     return alert
 
@@ -337,6 +338,6 @@ def alert_deactivate(*, actor: Actor, alert: Alert, reason: str, at: dt.datetime
         raise Conflict(_("La alerta ya no está vigente."), fields={"alert": _("Alerta ya desactivada.")})
     alert.active_until = max(at, alert.active_from)
     alert.save(update_fields=["active_until"])
-    audit_record(actor=actor, action="rim.alert_deactivate", obj=alert, person_id=alert.person_id,
+    audit_record(actor=actor, action=AuditAction.ALERT_DEACTIVATE, obj=alert, person_id=alert.person_id,
                  details={"reason": reason.strip()})
     return alert

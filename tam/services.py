@@ -19,6 +19,7 @@ from documentos.models import Document
 from documentos.selectors import document_for_record, document_pdf
 from documentos.services import document_issue, document_reserve_code
 
+from .audit_actions import AuditAction
 from .models import Tam
 
 SEAL_DOC_TYPE = "TAM"
@@ -71,7 +72,7 @@ def tam_issue(*, crossing: Crossing, actor: Actor) -> Tam:
                          doc_type=SEAL_DOC_TYPE, issuing_country="PER")
     tam.full_clean(exclude=["crossing"])
     tam.save()
-    audit_record(actor=actor, action="tam.issue", obj=tam, person_id=crossing.person_id,
+    audit_record(actor=actor, action=AuditAction.ISSUE, obj=tam, person_id=crossing.person_id,
                  details={"crossing": str(crossing.transaction_id)})
     from outbox.services import enqueue_task
 
@@ -130,7 +131,7 @@ def tam_email(*, tam_id: int) -> bool:
         # Sent under the row lock: two runs cannot both send; a mail failure rolls the mark back.
         _tam_email_message(tam, document).send()
         Tam.objects.filter(pk=tam.pk).update(email_sent_at=timezone.now())
-        audit_record(actor="sistema:tam", action="tam.email", obj=tam, person_id=tam.crossing.person_id)
+        audit_record(actor="sistema:tam", action=AuditAction.EMAIL, obj=tam, person_id=tam.crossing.person_id)
     return True
 
 

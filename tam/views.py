@@ -15,6 +15,7 @@ from cuentas.throttling import Throttled, ThrottleUnavailable, request_throttle
 from documentos.selectors import document_pdf
 
 from . import selectors
+from .audit_actions import AuditAction
 from .documents import tam_context
 from .forms import DownloadForm, VerifyForm
 from .services import tam_document
@@ -53,7 +54,7 @@ def download(request: HttpRequest) -> HttpResponse:
 
 
 def _audit_download(request: HttpRequest, tam, *, via: str) -> None:
-    audit_record(actor=request.user, action="tam.download", kind="read", obj=tam,
+    audit_record(actor=request.user, action=AuditAction.DOWNLOAD, kind="read", obj=tam,
                  person_id=tam.crossing.person_id, purpose=DOWNLOAD_PURPOSE, details={"via": via})
 
 

@@ -62,7 +62,7 @@ def test_the_citizen_sees_own_record_and_who_consulted_it(client, demo):
 
     citizen = next(e for e in demo if e["role"] == "citizen")
     person = Person.objects.get(documents__number="70275722")
-    audit_record(actor="oficial.brena", action="rim.person_view", kind="read", obj=person, person_id=person.pk,
+    audit_record(actor="oficial.brena", action="rim.person_get", kind="read", obj=person, person_id=person.pk,
                  purpose="control migratorio de salida")
     client.post(reverse("cuentas:login"), {"username": citizen["username"], "password": citizen["password"]})
     body = client.get(reverse("my_data")).content.decode()

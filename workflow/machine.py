@@ -13,7 +13,8 @@ An app declares one `Machine` per record in `<app>/workflows.py`:
 (SELECT ... FOR UPDATE), re-reads its state, refuses a wrong start state with `TransitionNotAllowed`
 (409, code "transition_not_allowed") writing nothing, sets the new state and the caller's other
 field changes, writes the event row and the audit entry, and enqueues the side effects in the outbox
-(published only when the transaction commits). The table is checked against the field's choices
+(published only when the transaction commits). A transition declared with no start state creates the
+row (`APPOINTMENT.create(appointment, "book", actor=...)`) with the same event, audit and effects. The table is checked against the field's choices
 when it is declared, so a new status without a transition fails at import, not in production.
 """
 from __future__ import annotations
@@ -202,13 +203,34 @@ class Machine(Generic[M]):
             obj.save(update_fields=list(dict.fromkeys([self.field, *(changes or {}), *auto_now])))
             if work is not None:
                 work(obj)
-            change = Change(obj=obj, transition=t, source=str(current), actor=actor, reason=reason)
-            if self.event is not None:
-                self.event(change)
-            audit_record(actor=actor, action=t.action, obj=obj, person_id=self.person(obj), purpose=self.audit_purpose,
-                         details={"from": str(current), "to": t.target, "reason": reason[:300], **(details or {})})
-            for effect in (self.effects(change) if self.effects is not None else ()):
-                enqueue_task(effect.task_name, kwargs=dict(effect.kwargs), queue=effect.queue)
+            self._record(Change(obj=obj, transition=t, source=str(current), actor=actor, reason=reason), details)
+        return obj
+
+    def _record(self, change: Change[M], details: Mapping[str, Any] | None) -> None:
+        # The event row, the audit entry and the side effects of one applied transition.
+        if self.event is not None:
+            self.event(change)
+        audit_record(actor=change.actor, action=change.transition.action, obj=change.obj,
+                     person_id=self.person(change.obj), purpose=self.audit_purpose,
+                     details={"from": change.source, "to": change.target, "reason": change.reason[:300],
+                              **(details or {})})
+        for effect in (self.effects(change) if self.effects is not None else ()):
+            enqueue_task(effect.task_name, kwargs=dict(effect.kwargs), queue=effect.queue)
+
+    def create(self, obj: M, name: str, *, actor: Actor, reason: str = "", details: Mapping[str, Any] | None = None,
+               work: Callable[[M], None] | None = None) -> M:
+        """Save the new row `obj` in the state of creation transition `name` (one declared with no start
+        state, e.g. a cita booked), then, as `apply` does, `work`, the event row, the audit entry and the
+        side effects, all in the caller's transaction. The caller validates (`full_clean`) first."""
+        t = self.transitions[name]
+        if t.sources or obj.pk is not None:
+            raise ImproperlyConfigured(f"{self.model._meta.label}: {name!r} is not a creation or the row exists")
+        with transaction.atomic():
+            setattr(obj, self.field, t.target)
+            obj.save(force_insert=True)
+            if work is not None:
+                work(obj)
+            self._record(Change(obj=obj, transition=t, source="", actor=actor, reason=reason), details)
         return obj
 
     def transition(self, *, actor: Actor, pk: Any, name: str, reason: str = "",

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def _write_entries(n: int) -> list[AuditEntry]:
     return [
-        audit_record(actor="test", action="rim.person_view", kind="read", object_type="rim.person",
+        audit_record(actor="test", action="rim.person_get", kind="read", object_type="rim.person",
                      object_id=i, person_id=100 + (i % 3), purpose="control migratorio", details={"i": i})
         for i in range(n)
     ]

@@ -22,7 +22,7 @@ ON_PG = connection.vendor == "postgresql"
 
 def _write_entries(n: int, start: int = 0) -> list[AuditEntry]:
     return [
-        audit_record(actor="test", action="rim.person_view", kind="read", object_type="rim.person",
+        audit_record(actor="test", action="rim.person_get", kind="read", object_type="rim.person",
                      object_id=i, person_id=100 + i, purpose="control migratorio", details={"i": i})
         for i in range(start, start + n)
     ]

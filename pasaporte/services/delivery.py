@@ -15,7 +15,9 @@ from rim.models import IdentityDocument
 from rim.selectors import person_by_document
 
 from .. import biometrics
+from ..audit_actions import AuditAction
 from ..models import Application, CheckResult, Passport
+from ..workflows import PASSPORT
 from .common import application_lock, application_transition, staff_check_office
 
 S = Application.Status
@@ -81,19 +83,18 @@ def _deliver(*, actor: Actor, application_id: int, check: dict) -> Application:
     application = application_lock(application_id)
     if application.status != S.READY:  # two officers at once: the first one delivered it
         raise Conflict(_("El pasaporte no está listo para entrega."), fields={"status": application.status})
-    passport = Passport.objects.select_for_update().get(application=application)
+    passport = PASSPORT.lock(application.passport.pk)
     CheckResult.objects.create(application=application, source=CheckResult.Source.BIOMETRIC_1_1,
                                outcome=CheckResult.Outcome.CLEAR, detail={"step": "entrega", **check})
     previous = IdentityDocument.objects.filter(
         person_id=application.person_id, kind=IdentityDocument.Kind.PASAPORTE, status=IdentityDocument.Status.VIGENTE,
     ).exclude(pk=passport.rim_document_id)
+    replaced = _("Reemplazado por el pasaporte N.º %(n)s") % {"n": passport.number}
     for document in previous:
-        rim_services.document_set_status(
-            actor=actor, document=document, status=IdentityDocument.Status.CANCELADO,
-            reason=_("Reemplazado por el pasaporte N.º %(n)s") % {"n": passport.number},
-        )
-    passport.status = Passport.Status.DELIVERED
-    passport.save(update_fields=["status"])
+        rim_services.document_set_status(actor=actor, document=document, status=IdentityDocument.Status.CANCELADO,
+                                         reason=replaced)
+        _passport_cancel(actor=actor, number=document.number, transition="cancel_replaced", reason=replaced)
+    PASSPORT.apply(passport, "deliver", actor=actor, details={"modality": check["modality"]})
     application.delivered_at = timezone.now()
     application.save(update_fields=["delivered_at", "updated_at"])
     return application_transition(actor=actor, application_id=application.pk, to=S.DELIVERED,
@@ -105,15 +106,15 @@ def _deliver(*, actor: Actor, application_id: int, check: dict) -> Application:
 def passport_expire_uncollected(*, application_id: int) -> Application:
     """A passport not collected in time is cancelled, in the RIM too."""
     application = application_lock(application_id)
-    passport = Passport.objects.select_for_update().get(application=application)
+    passport = PASSPORT.lock(application.passport.pk)
     if passport.rim_document_id:
         document = IdentityDocument.objects.get(pk=passport.rim_document_id)
         if document.status == IdentityDocument.Status.VIGENTE:
             rim_services.document_set_status(actor="sistema:no_recogidos", document=document,
                                              status=IdentityDocument.Status.CANCELADO,
                                              reason=_("No recogido en 60 días"))
-    passport.status = Passport.Status.CANCELLED
-    passport.save(update_fields=["status"])
+    if passport.status != Passport.Status.CANCELLED:  # reported lost before it was collected: cancelled already
+        PASSPORT.apply(passport, "cancel_uncollected", actor="sistema:no_recogidos", reason=_("No recogido en 60 días"))
     return application_transition(actor="sistema:no_recogidos", application_id=application.pk, to=S.EXPIRED,
                                   reason=_("No se recogió en 60 días: pasaporte cancelado."))
 
@@ -140,7 +141,16 @@ def passport_report_loss(*, actor: Actor, document_id: int, status: str, reason:
         raise NotFound(_("No tiene un pasaporte con ese número."), fields={"document": _("No encontrado.")})
     document = rim_services.document_set_status(actor=actor, document=document, status=status,
                                                 reason=reason.strip() or _("Denuncia del titular"))
-    Passport.objects.filter(number=document.number).update(status=Passport.Status.CANCELLED)
-    audit_record(actor=actor, action="pasaporte.report_loss", obj=document, person_id=document.person_id,
+    _passport_cancel(actor=actor, number=document.number, reason=reason.strip(),
+                     transition="cancel_stolen" if status == IdentityDocument.Status.ROBADO else "cancel_lost")
+    audit_record(actor=actor, action=AuditAction.REPORT_LOSS, obj=document, person_id=document.person_id,
                  details={"status": status})
     return document
+
+
+def _passport_cancel(*, actor: Actor, number: str, transition: str, reason: str) -> None:
+    """Cancel the portal's own passport row of a RIM document just cancelled, if it issued one (older
+    passports are only in the RIM) and it is not cancelled already (a lost one later reported stolen)."""
+    passport = Passport.objects.select_for_update().filter(number=number).first()
+    if passport is not None and passport.status != Passport.Status.CANCELLED:
+        PASSPORT.apply(passport, transition, actor=actor, reason=reason)

@@ -19,6 +19,7 @@ from core.errors import Conflict, ExternalServiceUnavailable, ValidationFailed
 from outbox.services import enqueue_task
 
 from .. import biometrics
+from ..audit_actions import AuditAction
 from ..models import Application, CheckResult
 from .appointments import RECORD_KIND, SERVICE
 from .common import application_lock, application_transition, staff_check_office
@@ -99,7 +100,7 @@ def _enroll(*, actor: Actor, application_id: int, person_id: int, capture: biome
     CheckResult.objects.create(application=application, source=R.BIOMETRIC_1_1, outcome=O.CLEAR,
                                detail=one_to_one.as_dict())
     case = outcome.duplicate_case
-    audit_record(actor=actor, action="pasaporte.enrollment_record", obj=application, person_id=person_id,
+    audit_record(actor=actor, action=AuditAction.ENROLLMENT_RECORD, obj=application, person_id=person_id,
                  details={"biometric_enrollment": outcome.enrollment.pk, "duplicate_case": case.pk if case else None,
                           "fingers": [int(f.position) for f in capture.fingers]})
     if case is not None and case.kind == CaseKind.REPLACEMENT:

@@ -29,6 +29,7 @@ from rim.models import IdentityDocument, Person
 
 from .. import biometrics
 from ..models import Application, CheckResult, Passport, PassportNumberCounter
+from ..workflows import PASSPORT
 from .common import application_lock, application_transition
 
 S = Application.Status
@@ -108,7 +109,8 @@ def passport_number_allocate(*, application_id: int) -> Passport:
     issue = timezone.localdate()
     expiry = issue.replace(year=issue.year + VALIDITY_YEARS) if not (issue.month == 2 and issue.day == 29) else (
         issue + dt.timedelta(days=1)).replace(year=issue.year + VALIDITY_YEARS)
-    return Passport.objects.create(application=application, number=number, issue_date=issue, expiry_date=expiry)
+    return PASSPORT.create(Passport(application=application, number=number, issue_date=issue, expiry_date=expiry),
+                           "issue", actor=ACTOR)
 
 
 def _mrz_for(application: Application, passport: Passport) -> list[str]:

@@ -19,6 +19,7 @@ S = Ticket.Status
 
 
 class TicketAction(AuditActions, namespace="workflowtest"):
+    OPEN = "workflowtest.ticket_open"
     FINISH = "workflowtest.ticket_finish"
     CLOSE = "workflowtest.ticket_close"
 
@@ -31,6 +32,7 @@ def _event(change):
 TICKET = Machine(
     model=Ticket,
     transitions=[
+        Transition("open", (), S.OPEN, action=TicketAction.OPEN),
         Transition("finish", {S.OPEN}, S.DONE, action=TicketAction.FINISH),
         Transition("close", {S.OPEN, S.DONE}, S.CLOSED, action=TicketAction.CLOSE),
     ],
@@ -68,6 +70,28 @@ def test_a_wrong_start_state_is_refused_with_409_and_nothing_is_written(tables):
     assert ticket.status == S.CLOSED
     assert not TicketEvent.objects.exists() and not _entries(ticket).exists()
     assert not OutboxMessage.objects.filter(task_name=PURGE).exists()
+
+
+@pytest.mark.django_db
+def test_a_creation_saves_the_row_in_its_state_with_event_audit_entry_and_effect(tables):
+    # when a record is created through its creation transition (one with no start state)
+    ticket = TICKET.create(Ticket(person_id=7), "open", actor="oficial1", reason="nuevo")
+    # then it is saved in the transition's state, with its event row, audit entry and queued task
+    ticket.refresh_from_db()
+    assert ticket.status == S.OPEN
+    assert list(TicketEvent.objects.filter(ticket=ticket).values_list("from_status", "to_status")) == [("", "OPEN")]
+    (entry,) = _entries(ticket)
+    assert entry.action == TicketAction.OPEN and entry.person_id == 7
+    assert (entry.details["from"], entry.details["to"], entry.details["reason"]) == ("", "OPEN", "nuevo")
+    assert OutboxMessage.objects.filter(task_name=PURGE).count() == 1
+    # and a creation never applies to an existing row, nor a move from a state creates one
+    with pytest.raises(TransitionNotAllowed):
+        TICKET.transition(actor="oficial1", pk=ticket.pk, name="open")
+    with pytest.raises(ImproperlyConfigured):
+        TICKET.create(ticket, "open", actor="oficial1")
+    with pytest.raises(ImproperlyConfigured):
+        TICKET.create(Ticket(person_id=7), "finish", actor="oficial1")
+    assert Ticket.objects.count() == 1 and _entries(ticket).count() == 1
 
 
 @pytest.mark.django_db

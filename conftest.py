@@ -32,6 +32,16 @@ def testdata_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _spanish_unless_a_test_switches():
+    """Every test starts in Spanish: a page rendered in English leaves its language active in the thread."""
+    from django.utils import translation
+
+    translation.activate("es")
+    yield
+    translation.activate("es")
+
+
+@pytest.fixture(autouse=True)
 def _eager_tasks_unless_worker(request, settings):
     """Tests run tasks eagerly in-process, except those marked `worker`, which use the real one."""
     from migraciones.celery import app

@@ -240,7 +240,9 @@ def test_migracheck_page_refuses_an_oversize_file_with_413_naming_the_field(clie
     declared = client.post("/control/migracheck/", {**fields, "dg2": SimpleUploadedFile("dg2.bin", b"\0" * (3 * 1024 * 1024))})
     for response in (streamed, declared):
         assert response.status_code == 413
-        assert "dg2" in response.content.decode() and "1048576" in response.content.decode()
+        # on the chip photo's own field, in words and megabytes (no byte counts)
+        assert response.context["form"].errors["dg2"] == ["La foto del chip no puede pasar de 1 MB. Vuelva a leer el chip con la app."]
+        assert 'href="#id_dg2"' in response.content.decode() and "1048576" not in response.content.decode()
     assert not PreRegistration.objects.exists()
 
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from rim.models import CrossingPoint
 
 from .stay import PURPOSES
-from .uploads import MAX_DG_BYTES, dg2_has_face_image
+from .uploads import CHIP_PHOTO_NOT_AN_IMAGE, MAX_DG_BYTES, dg2_has_face_image
 
 DIRECTION_CHOICES = [("ENTRY", _("Entrada")), ("EXIT", _("Salida"))]
 # Labels for the trip purposes of stay.PURPOSES (their codes stay Spanish: they are stored and sent by devices).
@@ -83,9 +83,7 @@ class PreRegistrationForm(forms.Form):
         data = upload.read()
         upload.seek(0)
         if not dg2_has_face_image(data):
-            raise forms.ValidationError(
-                _("Este archivo no es la foto del chip. Lea el chip de su pasaporte con la app y suba el "
-                  "archivo de la foto (DG2) que la app guardó."), code="not_an_image")
+            raise forms.ValidationError(CHIP_PHOTO_NOT_AN_IMAGE, code="not_an_image")
         return upload
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
 from biometria.engine.images import FACE_FORMATS, decode_image
 from core.errors import ApplicationError, PayloadTooLarge
@@ -12,6 +12,9 @@ from mrtd.lds import decode_dg2
 
 # A chip data group (DG2 with its face image is the largest) is well under this.
 MAX_DG_BYTES = 1024 * 1024
+CHIP_PHOTO_NOT_AN_IMAGE = gettext_lazy(
+    "Este archivo no es la foto del chip. Lea el chip de su pasaporte con la app y suba el archivo de la foto "
+    "(DG2) que la app guardó.")
 # Room for the text fields and the multipart or JSON framing around the files.
 FORM_OVERHEAD_BYTES = 64 * 1024
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.translation import gettext as _
 
 from cuentas.web import ERROR_PAGES, error_context, error_page
 
@@ -42,16 +43,33 @@ def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
     return error_page(request, status=status)
 
 
+def _view_message(exception) -> str:
+    """The words a view gave its 403 or 404 (the portal's own, translated); never the URL resolver's
+    report of the patterns it tried."""
+    if exception is None or not exception.args or type(exception).__name__ == "Resolver404":
+        return ""
+    message = exception.args[0]
+    return message if isinstance(message, str) else ""
+
+
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     if _is_api(request):
         return _api_error(403)
-    return error_page(request, status=403)
+    return error_page(request, status=403, message=_view_message(exception))
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
     if _is_api(request):
         return _api_error(404)
-    return error_page(request, status=404)
+    message = _view_message(exception) if isinstance(exception, Http404) else ""
+    return error_page(request, status=404, message=message)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its security token (most often a page left open too long, or cookies off)."""
+    return error_page(request, status=403, message=_(
+        "El formulario venció por seguridad. Vuelva a la página, recárguela y envíelo de nuevo; si el problema "
+        "sigue, revise que su navegador acepte cookies de este portal."))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -65,4 +83,4 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, status=500, content_type="text/html; charset=utf-8")
 
 
-__all__ = ["bad_request", "page_not_found", "permission_denied", "server_error"]
+__all__ = ["bad_request", "csrf_failure", "page_not_found", "permission_denied", "server_error"]

@@ -101,6 +101,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "migraciones.urls"
+# A form without its CSRF token gets the designed 403 page that says what to do (not Django's).
+CSRF_FAILURE_VIEW = "migraciones.errors.csrf_failure"
 WSGI_APPLICATION = "migraciones.wsgi.application"
 
 TEMPLATES = [

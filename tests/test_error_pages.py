@@ -200,3 +200,24 @@ def test_an_uncaught_domain_error_on_a_page_is_its_designed_page(settings, rf):
     assert "RENIEC no responde en este momento." in response.content.decode()
     # and the API's paths are left to the API's JSON handler
     assert middleware.process_exception(rf.get("/api/v1/x"), ExternalServiceUnavailable("x")) is None
+
+
+@pytest.mark.django_db
+def test_a_404_keeps_the_words_the_page_gave_but_never_the_url_patterns():
+    client = Client()
+    # a TAM link that expired says so
+    body = _assert_designed_page(client.get("/tam/documento/no-es-un-token/"), 404, "es")
+    assert "El enlace venció o no es válido: vuelva a buscar su TAM." in body
+    # an unknown address does not list the portal's URL patterns
+    body = _assert_designed_page(client.get("/cuentas/no-existe/"), 404, "es")
+    assert "cuentas/ingresar" not in body.split("<main")[1].split("</main>")[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["es", "en"])
+def test_a_form_without_its_security_token_gets_the_designed_403_with_what_to_do(language):
+    client = _client(language, enforce_csrf_checks=True)
+    response = client.post("/cuentas/ingresar/", {"username": "x", "password": "y"})
+    body = _assert_designed_page(response, 403, language)
+    assert ("El formulario venció por seguridad" if language == "es" else "The form expired for security") in body
+    assert "CSRF" not in body

@@ -10,6 +10,7 @@ import logging
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from cuentas.web import ERROR_PAGES, error_context, error_page
@@ -49,7 +50,7 @@ def _view_message(exception) -> str:
     if exception is None or not exception.args or type(exception).__name__ == "Resolver404":
         return ""
     message = exception.args[0]
-    return message if isinstance(message, str) else ""
+    return str(message) if isinstance(message, (str, Promise)) else ""
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:

@@ -52,6 +52,7 @@ def _assert_designed_page(response, status: int, language: str) -> str:
     assert response.status_code == status
     assert response["Content-Type"].startswith("text/html")
     assert f'<html lang="{language}">' in body
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in body  # phone layout
     spanish, english = TITLES[status]
     title = spanish if language == "es" else english
     # what happened, as the page's heading and title, in the chosen language

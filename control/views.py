@@ -77,12 +77,14 @@ def crossing_detail(request: HttpRequest, crossing_id: int) -> HttpResponse:
 
 @role_required(*STAFF)
 def queue(request: HttpRequest) -> HttpResponse:
-    """Referred travellers; the page refreshes itself so a new referral shows within seconds."""
+    """Referred travellers; the page asks for its list in the background (X-Poll) so a new referral
+    shows within seconds without reloading (static/js/poll.js)."""
     crossings = list(selectors.referral_queue(crossing_point=_post(request)))
     services.crossing_reads_record(actor=request.user, crossings=crossings, action="control.queue_view",
                                    purpose="control migratorio: cola de derivados",
                                    once_per_s=services.QUEUE_READ_AUDIT_PERIOD_S)
-    return render(request, "control/queue.html", {"crossings": crossings})
+    template = "control/queue_region.html" if request.headers.get("X-Poll") == "1" else "control/queue.html"
+    return render(request, template, {"crossings": crossings})
 
 
 @role_required(*STAFF)

@@ -15,4 +15,5 @@ def gates(request: HttpRequest) -> HttpResponse:
     point = officer_crossing_point(user=request.user)
     if point is None:
         raise PermissionDenied(_("Su usuario no tiene un puesto de control asignado."))
-    return render(request, "egates/gates.html", {"gates": gates_overview(crossing_point=point.code)})
+    template = "egates/gates_region.html" if request.headers.get("X-Poll") == "1" else "egates/gates.html"
+    return render(request, template, {"gates": gates_overview(crossing_point=point.code)})

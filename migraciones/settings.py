@@ -221,6 +221,8 @@ CELERY_TASK_ROUTES = {
     "control.tasks.preregistration_encode": {"queue": "biometrics"},
     "biometria.tasks.gallery_sync_task": {"queue": "biometrics"},
     "tam.tasks.tam_email_send": {"queue": "notifications"},
+    "buzon.tasks.notice_alert_send_task": {"queue": "notifications"},
+    "buzon.tasks.notice_alerts_retry_task": {"queue": "notifications"},
     "outbox.tasks.outbox_sweep_task": {"queue": "default"},
     "pagos.tasks.payment_receipt_verify_task": {"queue": "validation"},
     "pagos.tasks.payments_resume_pending_task": {"queue": "validation"},
@@ -233,12 +235,18 @@ CELERY_BEAT_SCHEDULE: dict = {
     "pagos-resume-pending-receipts": {"task": "pagos.tasks.payments_resume_pending_task", "schedule": 300.0},
     "egates-idempotency-purge": {"task": "egates.tasks.idempotency_keys_purge", "schedule": 3600.0},
     "cuentas-device-nonces-purge": {"task": "cuentas.tasks.device_nonces_purge", "schedule": 600.0},
+    "buzon-alerts-retry": {"task": "buzon.tasks.notice_alerts_retry_task", "schedule": 300.0},
+    "buzon-deem-unopened": {"task": "buzon.tasks.notices_deem_task", "schedule": 3600.0},
     "outbox-sweep": {"task": "outbox.tasks.outbox_sweep_task",
                      "schedule": env.float("OUTBOX_SWEEP_INTERVAL_S", default=30.0)},
 }
 # Side effects are outbox rows committed with the change (outbox/); the sweep republishes rows
 # still pending after this many seconds (their own after-commit publish failed or never ran).
 OUTBOX_SWEEP_AFTER_S = env.float("OUTBOX_SWEEP_AFTER_S", default=30.0)
+# The buzón: an unopened notice counts as notified on the first business day after this many
+# business days from its deposit; the e-mailed acknowledgement link lasts this long.
+BUZON_DEEMED_AFTER_BUSINESS_DAYS = env.int("BUZON_DEEMED_AFTER_BUSINESS_DAYS", default=5)
+BUZON_ACK_LINK_MAX_AGE_S = env.int("BUZON_ACK_LINK_MAX_AGE_S", default=60 * 86400)
 PASAPORTE_VALIDATION_BACKOFF_S = env.float("PASAPORTE_VALIDATION_BACKOFF_S", default=5.0)
 # Face encodings at control run in this many worker processes per web process (0: in-process).
 CONTROL_FACE_PROCESSES = env.int("CONTROL_FACE_PROCESSES", default=1)
@@ -264,6 +272,13 @@ EMAIL_BACKEND = env.str(
     else "django.core.mail.backends.filebased.EmailBackend",
 )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# A mail server that does not answer must not hold a worker: the send fails and is retried.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-responder@migraciones.gob.pe")
 
 # External systems: one base URL each; the simulators serve all four on loopback by default.

@@ -32,6 +32,8 @@ SERVICES = [
     (None, _("Carné de extranjería"), _("Carné electrónico verificable."), "Foreigner ID card"),
     ("control:migracheck", _("Control migratorio"), _("Puertas electrónicas y control en ventanilla."), "Border control"),
     (None, _("Certificado de movimiento migratorio"), _("Sus entradas y salidas del país."), "Travel history certificate"),
+    ("buzon:home", _("Casilla electrónica"), _("Reciba y descargue las notificaciones de sus trámites."),
+     "Electronic mailbox"),
 ]
 
 

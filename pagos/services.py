@@ -378,7 +378,29 @@ def payment_refund(*, actor: Actor, payment_id: int, reason: str, amount: Decima
         payment.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, action=AuditAction.REFUND, obj=payment,
                  details={"refund": refund.pk, "amount": str(amount), "reason": reason[:300]})
+    if payment.user_id is not None:
+        _refund_notice(payment, refund)
     return refund
+
+
+def _refund_notice(payment: Payment, refund: Refund) -> None:
+    """The payer is told of the refund in their casilla (or by e-mail with acknowledgement): buzon."""
+    from django.utils import translation
+
+    from buzon.services import notice_deposit
+
+    texts = {}
+    for language in ("es", "en"):
+        with translation.override(language):
+            values = {"reference": payment.reference, "amount": refund.amount, "reason": refund.reason}
+            texts[language] = (
+                _("Devolución de su pago %(reference)s") % values,
+                _("MIGRACIONES le devuelve S/ %(amount)s de su pago %(reference)s. Motivo: %(reason)s. "
+                  "El Banco de la Nación le indicará cómo cobrarlo.") % values,
+            )
+    notice_deposit(recipient=payment.user, title=texts["es"][0], body=texts["es"][1], title_en=texts["en"][0],
+                   body_en=texts["en"][1], record_kind="pagos.payment", record_id=payment.pk,
+                   expediente=payment.reference, actor="system:pagos")
 
 
 # --- the catalogue --------------------------------------------------------------------------------

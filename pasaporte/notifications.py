@@ -1,9 +1,13 @@
-"""E-mails to the citizen at each step of their passport application (Spanish first)."""
+"""The citizen is told of each step of their passport application: a notice in their casilla electrónica
+when they have one (buzon), an e-mail otherwise (Spanish first)."""
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from buzon import selectors as buzon_selectors
+from buzon.services import notice_deposit
 
 from .models import Application, ApplicationEvent
 
@@ -14,6 +18,23 @@ NOTIFIED = frozenset({
     Application.Status.READY, Application.Status.DELIVERED, Application.Status.REJECTED,
     Application.Status.EXPIRED, Application.Status.CANCELLED,
 })
+
+
+def _status_text(application: Application, status: str, event: ApplicationEvent | None,
+                 language: str = "es") -> tuple[str, str]:
+    """(subject, body) of a step's message in `language`."""
+    with translation.override(language):
+        label = Application.Status(status).label
+        subject = _("MIGRACIONES · Su pasaporte: %(step)s") % {"step": label}
+        lines = [
+            _("Estimado(a) %(name)s:") % {"name": application.user.get_full_name() or application.dni},
+            "",
+            _("Su solicitud de pasaporte N.º %(id)s pasó a: %(step)s.") % {"id": application.pk, "step": label},
+        ]
+        if event and event.note:
+            lines.append(event.note)
+        lines += ["", _("Siga su trámite en %(url)s") % {"url": getattr(settings, "SITE_URL", "") + "/pasaporte/"}]
+    return subject, "\n".join(lines)
 
 
 def notify_status(*, application_id: int, status: str) -> bool:
@@ -30,18 +51,16 @@ def notify_status(*, application_id: int, status: str) -> bool:
                  .filter(application=application, to_status=status).order_by("-created_at", "-id").first())
         if event is not None and event.notified_at is not None:
             return False
-        with translation.override("es"):
-            label = Application.Status(status).label
-            subject = _("MIGRACIONES · Su pasaporte: %(step)s") % {"step": label}
-            lines = [
-                _("Estimado(a) %(name)s:") % {"name": application.user.get_full_name() or application.dni},
-                "",
-                _("Su solicitud de pasaporte N.º %(id)s pasó a: %(step)s.") % {"id": application.pk, "step": label},
-            ]
-            if event and event.note:
-                lines.append(event.note)
-            lines += ["", _("Siga su trámite en %(url)s") % {"url": getattr(settings, "SITE_URL", "") + "/pasaporte/"}]
-        send_mail(subject, "\n".join(lines), settings.DEFAULT_FROM_EMAIL, [application.user.email])
+        texts = {language: _status_text(application, status, event, language) for language in ("es", "en")}
+        if buzon_selectors.casilla_active(application.user) is not None:
+            # The citizen chose the casilla: the step is a notice there (its alert is buzon's e-mail).
+            notice_deposit(recipient=application.user, title=texts["es"][0], body=texts["es"][1],
+                           title_en=texts["en"][0], body_en=texts["en"][1], record_kind="pasaporte.application",
+                           record_id=application.pk, expediente=f"PAS-{application.pk}",
+                           person_id=application.person_id, actor="system:pasaporte")
+        else:
+            subject, body = texts["es"]
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [application.user.email])
         if event is not None:
             event.notified_at = timezone.now()
             event.save(update_fields=["notified_at"])

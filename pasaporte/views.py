@@ -68,10 +68,14 @@ def pay(request: HttpRequest) -> HttpResponse:
 def pay_return(request: HttpRequest) -> HttpResponse:
     """Back from the bank's page: the signed notification may arrive a moment after the citizen."""
     application = selectors.application_current(request.user)
-    if application is not None and application.status == Application.Status.PAID:
+    paid = application is not None and application.status == Application.Status.PAID
+    if request.headers.get("X-Poll") == "1":
+        # The waiting page asks in the background; the browser then comes back here to be sent on.
+        return render(request, "pasaporte/pay_wait_region.html", {"paid": paid})
+    if paid:
         messages.success(request, _("Pago confirmado por el Banco de la Nación. Ya puede reservar su cita."))
         return redirect("pasaporte:book")
-    return render(request, "pasaporte/pay_wait.html", {})
+    return render(request, "pasaporte/pay_wait.html", {"paid": False})
 
 
 @role_required("citizen")

@@ -69,3 +69,14 @@ def test_the_citizen_sees_own_record_and_who_consulted_it(client, demo):
     assert "CARDENAS" in body.upper()
     log = client.get(reverse("my_data_access_log")).content.decode()
     assert "oficial.brena" in log and "control migratorio de salida" in log
+
+
+def test_the_demo_foreigner_finds_a_notice_in_her_casilla(client, demo):
+    # given the demo data
+    # when the demo foreigner signs in and opens her mailbox
+    response = client.post(reverse("cuentas:login"), {"username": "ana.rodriguez@example.com",
+                                                      "password": "Extranjera-2026!"})
+    assert response.status_code == 302
+    page = client.get("/buzon/").content.decode()
+    # then her casilla is active and the welcome notice is there, unread
+    assert "Su casilla está activa" in page and "Bienvenida a su casilla electrónica" in page and "Sin leer" in page

@@ -151,25 +151,37 @@ def test_an_authentic_tam_is_reported_in_english_with_its_reason(client, crossin
 
 # --- the catalogue itself ---------------------------------------------------------------------
 
-def _po_entries(path: Path) -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) for each entry of a .po file, the header excluded."""
-    entries, flags, current, field = [], "", {"msgid": "", "msgstr": ""}, None
+def _po_blocks(path: Path) -> list[dict]:
+    """Each entry of a .po file as {"msgid", "msgid_plural", "msgstr", "msgstr[0]"..., "fuzzy"}, the header excluded."""
+    blocks, flags, current, field = [], "", {}, None
 
     def flush():
-        if field is not None and current["msgid"]:
-            entries.append((current["msgid"], current["msgstr"], "fuzzy" in flags))
+        if field is not None and current.get("msgid"):
+            blocks.append({**current, "fuzzy": "fuzzy" in flags})
 
     for line in path.read_text(encoding="utf-8").splitlines() + [""]:
         if not line.strip():
             flush()
-            flags, current, field = "", {"msgid": "", "msgstr": ""}, None
+            flags, current, field = "", {}, None
         elif line.startswith("#,"):
             flags += line
-        elif line.startswith(("msgid ", "msgstr ")):
+        elif line.startswith(("msgid ", "msgid_plural ", "msgstr ", "msgstr[")):
             field, _, quoted = line.partition(" ")
             current[field] = _unquote(quoted)
         elif line.startswith('"') and field:
             current[field] += _unquote(line)
+    return blocks
+
+
+def _po_entries(path: Path) -> list[tuple[str, str, bool]]:
+    """(msgid, msgstr, fuzzy) for each entry; a plural entry gives its singular and its plural form."""
+    entries = []
+    for block in _po_blocks(path):
+        if "msgid_plural" in block:
+            entries.append((block["msgid"], block.get("msgstr[0]", ""), block["fuzzy"]))
+            entries.append((block["msgid_plural"], block.get("msgstr[1]", ""), block["fuzzy"]))
+        else:
+            entries.append((block["msgid"], block.get("msgstr", ""), block["fuzzy"]))
     return entries
 
 
@@ -196,5 +208,9 @@ def test_the_compiled_catalogue_matches_the_po_file():
     # A fresh machine uses the committed .mo: a .po edited without compiling would not show.
     with open(CATALOGUE / "django.mo", "rb") as handle:
         compiled = gettext.GNUTranslations(handle)
-    stale = [msgid for msgid, msgstr, _ in _po_entries(CATALOGUE / "django.po") if compiled.gettext(msgid) != msgstr]
+    blocks = _po_blocks(CATALOGUE / "django.po")
+    stale = [b["msgid"] for b in blocks if "msgid_plural" not in b and compiled.gettext(b["msgid"]) != b["msgstr"]]
+    stale += [b["msgid"] for b in blocks if "msgid_plural" in b and (
+        compiled.ngettext(b["msgid"], b["msgid_plural"], 1) != b.get("msgstr[0]")
+        or compiled.ngettext(b["msgid"], b["msgid_plural"], 5) != b.get("msgstr[1]"))]
     assert stale == []

@@ -2,39 +2,18 @@
 from pathlib import Path
 
 import pytest
-from django.db import connections
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import skip_or_fail
 from integraciones.reniec import verification_digit
 from pasaporte.models import Application, Passport, PassportNumberCounter
 from pasaporte.tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 DNI, PASSWORD = "70275722", "Ciudadano-2026!"  # RENIEC's simulator holds obama.jpg for this DNI
 OFFICER, OFFICER_PASSWORD = "oficial.brena", "Servidor-2026!"
 S = Application.Status
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        skip_or_fail(f"{CHROMIUM} is not installed")
-    # Playwright's sync API runs an event loop in this thread; the ORM calls here are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
-        # Inside Playwright's loop the ORM keeps its own connection, which the test database's
-        # teardown would not see (it then cannot drop the database): close it here.
-        connections.close_all()
 
 
 @pytest.fixture

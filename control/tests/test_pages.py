@@ -70,6 +70,10 @@ def test_referred_traveller_appears_on_the_queue_and_is_admitted(officer_client,
     crossing = Crossing.objects.get()
     queue = officer_client.get("/control/cola/").content.decode()
     assert "PY1234999" in queue and "alerts_interpol_sltd" in queue
+    # the queue does not reload itself: the page's script asks for the list alone (X-Poll) and says when
+    assert 'http-equiv="refresh"' not in queue and "js/poll.js" in queue and "data-poll-status" in queue
+    region = officer_client.get("/control/cola/", HTTP_X_POLL="1").content.decode()
+    assert "<html" not in region and "PY1234999" in region and "1 viajero derivado." in region
     officer_client.post(f"/control/controles/{crossing.pk}/revision", {"admit": "1", "reason": "Falso positivo SLTD"})
     crossing.refresh_from_db()
     assert crossing.review == "ADMITTED" and crossing.movement_id

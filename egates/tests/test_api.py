@@ -132,6 +132,10 @@ def test_heartbeat_is_shown_on_the_supervisors_page(gate, client, django_user_mo
     assert page.status_code == 200
     text = page.content.decode()
     assert GATE_KEY in text and "lector de chip sin respuesta" in text
+    # the page does not reload itself: it asks for its table in the background (static/js/poll.js)
+    assert 'http-equiv="refresh"' not in text and "js/poll.js" in text and 'aria-live="polite"' in text
+    region = client.get("/egates/", HTTP_X_POLL="1").content.decode()
+    assert "<html" not in region and GATE_KEY in region and "lector de chip sin respuesta" in region
 
 
 def _otp_device_id(user) -> str:

@@ -87,3 +87,28 @@ def test_an_officer_cannot_refund(staff_api):
     response = client.post(f"/api/v1/pagos/{payment.pk}/devolucion", {"reason": "x"}, content_type="application/json")
     assert response.status_code == 403
     assert not Refund.objects.exists() and Payment.objects.get(pk=payment.pk).status == Payment.Status.PAID
+
+
+def test_the_payer_is_told_of_the_refund_in_their_casilla(staff_api, django_capture_on_commit_callbacks):
+    from django.contrib.auth import get_user_model
+    from django.core import mail
+
+    from buzon.models import Notice
+    from buzon.services import casilla_accept
+
+    # given a payment by a foreigner who has a casilla electrónica
+    payer = get_user_model().objects.create(username="pagadora@example.pe", email="pagadora@example.pe")
+    casilla_accept(user=payer, email=payer.email, phone="987654321", accepted_terms=True, actor=payer)
+    payment = factories.paid_payment(receipt_number="6600004")
+    Payment.objects.filter(pk=payment.pk).update(user=payer)
+    client = staff_api(_staff("supervisor3", "supervisor"))
+    # when a supervisor refunds it
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/v1/pagos/{payment.pk}/devolucion", {"reason": "Trámite improcedente"},
+                               content_type="application/json")
+    assert response.status_code == 201
+    # then a notice of the refund, with the amount and the reason, is in the casilla and the alert went out
+    notice = Notice.objects.get(record_kind="pagos.payment", record_id=str(payment.pk))
+    assert notice.recipient == payer and notice.status == Notice.Status.DEPOSITED
+    assert "S/ 20.20" in notice.body and "Trámite improcedente" in notice.body and "refund" in notice.title_en.lower()
+    assert [m.to for m in mail.outbox] == [[payer.email]]

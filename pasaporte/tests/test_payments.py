@@ -70,6 +70,21 @@ def test_pay_online_on_the_bank_page_and_the_signed_notification_opens_the_appli
     assert application.status == Application.Status.PAID
     assert payment.purpose_id == str(application.pk)
     assert citizen_client.get(reverse("pasaporte:pay_return")).status_code == 302
+    # and the waiting page's background check says so, pointing the browser back to be sent on
+    region = citizen_client.get(reverse("pasaporte:pay_return"), HTTP_X_POLL="1").content.decode()
+    assert f'data-poll-next="{reverse("pasaporte:pay_return")}"' in region
+
+
+def test_the_payment_wait_page_waits_in_the_background_and_offers_the_receipt_path(citizen_client, citizen):
+    # given a citizen back from the bank before its notification arrived
+    page = citizen_client.get(reverse("pasaporte:pay_return")).content.decode()
+    # then the page does not reload itself, polls for a while, and holds the way out for when it gives up
+    assert 'http-equiv="refresh"' not in page
+    assert 'data-poll-max="45"' in page and "js/poll.js" in page and "data-poll-giveup hidden" in page
+    assert "Registrar mi comprobante" in page and f'{reverse("pasaporte:pay")}#comprobante' in page
+    # and the background check says it is still waiting, sending nobody anywhere
+    region = citizen_client.get(reverse("pasaporte:pay_return"), HTTP_X_POLL="1").content.decode()
+    assert "Esperando la confirmación" in region and "data-poll-next" not in region
 
 
 def _order(citizen, reference: str, order_id: str) -> Payment:

@@ -53,8 +53,12 @@ def test_tampered_download_link_is_refused(client, tam):
 
 def test_true_seal_verifies_offline_and_on_the_page(client, tam):
     assert seal_check(tam.seal).valid is True
-    page = client.post("/tam/verificar/", {"seal": tam.seal})
-    assert "TAM AUTÉNTICA" in page.content.decode()
+    page = client.post("/tam/verificar/", {"seal": tam.seal}).content.decode()
+    assert "TAM AUTÉNTICA" in page and 'data-result="VALID"' in page
+    # a valid TAM shows who, which document and the days of stay granted
+    assert "ROJAS, CAMILA" in page and "PV1234567" in page
+    if tam.days_granted:
+        assert f'<strong id="dias">{tam.days_granted}</strong>' in page
     by_number = client.get("/tam/verificar/", {"numero": tam.number})
     assert "TAM AUTÉNTICA" in by_number.content.decode()
 
@@ -67,6 +71,11 @@ def test_altered_seal_is_invalid(client, tam):
     assert seal_check(forged).valid is False
     page = client.post("/tam/verificar/", {"seal": forged}).content.decode()
     assert "SELLO NO VÁLIDO" in page and "TAM AUTÉNTICA" not in page
+    # and none of the forged data is shown beside the verdict (it would look true in a table);
+    # only the form below keeps what was pasted
+    verdict = page[page.index("<h1>"):page.index("<form")]
+    assert "ROJAS" not in verdict and "PV1234567" not in verdict and "365" not in verdict
+    assert 'data-result="NOT_VALID"' in page and "no la acepte" in page
 
 
 def test_seal_signed_by_a_forger_key_is_invalid(client, tam, tmp_path):

@@ -65,6 +65,7 @@ class Command(BaseCommand):
 
         stats = seed_registry(persons=persons, seed=seed)
         self._posts()
+        self._buzon()
         path = settings.VAR_DIR / "demo_credentials.json"
         path.write_text(json.dumps({"users": creds}, indent=2, ensure_ascii=False))
         self.stdout.write(f"Demo listo: {len(offices)} sedes, {len(creds)} usuarios, registro: {stats}")
@@ -91,6 +92,22 @@ class Command(BaseCommand):
                             crossing_point=DEMO_GATE["crossing_point"], actor="seed_demo")
         return {"role": roles.DEVICE, "username": DEMO_GATE["key_id"], "password": "(firma HMAC)",
                 "key_id": DEMO_GATE["key_id"], "secret": DEMO_GATE["secret"]}
+
+    def _buzon(self) -> None:
+        """The demo foreigner has a casilla electrónica with one notice in it (made once)."""
+        from buzon.models import Casilla
+        from buzon.services import casilla_accept, notice_deposit
+
+        user = get_user_model().objects.get(username="ana.rodriguez@example.com")
+        if Casilla.objects.filter(user=user).exists():
+            return
+        with transaction.atomic():
+            casilla_accept(user=user, email=user.email, phone="987654321", accepted_terms=True, actor="seed_demo")
+            notice_deposit(recipient=user, title="Bienvenida a su casilla electrónica",
+                           body="Desde hoy, MIGRACIONES le notificará aquí las resoluciones de sus trámites.",
+                           title_en="Welcome to your electronic mailbox",
+                           body_en="From today, MIGRACIONES will notify you here of the decisions on your procedures.",
+                           record_kind="demo.bienvenida", record_id=user.pk, actor="seed_demo")
 
     def _user(self, spec: dict, offices: dict[str, Office]) -> dict:
         User = get_user_model()

@@ -34,6 +34,7 @@ from .audit_actions import AuditAction
 from .checks import ChipData
 from .models import PreRegistration
 from .selectors import preregistration_candidates
+from .uploads import CHIP_PHOTO_NOT_AN_IMAGE, dg2_has_face_image
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +105,10 @@ def preregistration_create(*, actor: Actor, document_number: str, issuing_state:
         raise ValidationFailed(
             _("Sin iniciar sesión, el preregistro necesita la foto del chip (DG2) leída con la app."),
             fields={"dg2": _("Obligatorio si no inició sesión con la cuenta de este pasaporte.")})
+    if dg2 and not dg2_has_face_image(dg2):
+        # Only a chip photo is kept: any other file is refused here, for the page and the API alike.
+        message = str(CHIP_PHOTO_NOT_AN_IMAGE)
+        raise ValidationFailed(message, fields={"dg2": message})
     email = email.strip()
     confirmed = (holder is not None and bool(email) and holder.email_verified
                  and holder.email.strip().lower() == email.lower())

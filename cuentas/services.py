@@ -17,6 +17,7 @@ from auditoria.services import actor_repr, audit_record
 from integraciones.errors import IntegrationError, NotFound as RemoteNotFound, ServiceUnavailable
 from integraciones.reniec import get_client as reniec_client
 from core.errors import ExternalServiceUnavailable, PermissionDenied, ValidationFailed
+from mrtd.countries import NATIONALITY_CODES
 
 from . import roles
 from .audit_actions import AuditAction
@@ -57,13 +58,22 @@ def _password_check(password: str, user=None) -> None:
         raise ValidationFailed(_("La contraseña no es segura"), fields={"password": " ".join(exc.messages)})
 
 
+def _consent_required(personal_data_consent: bool) -> None:
+    """Sign-up collects personal data only with the notice of Ley 29733 accepted (its time is kept)."""
+    if personal_data_consent is not True:
+        message = _("Para crear la cuenta debe aceptar el aviso de datos personales.")
+        raise ValidationFailed(message, fields={"personal_data_consent": message})
+
+
 @transaction.atomic
-def citizen_signup(*, dni: str, verification_digit: str, issue_date: dt.date, email: str, password: str):
+def citizen_signup(*, dni: str, verification_digit: str, issue_date: dt.date, email: str, password: str,
+                   personal_data_consent: bool):
     """Create a citizen account once RENIEC confirms the DNI, its check digit and issue date.
 
     Nothing is written unless every check passes; a RENIEC outage raises
     ExternalServiceUnavailable so the page can ask the citizen to retry.
     """
+    _consent_required(personal_data_consent)
     dni = (dni or "").strip()
     if not (len(dni) == 8 and dni.isdigit()):
         raise ValidationFailed(_("El DNI tiene 8 dígitos"), fields={"dni": _("El DNI tiene 8 dígitos")})
@@ -92,6 +102,7 @@ def citizen_signup(*, dni: str, verification_digit: str, issue_date: dt.date, em
         document_number=dni,
         nationality="PER",
         birth_date=citizen.birth_date,
+        personal_data_consent_at=timezone.now(),
     )
     _password_check(password, user)
     user.set_password(password)
@@ -114,10 +125,17 @@ def foreigner_signup(
     email: str,
     password: str,
     verify_url_base: str,
+    personal_data_consent: bool,
 ):
     """Create an inactive foreigner account and e-mail a link that verifies the address."""
+    _consent_required(personal_data_consent)
     document_number = document_number.strip().upper()
     nationality = nationality.strip().upper()
+    if nationality not in NATIONALITY_CODES:
+        raise ValidationFailed(_("Nacionalidad no válida"), fields={"nationality": _("Elija su nacionalidad de la lista")})
+    if birth_date > timezone.localdate():
+        raise ValidationFailed(_("Fecha de nacimiento no válida"),
+                               fields={"birth_date": _("La fecha de nacimiento no puede ser futura")})
     if document_type not in (User.DocumentType.PASSPORT, User.DocumentType.CARNE):
         raise ValidationFailed(_("Tipo de documento no válido"), fields={"document_type": _("Elija pasaporte o carné")})
     if not document_number.isalnum():
@@ -136,6 +154,7 @@ def foreigner_signup(
         nationality=nationality,
         birth_date=birth_date,
         is_active=False,
+        personal_data_consent_at=timezone.now(),
     )
     _password_check(password, user)
     user.set_password(password)

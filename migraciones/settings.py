@@ -147,7 +147,8 @@ AUTH_PASSWORD_VALIDATORS = [
 if MIGRACIONES_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "cuentas:login"
-LOGIN_REDIRECT_URL = "home"
+# A person lands on their own summary; staff go on to TOTP and then to their work page.
+LOGIN_REDIRECT_URL = "my_summary"
 LOGOUT_REDIRECT_URL = "home"
 
 # Login throttling (django-axes): lock an account+IP after repeated failures.

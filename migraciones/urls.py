@@ -18,6 +18,7 @@ urlpatterns = [
     path("ayuda/", views.help_contact, name="help"),
     path("datos-personales/", views.personal_data_notice, name="personal_data"),
     path("healthz", views.healthz, name="healthz"),
+    path("mi-cuenta/", views.my_summary, name="my_summary"),
     path("mis-datos/", views.my_data, name="my_data"),
     path("mis-datos/quien-consulto/", views.my_data_access_log, name="my_data_access_log"),
     path("i18n/setlang/", cuentas_views.language_set, name="set_language"),

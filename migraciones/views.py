@@ -137,6 +137,25 @@ def my_data(request):
 
 
 @login_required
+def my_summary(request):
+    """Where a person lands after signing in: their services, and what needs their attention."""
+    from django.shortcuts import redirect
+
+    from buzon.selectors import casilla_active, notices_unread_count
+    from cuentas import roles
+    from pasaporte.summary import passport_next_step
+
+    user = request.user
+    if user.is_staff_role:
+        return redirect("home")
+    passport = passport_next_step(user) if user.has_role(roles.CITIZEN) else None
+    return render(request, "mi_cuenta.html", {
+        "passport": passport, "foreigner": user.has_role(roles.FOREIGNER),
+        "unread": notices_unread_count(user), "casilla": casilla_active(user),
+    })
+
+
+@login_required
 def my_data_access_log(request):
     person = person_for_user(request.user)
     entries = person_access_log(person_id=person.pk)[:500] if person else []

@@ -121,15 +121,22 @@ def test_the_consent_migration_keeps_the_accounts_that_exist():
 
     before, after = [("cuentas", "0004_otp_activation")], [("cuentas", "0005_user_personal_data_consent")]
     executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    # given an account made before the notice existed
-    old_user = executor.loader.project_state(before).apps.get_model("cuentas", "User")
-    old_user.objects.create(username="antiguo", email="antiguo@example.pe", password="!", nationality="PER")
-    # when the migration runs
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(after)
-    # then the account is there with its data, and no consent is invented for it
-    user = User.objects.get(username="antiguo")
-    assert user.email == "antiguo@example.pe" and user.nationality == "PER"
-    assert user.personal_data_consent_at is None
+    latest = executor.loader.graph.leaf_nodes()
+    try:
+        executor.migrate(before)
+        # given an account made before the notice existed
+        old_user = executor.loader.project_state(before).apps.get_model("cuentas", "User")
+        old_user.objects.create(username="antiguo", email="antiguo@example.pe", password="!", nationality="PER")
+        # when the migration runs
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(after)
+        # then the account is there with its data, and no consent is invented for it
+        user = executor.loader.project_state(after).apps.get_model("cuentas", "User").objects.get(username="antiguo")
+        assert user.email == "antiguo@example.pe" and user.nationality == "PER"
+        assert user.personal_data_consent_at is None
+    finally:
+        # the later migrations too, so that the tests after this one find the schema they expect
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(latest)

@@ -137,6 +137,8 @@ class ReferralQueueApi(APIView):
         return Response([
             {"id": c.pk, "transaction_id": str(c.transaction_id), "created_at": c.created_at.isoformat(),
              "crossing_point": c.crossing_point.code, "channel": c.channel, "name": c.full_name,
-             "document": f"{c.issuing_state} {c.document_number}", "reasons": c.reasons}
+             "document": f"{c.issuing_state} {c.document_number}", "reasons": c.reason_lines,
+             "reason_codes": [{"check": item.get("check", ""), "code": item.get("code", "")}
+                              for item in c.reason_items]}
             for c in crossings
         ])

@@ -40,8 +40,12 @@ def _counter(client, **fields):
 def test_counter_with_typed_mrz_shows_every_check(officer_client, crossing_points, external_systems):
     page = _counter(officer_client, mrz="\n".join(td3(number="PW1234567"))).content.decode()
     assert "APROBADO" in page
-    for name in ("document_validity", "passive_authentication", "alerts_pnp", "alerts_interpol_sltd", "permitted_stay"):
-        assert name in page
+    # every check by its name in words, never by its code
+    for label in ("Validez del documento", "Autenticación del chip", "Alertas de la PNP",
+                  "Interpol: documentos robados o perdidos", "Permanencia"):
+        assert label in page
+    for code in ("document_validity", "passive_authentication", "alerts_pnp", "alerts_interpol_sltd"):
+        assert code not in page
     assert "TAM" in page
 
 
@@ -69,7 +73,8 @@ def test_referred_traveller_appears_on_the_queue_and_is_admitted(officer_client,
     _counter(officer_client, mrz="\n".join(td3(number="PY1234999")))
     crossing = Crossing.objects.get()
     queue = officer_client.get("/control/cola/").content.decode()
-    assert "PY1234999" in queue and "alerts_interpol_sltd" in queue
+    assert "PY1234999" in queue and "Interpol: documentos robados o perdidos: documento reportado como robado" in queue
+    assert "alerts_interpol_sltd" not in queue
     # the queue does not reload itself: the page's script asks for the list alone (X-Poll) and says when
     assert 'http-equiv="refresh"' not in queue and "js/poll.js" in queue and "data-poll-status" in queue
     region = officer_client.get("/control/cola/", HTTP_X_POLL="1").content.decode()

@@ -1,6 +1,5 @@
 """The counter as an officer uses it: an MRZ typo is shown to correct before anything is recorded,
 the review's decision is the officer's own choice, and reasons are shown in words in their language."""
-import io
 import re
 from html import unescape
 
@@ -10,7 +9,7 @@ from auditoria.models import AuditEntry
 from control.models import Check, Crossing
 from rim.models import Movement
 
-from .conftest import td3
+from .conftest import data_page_photo, td3
 from .test_pages import _counter, officer_client  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
@@ -93,27 +92,12 @@ def test_an_mrz_printed_so_is_recorded_when_the_officer_says_so_and_referred(off
                for line in crossing.reason_lines)
 
 
-def _photo(lines: list[str]) -> io.BytesIO:
-    from PIL import Image, ImageDraw, ImageFont
-
-    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", 28)
-    image = Image.new("RGB", (1000, 700), "white")
-    draw = ImageDraw.Draw(image)
-    for i, line in enumerate(lines):
-        draw.text((40, 560 + i * 45), line, font=font, fill="black")
-    photo = io.BytesIO()
-    image.save(photo, "PNG")
-    photo.seek(0)
-    photo.name = "pagina.png"
-    return photo
-
-
 def test_a_photo_whose_mrz_fails_its_digits_puts_the_text_read_in_the_mrz_field(officer_client, crossing_points,
                                                                                external_systems):
     # given a photo of a data page whose number reads with an S where the check digit wants a 5
     good = td3(number="PX1234567", surname="SMITH", given="JOHN")
     read_as = [good[0], good[1].replace("PX1234567", "PX1234S67")]
-    page = unescape(_counter(officer_client, mrz_photo=_photo(read_as)).content.decode())
+    page = unescape(_counter(officer_client, mrz_photo=data_page_photo(read_as)).content.decode())
     # then the officer sees what the OCR read, in the MRZ field, with the field named and the fix
     assert _mrz_field(page) == "\n".join(read_as)
     assert "La MRZ leída de la foto no cuadra en: número de documento (dígito de control)" in page

@@ -1,13 +1,11 @@
 """Officer pages: the counter (MRZ typed or from a photo), the referral queue and the officer's review."""
-import io
-
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from control.models import Crossing
 from cuentas.services import user_role_add
 
-from .conftest import td3
+from .conftest import data_page_photo, td3
 
 pytestmark = pytest.mark.django_db
 
@@ -50,19 +48,8 @@ def test_counter_with_typed_mrz_shows_every_check(officer_client, crossing_point
 
 
 def test_counter_reads_the_mrz_from_a_photo(officer_client, crossing_points, external_systems):
-    from PIL import Image, ImageDraw, ImageFont
-
     # given a photo of a data page (the MRZ printed in a monospace font)
-    lines = td3(number="PX1234567", surname="SMITH", given="JOHN")
-    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", 28)
-    image = Image.new("RGB", (1000, 700), "white")
-    draw = ImageDraw.Draw(image)
-    for i, line in enumerate(lines):
-        draw.text((40, 560 + i * 45), line, font=font, fill="black")
-    photo = io.BytesIO()
-    image.save(photo, "PNG")
-    photo.seek(0)
-    photo.name = "pagina.png"
+    photo = data_page_photo(td3(number="PX1234567", surname="SMITH", given="JOHN"))
     page = _counter(officer_client, mrz_photo=photo).content.decode()
     # then the crossing is decided for the document in the photo
     assert Crossing.objects.get().document_number == "PX1234567"

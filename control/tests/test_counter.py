@@ -165,3 +165,29 @@ def test_an_officer_with_the_english_interface_reads_the_reasons_in_english(offi
     later = crossing_decide(channel="COUNTER", direction="ENTRY", crossing_point="AIJCH",
                             mrz_lines=td3(number="PY7777999"), actor="test")
     assert "documento reportado como robado" in " ".join(later.reasons)
+
+
+def test_the_migration_keeps_older_crossings_readable_with_their_checks_labelled(transactional_db):
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    # given a referral recorded before reasons had codes
+    call_command("migrate", "control", "0004", verbosity=0)
+    try:
+        old = MigrationExecutor(connection).loader.project_state(("control", "0004_fee_table_to_pagos")).apps
+        point = old.get_model("rim", "CrossingPoint").objects.create(code="TSTOLD", name="Puesto antiguo",
+                                                                     kind="AIRPORT")
+        old.get_model("control", "Crossing").objects.create(
+            channel="COUNTER", direction="ENTRY", crossing_point=point, decision="REFER", review="PENDING",
+            document_code="P", document_number="PZ2000999", issuing_state="USA", nationality="USA", surnames="DOE",
+            reasons=["alerts_pnp: PNP: requisitoria R-1 (Lima: robo)", "texto sin control"], actor_repr="test")
+        # when the migrations run
+        call_command("migrate", "control", verbosity=0)
+        # then its reasons are shown under the check's label, with the text as recorded
+        crossing = Crossing.objects.get(document_number="PZ2000999")
+        assert crossing.reason_items == [{"check": "alerts_pnp", "text": "PNP: requisitoria R-1 (Lima: robo)"},
+                                         {"check": "", "text": "texto sin control"}]
+        assert crossing.reason_lines == ["Alertas de la PNP: PNP: requisitoria R-1 (Lima: robo)", "texto sin control"]
+    finally:
+        call_command("migrate", verbosity=0)

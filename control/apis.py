@@ -121,7 +121,8 @@ class MrzFromPhotoApi(APIView):
 
 
 class ReferralQueueApi(APIView):
-    """GET /api/v1/control/queue: referred travellers waiting for an officer (for polling screens)."""
+    """GET /api/v1/control/queue: referred travellers waiting for an officer (for polling screens);
+    `reasons` in words in the caller's language, `reason_codes` the check and reason code of each."""
 
     permission_classes = [has_role(roles.OFFICER, roles.SUPERVISOR)]
 

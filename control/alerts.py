@@ -19,7 +19,8 @@ from integraciones.pnp.client import PnpClient
 from rim.models import Alert
 from rim.selectors import active_alerts_for
 
-from .outcomes import ERROR, FAIL, PASS, CheckOutcome
+from .outcomes import ERROR, FAIL, PASS, CheckOutcome, outcome
+from .reasons import PARTS, TEXT, phrase, render_spanish
 
 DEFAULT_BUDGET_S = 2.0
 # Threads shared by every request: each verification uses three for at most the budget.
@@ -57,10 +58,10 @@ class PendingAlerts:
     def _outcome(self, name: str, future: Future) -> CheckOutcome:
         if not future.done():
             future.cancel()
-            return CheckOutcome(name, ERROR, f"sin respuesta en {budget_s():g} s",
-                                ms=round((time.monotonic() - self.started) * 1000))
-        outcome = future.result()
-        return outcome
+            timed_out = outcome(name, ERROR, "alerts_timeout", seconds=f"{budget_s():g}")
+            timed_out.ms = round((time.monotonic() - self.started) * 1000)
+            return timed_out
+        return future.result()
 
 
 def start(subject: Subject) -> PendingAlerts:
@@ -83,45 +84,47 @@ def start(subject: Subject) -> PendingAlerts:
 def _timed_call(name: str, call: Callable[[], CheckOutcome]) -> CheckOutcome:
     started = time.perf_counter()
     try:
-        outcome = call()
+        result = call()
     except ServiceUnavailable as exc:
         # Named after the budget the traveller waited for, not the socket timeout just under it.
-        text = f"sin respuesta en {budget_s():g} s" if exc.reason == "timeout" else exc.message
-        outcome = CheckOutcome(name, ERROR, f"{exc.service}: {text}")
+        result = (outcome(name, ERROR, "alerts_timeout", seconds=f"{budget_s():g}") if exc.reason == "timeout"
+                  else outcome(name, ERROR, TEXT, text=f"{exc.service}: {exc.message}"))
     except IntegrationError as exc:
-        outcome = CheckOutcome(name, ERROR, f"{exc.service}: {exc.message}")
-    outcome.ms = round((time.perf_counter() - started) * 1000)
-    return outcome
+        result = outcome(name, ERROR, TEXT, text=f"{exc.service}: {exc.message}")
+    result.ms = round((time.perf_counter() - started) * 1000)
+    return result
 
 
 def _pnp(client: PnpClient, subject: Subject) -> CheckOutcome:
     result = client.check_person(subject.dni, names=subject.full_name or None, birth_date=subject.birth_date)
-    found = [f"requisitoria {r.number} ({r.court}: {r.crime})" for r in result.requisitorias]
-    bans = [f"impedimento de salida {i.number} ({i.authority})" for i in result.impedimentos]
+    found = [phrase("alerts_pnp_requisitoria", number=r.number, court=r.court, crime=r.crime)
+             for r in result.requisitorias]
+    bans = [phrase("alerts_pnp_impedimento", number=i.number, authority=i.authority) for i in result.impedimentos]
     if subject.direction == "EXIT":
         found += bans
     if found:
-        return CheckOutcome("alerts_pnp", FAIL, "PNP: " + "; ".join(found), details={"hits": found})
-    note = " (impedimento de salida sin efecto al ingresar)" if bans else ""
-    return CheckOutcome("alerts_pnp", PASS, "PNP: sin requisitorias ni impedimentos" + note)
+        return outcome("alerts_pnp", FAIL, PARTS, parts=found,
+                       details={"hits": [render_spanish(h["code"], h["params"]) for h in found]})
+    return outcome("alerts_pnp", PASS, "alerts_pnp_clear_ban_on_entry" if bans else "alerts_pnp_clear")
 
 
 def _sltd(client: InterpolClient, subject: Subject) -> CheckOutcome:
     result = client.check_sltd(subject.document_number, subject.issuing_state)
     if result.hit:
-        return CheckOutcome("alerts_interpol_sltd", FAIL,
-                            f"Interpol SLTD: documento reportado {result.status or ''}".strip())
-    return CheckOutcome("alerts_interpol_sltd", PASS, "Interpol SLTD: documento sin reporte")
+        if result.status:
+            return outcome("alerts_interpol_sltd", FAIL, "alerts_sltd_hit", sltd_status=result.status)
+        return outcome("alerts_interpol_sltd", FAIL, "alerts_sltd_reported")
+    return outcome("alerts_interpol_sltd", PASS, "alerts_sltd_clear")
 
 
 def _notices(client: InterpolClient, subject: Subject) -> CheckOutcome:
     if not subject.full_name:
-        return CheckOutcome("alerts_interpol_notices", PASS, "Interpol: sin nombre que buscar")
+        return outcome("alerts_interpol_notices", PASS, "alerts_notices_no_name")
     notices = client.search_notices(subject.full_name, subject.birth_date)
     if notices:
-        text = "; ".join(f"notificación {n.notice_type} {n.notice_id}" for n in notices)
-        return CheckOutcome("alerts_interpol_notices", FAIL, f"Interpol: {text}")
-    return CheckOutcome("alerts_interpol_notices", PASS, "Interpol: sin notificaciones")
+        return outcome("alerts_interpol_notices", FAIL, PARTS, parts=[
+            phrase("alerts_notice", notice_type=n.notice_type, notice_id=n.notice_id) for n in notices])
+    return outcome("alerts_interpol_notices", PASS, "alerts_notices_clear")
 
 
 def rim_alerts(subject: Subject) -> CheckOutcome:
@@ -132,6 +135,7 @@ def rim_alerts(subject: Subject) -> CheckOutcome:
         # An exit ban does not stop anyone from coming home.
         alerts = [a for a in alerts if a.kind != Alert.Kind.IMPEDIMENTO_SALIDA]
     if alerts:
-        text = "; ".join(f"{a.get_source_display()}: {a.get_kind_display()} ({a.reason[:80]})" for a in alerts)
-        return CheckOutcome("alerts_rim", FAIL, f"Alertas en el RIM: {text}", details={"alert_ids": [a.pk for a in alerts]})
-    return CheckOutcome("alerts_rim", PASS, "Sin alertas judiciales, de la Alianza del Pacífico ni de MIGRACIONES")
+        items = [phrase("alerts_rim_item", alert_source=a.source, alert_kind=a.kind, text=a.reason[:80]) for a in alerts]
+        return outcome("alerts_rim", FAIL, PARTS, parts=items,
+                       details={"alert_ids": [a.pk for a in alerts]})
+    return outcome("alerts_rim", PASS, "alerts_rim_clear")

@@ -121,7 +121,8 @@ class MrzFromPhotoApi(APIView):
 
 
 class ReferralQueueApi(APIView):
-    """GET /api/v1/control/queue: referred travellers waiting for an officer (for polling screens)."""
+    """GET /api/v1/control/queue: referred travellers waiting for an officer (for polling screens);
+    `reasons` in words in the caller's language, `reason_codes` the check and reason code of each."""
 
     permission_classes = [has_role(roles.OFFICER, roles.SUPERVISOR)]
 
@@ -137,6 +138,8 @@ class ReferralQueueApi(APIView):
         return Response([
             {"id": c.pk, "transaction_id": str(c.transaction_id), "created_at": c.created_at.isoformat(),
              "crossing_point": c.crossing_point.code, "channel": c.channel, "name": c.full_name,
-             "document": f"{c.issuing_state} {c.document_number}", "reasons": c.reasons}
+             "document": f"{c.issuing_state} {c.document_number}", "reasons": c.reason_lines,
+             "reason_codes": [{"check": item.get("check", ""), "code": item.get("code", "")}
+                              for item in c.reason_items]}
             for c in crossings
         ])

@@ -17,7 +17,8 @@ from rim.models import IdentityDocument, Person
 
 from . import faces, stay
 from .models import TravelPermit
-from .outcomes import ERROR, FAIL, PASS, SKIPPED, CheckOutcome
+from .outcomes import ERROR, FAIL, PASS, SKIPPED, CheckOutcome, outcome
+from .reasons import PARTS, TEXT, mrz_error, phrase
 from .trust import csca_certificates
 
 ADULT_AGE = 18
@@ -35,16 +36,17 @@ class ChipData:
 
 
 def document_validity(mrz: MRZResult, rim_document: IdentityDocument | None, *, today: dt.date) -> CheckOutcome:
-    problems = [f"{field}: {message}" for field, message in mrz.errors.items()]
+    problems = [mrz_error(field, message) for field, message in mrz.errors.items()]
     expiry = mrz.fields.expiry_date
     if expiry is not None and expiry < today:
-        problems.append(f"documento vencido el {expiry:%d/%m/%Y}")
+        problems.append(phrase("document_expired", date=f"{expiry:%d/%m/%Y}"))
     if rim_document is not None and rim_document.status in BAD_DOCUMENT_STATUSES:
-        problems.append(f"documento {rim_document.get_status_display()} en el RIM")
+        problems.append(phrase("document_rim_status", document_status=rim_document.status))
     if problems:
-        return CheckOutcome("document_validity", FAIL, "; ".join(problems))
-    return CheckOutcome("document_validity", PASS,
-                        f"MRZ válida; vigente hasta {expiry:%d/%m/%Y}" if expiry else "MRZ válida")
+        return outcome("document_validity", FAIL, PARTS, parts=problems)
+    if expiry:
+        return outcome("document_validity", PASS, "document_ok_until", date=f"{expiry:%d/%m/%Y}")
+    return outcome("document_validity", PASS, "document_ok")
 
 
 def passive_auth(chip: ChipData | None, printed_mrz: list[str], *, required: bool) -> tuple[CheckOutcome, PAReport | None]:
@@ -56,13 +58,13 @@ def passive_auth(chip: ChipData | None, printed_mrz: list[str], *, required: boo
     report = passive_authentication(sod=chip.sod, data_groups=groups, csca_certs=csca_certificates(),
                                     printed_mrz=printed_mrz)
     if report.valid:
-        return CheckOutcome("passive_authentication", PASS,
-                            f"chip auténtico: firmado por {report.ds_subject}", details=report.to_dict()), report
+        return outcome("passive_authentication", PASS, "chip_authentic", signer=report.ds_subject,
+                       details=report.to_dict()), report
     failed = [f"{c.name}: {c.reason}" for c in report.checks if c.passed is False]
     missing = [f"{c.name}: {c.reason}" for c in report.checks if c.passed is None and c.name in
                ("sod", "ds_certificate", "csca_chain", "validity", "signature", "dg_hashes", "dg_listed")]
-    return CheckOutcome("passive_authentication", FAIL, "autenticación pasiva fallida: " + "; ".join(failed + missing),
-                        details=report.to_dict()), report
+    return outcome("passive_authentication", FAIL, "chip_pa_failed", detail="; ".join(failed + missing),
+                   details=report.to_dict()), report
 
 
 def chip_mrz_matches(chip: ChipData | None, printed_mrz: list[str], *, required: bool) -> CheckOutcome:
@@ -71,47 +73,52 @@ def chip_mrz_matches(chip: ChipData | None, printed_mrz: list[str], *, required:
     try:
         chip_lines = decode_dg1(chip.dg1)
     except LDSError as exc:
-        return CheckOutcome("chip_mrz", FAIL, f"DG1 ilegible: {exc}")
+        return outcome("chip_mrz", FAIL, "chip_dg1_unreadable", detail=str(exc))
     if [line.strip().upper() for line in printed_mrz] != chip_lines:
-        return CheckOutcome("chip_mrz", FAIL, "la MRZ del chip (DG1) no coincide con la MRZ impresa")
-    return CheckOutcome("chip_mrz", PASS, "la MRZ del chip coincide con la impresa")
+        return outcome("chip_mrz", FAIL, "chip_mrz_differs")
+    return outcome("chip_mrz", PASS, "chip_mrz_matches")
 
 
 def _missing_chip(name: str, required: bool) -> CheckOutcome:
     if required:
-        return CheckOutcome(name, FAIL, "la puerta electrónica requiere la lectura del chip")
-    return CheckOutcome(name, SKIPPED, "chip no leído", required=False)
+        return outcome(name, FAIL, "chip_required")
+    return outcome(name, SKIPPED, "chip_not_read", required=False)
+
+
+# What the live face is compared with (reason codes; the Spanish words are in control/reasons.py).
+SOURCE_CHIP, SOURCE_MIGRACHECK, SOURCE_ENROLLED = "face_source_chip", "face_source_migracheck", "face_source_enrolled"
 
 
 def face_match(live: np.ndarray | None, reference: np.ndarray | None, *, reference_source: str, required: bool,
-               problem: str = "") -> CheckOutcome:
-    """Live face against the chip photo (or the enrolled or pre-registered one)."""
+               problem: dict | None = None) -> CheckOutcome:
+    """Live face against the chip photo (or the enrolled or pre-registered one); `reference_source` is
+    one of the SOURCE_ codes, `problem` a phrase (control/reasons.py) saying why there is no face."""
     if problem:
-        return CheckOutcome("face", FAIL, problem)
+        return outcome("face", FAIL, problem["code"], **problem["params"])
     if live is None or reference is None:
-        missing = "rostro en vivo" if live is None else "foto de referencia (chip o enrolamiento)"
+        missing = phrase("face_missing_live" if live is None else "face_missing_reference")
         if required:
-            return CheckOutcome("face", FAIL, f"falta {missing}")
-        return CheckOutcome("face", SKIPPED, f"sin {missing}: verificación por el oficial", required=False)
+            return outcome("face", FAIL, "face_missing", missing=missing)
+        return outcome("face", SKIPPED, "face_missing_officer", missing=missing, required=False)
     decision = faces.match(reference, live)
     details = {"score": decision.score, "threshold": decision.threshold, "reference": reference_source}
+    scores = {"source": phrase(reference_source), "score": f"{decision.score:.2f}",
+              "threshold": f"{decision.threshold:.2f}"}
     if decision.decision:
-        return CheckOutcome("face", PASS, f"rostro coincide con {reference_source} (puntaje {decision.score:.2f} "
-                            f">= {decision.threshold:.2f})", details=details)
-    return CheckOutcome("face", FAIL, f"rostro no coincide con {reference_source} (puntaje {decision.score:.2f} "
-                        f"< {decision.threshold:.2f})", details=details)
+        return outcome("face", PASS, "face_match", details=details, **scores)
+    return outcome("face", FAIL, "face_no_match", details=details, **scores)
 
 
-def live_encoding(live_face: bytes | faces.PendingEncoding | None) -> tuple[np.ndarray | None, str]:
+def live_encoding(live_face: bytes | faces.PendingEncoding | None) -> tuple[np.ndarray | None, dict | None]:
     """(encoding, problem): no face or several faces is a failed check, not a bad request."""
     if live_face is None:
-        return None, ""
+        return None, None
     try:
         if isinstance(live_face, faces.PendingEncoding):
-            return live_face.result(), ""
-        return faces.encode_image(live_face, field="live_face"), ""
+            return live_face.result(), None
+        return faces.encode_image(live_face, field="live_face"), None
     except FaceCountError as exc:
-        return None, f"rostro en vivo: {exc.message}"
+        return None, phrase("face_live_unusable", detail=str(exc.message))
 
 
 def age_on(birth: dt.date, day: dt.date) -> int:
@@ -121,48 +128,44 @@ def age_on(birth: dt.date, day: dt.date) -> int:
 def minor_permit(mrz: MRZResult, *, direction: str, today: dt.date) -> CheckOutcome:
     birth = mrz.fields.birth_date
     if birth is None or age_on(birth, today) >= ADULT_AGE:
-        return CheckOutcome("minor_permit", SKIPPED, "mayor de edad", required=False)
+        return outcome("minor_permit", SKIPPED, "minor_adult", required=False)
     if direction != "EXIT":
-        return CheckOutcome("minor_permit", SKIPPED, "menor de edad que ingresa: no requiere permiso", required=False)
+        return outcome("minor_permit", SKIPPED, "minor_entering", required=False)
     permit = (TravelPermit.objects.filter(
         minor_document_number=mrz.fields.document_number, minor_issuing_state=mrz.fields.issuing_state,
         minor_birth_date=birth, valid_from__lte=today, valid_until__gte=today, revoked=False,
     ).order_by("-valid_until").first())
     if permit is None:
-        return CheckOutcome("minor_permit", FAIL, f"menor de {age_on(birth, today)} años sin permiso de viaje vigente")
-    return CheckOutcome("minor_permit", PASS,
-                        f"permiso de viaje {permit.reference} otorgado por {permit.granted_by}, vigente hasta "
-                        f"{permit.valid_until:%d/%m/%Y}", details={"permit_id": permit.pk})
+        return outcome("minor_permit", FAIL, "minor_no_permit", age=age_on(birth, today))
+    return outcome("minor_permit", PASS, "minor_permit_ok", reference=permit.reference, granted_by=permit.granted_by,
+                   date=f"{permit.valid_until:%d/%m/%Y}", details={"permit_id": permit.pk})
 
 
 def permitted_stay(mrz: MRZResult, person: Person | None, *, direction: str, purpose: str,
                    now: dt.datetime) -> tuple[CheckOutcome, int | None, stay.StayOnExit | None]:
     """(outcome, days granted on entry, stay on exit) for foreigners; Peruvians are skipped."""
     if mrz.fields.nationality == "PER":
-        return CheckOutcome("permitted_stay", SKIPPED, "peruano: sin plazo de permanencia", required=False), None, None
+        return outcome("permitted_stay", SKIPPED, "stay_peruvian", required=False), None, None
     if stay.is_resident(person):
-        return CheckOutcome("permitted_stay", PASS, "extranjero residente (carné o PTP vigente)"), None, None
+        return outcome("permitted_stay", PASS, "stay_resident"), None, None
     if direction == "ENTRY":
         days = stay.days_to_grant(person, purpose, now=now)
         if days <= 0:
-            return CheckOutcome("permitted_stay", FAIL, "agotó los 183 días de permanencia del último año"), 0, None
-        return CheckOutcome("permitted_stay", PASS, f"se otorgan {days} días de permanencia",
-                            details={"days_granted": days}), days, None
+            return outcome("permitted_stay", FAIL, "stay_exhausted"), 0, None
+        return outcome("permitted_stay", PASS, "stay_granted", days=days, details={"days_granted": days}), days, None
     try:
         on_exit = stay.stay_on_exit(person, now=now)
     except stay.FeeTableIncomplete as exc:
-        return CheckOutcome("permitted_stay", ERROR, str(exc)), None, None
+        return outcome("permitted_stay", ERROR, TEXT, text=str(exc)), None, None
     if on_exit is None:
-        return CheckOutcome("permitted_stay", FAIL, "no hay registro de su ingreso al país"), None, None
+        return outcome("permitted_stay", FAIL, "stay_no_entry"), None, None
     details = {"days_granted": on_exit.days_granted, "days_stayed": on_exit.days_stayed,
                "overstay_days": on_exit.overstay_days, "fine": str(on_exit.fine)}
     if on_exit.overstay_days:
-        return CheckOutcome("permitted_stay", FAIL,
-                            f"exceso de permanencia de {on_exit.overstay_days} días: multa de S/ {on_exit.fine}",
-                            details=details), None, on_exit
-    return CheckOutcome("permitted_stay", PASS,
-                        f"permaneció {on_exit.days_stayed} de {on_exit.days_granted} días otorgados",
-                        details=details), None, on_exit
+        return outcome("permitted_stay", FAIL, "stay_overstay", days=on_exit.overstay_days, fine=str(on_exit.fine),
+                       details=details), None, on_exit
+    return outcome("permitted_stay", PASS, "stay_within", stayed=on_exit.days_stayed, granted=on_exit.days_granted,
+                   details=details), None, on_exit
 
 
 def today_local() -> dt.date:
@@ -177,17 +180,17 @@ def direction_sequence(person: Person | None, *, direction: str) -> CheckOutcome
     last = (Movement.objects.filter(person=person).select_related("crossing_point").order_by("-occurred_at", "-id")
             .first() if person is not None else None)
     if last is None or last.direction != direction:
-        return CheckOutcome("direction_sequence", PASS, "sin movimiento previo en el mismo sentido")
+        return outcome("direction_sequence", PASS, "sequence_ok")
     when = timezone.localtime(last.occurred_at)
-    kind = "un ingreso" if direction == "ENTRY" else "una salida"
-    return CheckOutcome("direction_sequence", FAIL,
-                        f"ya registra {kind} el {when:%d/%m/%Y %H:%M} en {last.crossing_point.code} "
-                        f"sin movimiento en sentido contrario", details={"movement_id": last.pk})
+    code = "sequence_entry_twice" if direction == "ENTRY" else "sequence_exit_twice"
+    return outcome("direction_sequence", FAIL, code, when=f"{when:%d/%m/%Y %H:%M}", point=last.crossing_point.code,
+                   details={"movement_id": last.pk})
 
 
 def identity_evidence(chip: ChipData | None, live_face: object | None) -> CheckOutcome:
     """A tablet decides on the chip or the face, never on the printed MRZ alone."""
     if chip is None and live_face is None:
-        return CheckOutcome("identity_evidence", FAIL, "el control móvil requiere la lectura del chip o el rostro")
-    used = [name for name, present in (("chip", chip is not None), ("rostro", live_face is not None)) if present]
-    return CheckOutcome("identity_evidence", PASS, "verificado con " + " y ".join(used))
+        return outcome("identity_evidence", FAIL, "evidence_missing")
+    if chip is not None and live_face is not None:
+        return outcome("identity_evidence", PASS, "evidence_chip_and_face")
+    return outcome("identity_evidence", PASS, "evidence_chip" if chip is not None else "evidence_face")

@@ -25,7 +25,11 @@ class Crossing(models.Model):
     direction = models.CharField(_("sentido"), max_length=5)
     crossing_point = models.ForeignKey("rim.CrossingPoint", on_delete=models.PROTECT, related_name="+")
     decision = models.CharField(_("decisión"), max_length=5, choices=Decision.choices)
+    # "check_name: texto" in Spanish, as recorded (and audited); shown through `reason_items`.
     reasons = models.JSONField(_("motivos"), default=list, blank=True)
+    # The same reasons as {"check", "code", "params"} (rendered in the reader's language by
+    # control/reasons.py), or {"check", "text"} for records made before reasons had codes.
+    reason_items = models.JSONField(_("motivos (códigos)"), default=list, blank=True)
     review = models.CharField(_("revisión"), max_length=8, choices=Review.choices, default=Review.NONE)
     # Traveller data as read from the document (MRZ, or the chip's DG1 when read).
     document_code = models.CharField(_("tipo de documento (MRZ)"), max_length=2)
@@ -68,6 +72,14 @@ class Crossing(models.Model):
     def full_name(self) -> str:
         return f"{self.surnames}, {self.given_names}".strip(", ")
 
+    @property
+    def reason_lines(self) -> list[str]:
+        """The reasons in words, in the active language ("Alertas de la PNP: requisitoria …")."""
+        from .reasons import legacy_item, reason_line
+
+        items = self.reason_items or [legacy_item(r) for r in self.reasons]
+        return [reason_line(item) for item in items]
+
 
 class Check(models.Model):
     """One check of a crossing, with its result, the reason and how long it took."""
@@ -83,7 +95,9 @@ class Check(models.Model):
     name = models.CharField(_("control"), max_length=40)
     result = models.CharField(_("resultado"), max_length=7, choices=Result.choices)
     required = models.BooleanField(_("obligatorio"), default=True)
-    reason = models.CharField(_("motivo"), max_length=500)
+    reason = models.CharField(_("motivo"), max_length=500)  # Spanish, as recorded
+    reason_code = models.CharField(_("código del motivo"), max_length=40, blank=True)
+    reason_params = models.JSONField(_("datos del motivo"), default=dict, blank=True)
     ms = models.PositiveIntegerField(_("ms"), default=0)
     details = models.JSONField(default=dict, blank=True)
 
@@ -92,6 +106,23 @@ class Check(models.Model):
         verbose_name = _("verificación")
         verbose_name_plural = _("verificaciones")
         constraints = [models.UniqueConstraint(fields=["crossing", "name"], name="control_check_unique_name")]
+
+    @property
+    def label(self) -> str:
+        from .reasons import check_label
+
+        return check_label(self.name)
+
+    @property
+    def reason_words(self) -> str:
+        """The reason in the active language; a check recorded before codes keeps its Spanish text."""
+        from .reasons import render
+
+        return render(self.reason_code, self.reason_params) if self.reason_code else self.reason
+
+    @property
+    def result_words(self) -> str:
+        return self.get_result_display()
 
 
 class TravelPermit(models.Model):

@@ -22,6 +22,17 @@ def _read_mrz(gray):
 
 def mrz_from_photo(data: bytes, *, field: str = "mrz_photo") -> list[str]:
     """The MRZ lines of a data-page photo, with OCR confusions repaired by the check digits."""
+    lines = mrz_lines_from_photo(data, field=field)
+    try:
+        result = parse_mrz(lines, repair=True)
+    except MRZError as exc:
+        raise ValidationFailed(_("La MRZ leída no es válida."), fields={field: str(exc)}) from exc
+    return result.lines
+
+
+def mrz_lines_from_photo(data: bytes, *, field: str = "mrz_photo") -> list[str]:
+    """The MRZ lines of a data-page photo as the OCR read them (brought to the MRZ's width, not
+    repaired): the counter shows them to the officer, with the likely fix, to confirm."""
     import numpy as np
 
     from biometria.engine import images
@@ -39,11 +50,7 @@ def mrz_from_photo(data: bytes, *, field: str = "mrz_photo") -> list[str]:
         raise ValidationFailed(_("No se encontró la MRZ en la foto."),
                                fields={field: _("Fotografíe la página de datos completa, sin reflejos.")})
     lines = [line.replace(" ", "") for line in (found.aux.get("raw_text") or found.aux.get("text") or "").splitlines() if line.strip()]
-    try:
-        result = parse_mrz(_fit_lines(lines), repair=True)
-    except MRZError as exc:
-        raise ValidationFailed(_("La MRZ leída no es válida."), fields={field: str(exc)}) from exc
-    return result.lines
+    return _fit_lines(lines)
 
 
 def _fit_lines(lines: list[str]) -> list[str]:

@@ -1,4 +1,5 @@
-"""The result of one check at control, before it is stored: PASS, FAIL, ERROR or SKIPPED with a reason."""
+"""The result of one check at control, before it is stored: PASS, FAIL, ERROR or SKIPPED with a reason
+(a code and its parameters, shown in the reader's language; the Spanish text is kept with the record)."""
 from __future__ import annotations
 
 import time
@@ -17,6 +18,8 @@ class CheckOutcome:
     required: bool = True
     ms: int = 0
     details: dict[str, Any] = field(default_factory=dict)
+    code: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def blocks(self) -> bool:
@@ -26,6 +29,15 @@ class CheckOutcome:
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "result": self.result, "reason": self.reason, "required": self.required,
                 "ms": self.ms}
+
+
+def outcome(name: str, result: str, code: str, *, required: bool = True, details: dict[str, Any] | None = None,
+            **params: Any) -> CheckOutcome:
+    """An outcome whose reason is `code` with `params` (control/reasons.py); its stored text is Spanish."""
+    from .reasons import render_spanish
+
+    return CheckOutcome(name, result, render_spanish(code, params), required=required, details=details or {},
+                        code=code, params=params)
 
 
 def timed(call: Callable[[], CheckOutcome]) -> CheckOutcome:

@@ -29,6 +29,7 @@ from .issuers import issuer_register, issuers  # noqa: F401  (issuer_register re
 from .checks import ChipData
 from .models import Check, Crossing, OfficerPost, PreRegistration, TravelPermit
 from .outcomes import PASS, CheckOutcome, timed
+from .reasons import phrase
 from .migracheck import (  # noqa: F401  (MigraCheck's writes re-exported with the other services)
     preregistration_binding, preregistration_confirmation_send, preregistration_create,
     preregistration_email_confirm, preregistration_encode_face,
@@ -162,31 +163,33 @@ def _subject(mrz: MRZResult, person: Person | None, direction: str) -> alerts.Su
 
 
 def _reference_face(chip: ChipData | None, person: Person | None, prereg: PreRegistration | None,
-                    actor: Actor) -> tuple[np.ndarray | None, str, str]:
-    """(encoding, what it is, problem) of the face the live capture is compared with."""
+                    actor: Actor) -> tuple[np.ndarray | None, str, dict | None]:
+    """(encoding, what it is, problem) of the face the live capture is compared with (checks.SOURCE_ codes,
+    and the problem as a phrase of control/reasons.py)."""
     if chip is not None and chip.dg2:
         digest = faces.dg2_digest(chip.dg2)
         ready = (preregistration_encoding(prereg, digest, actor=actor, person_id=person.pk if person else None,
                                           purpose="control migratorio 1:1") if prereg else None)
         if ready is not None:
-            return ready, "la foto del chip (preparada por MigraCheck)", ""
+            return ready, checks.SOURCE_MIGRACHECK, None
         try:
-            return faces.chip_encoding(chip.dg2), "la foto del chip", ""
+            return faces.chip_encoding(chip.dg2), checks.SOURCE_CHIP, None
         except (faces.ChipPhotoUnusable, ValidationFailed) as exc:
-            return None, "la foto del chip", f"foto del chip inutilizable: {getattr(exc, 'message', exc)}"
+            return None, checks.SOURCE_CHIP, phrase("face_chip_photo_unusable",
+                                                    detail=str(getattr(exc, "message", exc)))
     if person is not None:
         return _enrolled_face(person, actor)
-    return None, "", ""
+    return None, "", None
 
 
-def _enrolled_face(person: Person, actor: Actor) -> tuple[np.ndarray | None, str, str]:
+def _enrolled_face(person: Person, actor: Actor) -> tuple[np.ndarray | None, str, dict | None]:
     from biometria.selectors import enrollment_active, enrollment_face_encoding
 
     enrollment = enrollment_active(person_id=person.pk)
     if enrollment is None:
-        return None, "", ""
+        return None, "", None
     encoding = enrollment_face_encoding(actor=actor, enrollment=enrollment, purpose="control migratorio 1:1")
-    return encoding, "el rostro enrolado", ""
+    return encoding, checks.SOURCE_ENROLLED, None
 
 
 def _run_checks(*, channel: str, direction: str, mrz: MRZResult, chip: ChipData | None, live_face: bytes | None,
@@ -313,11 +316,13 @@ def _record(*, channel: str, direction: str, point: CrossingPoint, boarding: Boa
         _recheck_sequence_locked(context, direction)
     blocking = [o for o in context.outcomes if o.blocks]
     verdict = Crossing.Decision.REFER if blocking else Crossing.Decision.PASS
-    reasons = [f"{o.name}: {o.reason}" for o in blocking]
+    reasons = [f"{o.name}: {o.reason}" for o in blocking]  # Spanish, for the record and the audit log
+    reason_items = [{"check": o.name, "code": o.code, "params": _jsonable(o.params)} if o.code
+                    else {"check": o.name, "text": o.reason} for o in blocking]
     fields = context.mrz.fields
     crossing = Crossing(
         channel=channel, direction=direction, crossing_point=point, decision=verdict, reasons=reasons,
-        review=Crossing.Review.PENDING if blocking else Crossing.Review.NONE,
+        reason_items=reason_items, review=Crossing.Review.PENDING if blocking else Crossing.Review.NONE,
         document_code=fields.document_code[:2], document_number=fields.document_number[:20],
         issuing_state=fields.issuing_state[:3], nationality=fields.nationality[:3],
         surnames=fields.primary_identifier[:100], given_names=fields.secondary_identifier[:100],
@@ -331,7 +336,8 @@ def _record(*, channel: str, direction: str, point: CrossingPoint, boarding: Boa
     crossing.save()
     Check.objects.bulk_create([
         Check(crossing=crossing, position=i, name=o.name, result=o.result, required=o.required,
-              reason=o.reason[:500], ms=o.ms, details=_jsonable(o.details))
+              reason=o.reason[:500], reason_code=o.code, reason_params=_jsonable(o.params), ms=o.ms,
+              details=_jsonable(o.details))
         for i, o in enumerate(context.outcomes)
     ])
     crossing._boarding = boarding  # read by issuers (address in Peru, residence, e-mail)

@@ -1,6 +1,7 @@
 """Pages of migratory control: the officer's counter, a crossing with its checks, the referral queue, MigraCheck."""
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,7 +16,6 @@ from . import selectors, services
 from .audit_actions import AuditAction
 from .checks import ChipData
 from .forms import CounterForm, PreRegistrationForm, ReviewForm, chip_photo_too_large_message
-from .ocr import mrz_from_photo
 from cuentas.throttling import request_throttle, throttle_hit
 from cuentas.web import application_error_page, role_required, show_error
 from .uploads import FORM_OVERHEAD_BYTES, MAX_DG_BYTES, FieldSizeLimitHandler, check_content_length
@@ -35,6 +35,8 @@ def _post(request: HttpRequest):
 def counter(request: HttpRequest) -> HttpResponse:
     """The officer's counter: MRZ typed, from a photo or from the chip; every check shown at once."""
     point = _post(request)
+    if request.method == "POST" and "mrz_fix" in request.POST:
+        return _counter_with_fix(request, point)
     form = CounterForm(request.POST or None, request.FILES or None, crossing_point=point)
     if request.method == "POST" and form.is_valid():
         try:
@@ -43,13 +45,25 @@ def counter(request: HttpRequest) -> HttpResponse:
             show_error(request, exc, form)
         else:
             return redirect("control:crossing", crossing_id=decision.crossing_id)
+    return render(request, "control/counter.html", {"form": form, "mrz_fix": getattr(form, "mrz_fix", None)})
+
+
+def _counter_with_fix(request: HttpRequest, point) -> HttpResponse:
+    """The officer took the suggested MRZ: the form again with it in place, for them to check against
+    the document and submit. Nothing is decided or recorded here."""
+    fields = CounterForm.base_fields
+    initial = {name: request.POST.get(name) for name in fields
+               if name in request.POST and not isinstance(fields[name], forms.FileField)}
+    initial["mrz"] = request.POST["mrz_fix"]
+    initial.pop("mrz_as_printed", None)
+    form = CounterForm(initial=initial, crossing_point=point)
+    messages.info(request, _("Se puso la MRZ corregida en el formulario. Revísela con el documento a la vista y pulse "
+                             "«Verificar y registrar»: aún no se registró nada."))
     return render(request, "control/counter.html", {"form": form})
 
 
 def _decide_at_counter(request: HttpRequest, data: dict) -> services.Decision:
-    lines = [line for line in (data.get("mrz") or "").split() if line]
-    if not lines and data.get("mrz_photo"):
-        lines = mrz_from_photo(data["mrz_photo"].read())
+    lines = data["mrz_lines"]
     chip = None
     if data.get("dg1") and data.get("sod"):
         chip = ChipData(dg1=data["dg1"].read(), dg2=data["dg2"].read() if data.get("dg2") else None,
@@ -65,13 +79,17 @@ def _decide_at_counter(request: HttpRequest, data: dict) -> services.Decision:
 
 @role_required(*STAFF)
 def crossing_detail(request: HttpRequest, crossing_id: int) -> HttpResponse:
+    return _crossing_page(request, crossing_id, ReviewForm())
+
+
+def _crossing_page(request: HttpRequest, crossing_id: int, review_form: ReviewForm) -> HttpResponse:
     crossing = selectors.crossing_get(crossing_id=crossing_id, crossing_point=_post(request))
     if crossing is None:
         raise Http404(_("No existe ese control."))
     services.crossing_reads_record(actor=request.user, crossings=[crossing], action=AuditAction.CROSSING_VIEW,
                                    purpose="control migratorio: revisión del control")
     return render(request, "control/crossing.html", {
-        "crossing": crossing, "checks": list(crossing.checks.all()), "review_form": ReviewForm(),
+        "crossing": crossing, "checks": list(crossing.checks.all()), "review_form": review_form,
         "tam": getattr(crossing, "tam", None),
     })
 
@@ -94,8 +112,8 @@ def review(request: HttpRequest, crossing_id: int) -> HttpResponse:
     point = _post(request)
     form = ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Indique la decisión y el motivo."))
-        return redirect("control:crossing", crossing_id=crossing_id)
+        # The page again with the errors on their fields and what was written kept.
+        return _crossing_page(request, crossing_id, form)
     try:
         crossing = services.crossing_review(actor=request.user, crossing_id=crossing_id, crossing_point=point,
                                             admit=form.cleaned_data["admit"], reason=form.cleaned_data["reason"])

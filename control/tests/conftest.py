@@ -85,6 +85,24 @@ def td3(*, number: str = "PA1234567", state: str = "USA", nationality: str | Non
     )
 
 
+def data_page_photo(lines: list[str]):
+    """A PNG of a passport's data page with these MRZ lines printed in a monospace font."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", 28)
+    image = Image.new("RGB", (1000, 700), "white")
+    draw = ImageDraw.Draw(image)
+    for i, line in enumerate(lines):
+        draw.text((40, 560 + i * 45), line, font=font, fill="black")
+    photo = io.BytesIO()
+    image.save(photo, "PNG")
+    photo.seek(0)
+    photo.name = "pagina.png"
+    return photo
+
+
 def make_chip(mrz: list[str], face: bytes, pki):
     from control.checks import ChipData
     from mrtd.personalize import personalize

@@ -78,7 +78,7 @@ def test_a_previous_passport_reported_stolen_to_interpol_stops_the_application(o
     assert application.status == S.VALIDATED
     person_id = application.person_id
     # a second application, now with a previous passport ending in 999 (STOLEN in the SLTD simulator)
-    services.appointment_cancel(actor=citizen, application_id=application.pk)
+    services.appointment_cancel(actor=citizen, application_id=application.pk, reason="Ya no viajo")
     Application.objects.filter(pk=application.pk).update(status=S.CANCELLED)
     from rim.models import Person
     rim_services.document_add(actor="t", person=Person.objects.get(pk=person_id), kind="PASAPORTE",

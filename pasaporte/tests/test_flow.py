@@ -247,5 +247,5 @@ def test_uncollected_passports_are_cancelled_after_60_days_and_lost_ones_can_be_
     from rim.models import Person
     held = rim_services.document_add(actor="t", person=Person.objects.get(pk=application.person_id), kind="PASAPORTE",
                                      number="118000002", issuing_state="PER", issue_date=dt.date(2017, 1, 1))
-    citizen_client.post(reverse("pasaporte:report_loss"), {"document": held.pk, "status": "ROBADO", "reason": "asalto"})
+    citizen_client.post(reverse("pasaporte:report_loss", args=[held.pk]), {"status": "ROBADO", "reason": "asalto"})
     assert IdentityDocument.objects.get(pk=held.pk).status == IdentityDocument.Status.ROBADO

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cuentas.web import role_required, show_error
-from core.errors import ApplicationError
+from core.errors import ApplicationError, Conflict
 
 from . import selectors, services
 from citas import selectors as citas_selectors
@@ -200,7 +200,11 @@ def appointment_voucher(request: HttpRequest) -> HttpResponse:
     application = selectors.application_current(request.user)
     if application is None:
         raise Http404
-    document = services.appointment_voucher(actor=request.user, application_id=application.pk)
+    try:
+        document = services.appointment_voucher(actor=request.user, application_id=application.pk)
+    except Conflict:  # the cita changed meanwhile
+        messages.error(request, _("Su cita cambió: vuelva a descargar la constancia desde su cita vigente."))
+        return redirect("pasaporte:home")
     data = document_pdf(document, actor=request.user, purpose=DOWNLOAD_PURPOSE)
     return _pdf(data, f"constancia-cita-{document.code}.pdf")
 
@@ -228,7 +232,11 @@ def payment_receipt(request: HttpRequest) -> HttpResponse:
     application = selectors.application_current(request.user)
     if application is None:
         raise Http404
-    document = services.payment_receipt(actor=request.user, application_id=application.pk)
+    try:
+        document = services.payment_receipt(actor=request.user, application_id=application.pk)
+    except Conflict:  # not confirmed by the bank yet
+        messages.error(request, _("El comprobante estará disponible cuando el Banco de la Nación confirme el pago."))
+        return redirect("pasaporte:home")
     data = document_pdf(document, actor=request.user, purpose=DOWNLOAD_PURPOSE)
     return _pdf(data, f"comprobante-pago-{document.code}.pdf")
 

@@ -345,3 +345,13 @@ def test_a_ready_passport_says_where_when_and_until_which_day(citizen_client, ci
     assert office.address in body and until.strftime("%d/%m/%Y") in body
     _subject_en, body_en = _status_text(application, "READY", None, "en")
     assert office.address in body_en and until.strftime("%d/%m/%Y") in body_en
+
+
+def test_a_payment_not_yet_confirmed_has_no_receipt_and_says_when_it_will(citizen_client, citizen):
+    from pagos.models import Payment
+
+    application = factories.paid_application(citizen)
+    Payment.objects.filter(pk=application.payment_id).update(status=Payment.Status.PENDING, receipt_number=None)
+    assert reverse("pasaporte:payment_receipt") not in citizen_client.get(reverse("pasaporte:home")).content.decode()
+    response = citizen_client.get(reverse("pasaporte:payment_receipt"), follow=True)
+    assert "cuando el Banco de la Nación confirme el pago" in response.content.decode()

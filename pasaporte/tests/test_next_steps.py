@@ -106,6 +106,8 @@ def test_cancelling_a_cita_asks_first_needs_a_reason_and_then_confirms_by_notice
     assert "Tengo un viaje de trabajo" in event.note and event.to_status == application.status
     home = citizen_client.get(reverse("pasaporte:home")).content.decode()
     assert "Cita anulada" in home and "Tengo un viaje de trabajo" in home
+    timeline = citizen_client.get("/api/v1/pasaporte/solicitud").json()["timeline"]
+    assert timeline[-1]["step"] == Step.APPOINTMENT_CANCELLED and timeline[-1]["label"] == "Cita anulada"
     # and one notice (no casilla: e-mailed for acknowledgement), with one e-mail through SMTP
     notice = Notice.objects.get(record_kind="pasaporte.application", record_id=str(application.pk),
                                 title__contains="anulada")

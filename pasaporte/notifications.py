@@ -35,8 +35,28 @@ def _status_text(application: Application, status: str, event: ApplicationEvent 
             lines.append(event.note)
         if status == Application.Status.READY:
             lines += ["", *ready_lines(application)]
+        if status == Application.Status.BOOKED:
+            lines += booked_lines(application)
         lines += ["", _("Siga su trámite en %(url)s") % {"url": getattr(settings, "SITE_URL", "") + "/pasaporte/"}]
     return subject, "\n".join(lines)
+
+
+def booked_lines(application: Application) -> list[str]:
+    """The cita's reference, address and hours, and where its voucher and calendar file are (active language)."""
+    from citas import selectors as citas_selectors
+
+    from .services.appointments import RECORD_KIND, SERVICE
+
+    appointment = citas_selectors.appointment_booked(record_kind=RECORD_KIND, record_id=application.pk,
+                                                     service=SERVICE)
+    if appointment is None:
+        return []
+    office = appointment.slot.office
+    return ["", _("Referencia: %(ref)s") % {"ref": citas_selectors.appointment_reference(appointment)},
+            _("Dirección: %(address)s") % {"address": f"{office.name}, {office.address}"},
+            _("Horario de atención: %(hours)s.") % {"hours": citas_selectors.office_hours_text(office)},
+            _("Descargue su constancia de cita y el archivo para su calendario en %(url)s") % {
+                "url": getattr(settings, "SITE_URL", "") + "/pasaporte/cita/confirmacion/"}]
 
 
 def ready_lines(application: Application) -> list[str]:

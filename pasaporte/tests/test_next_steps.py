@@ -73,6 +73,11 @@ def _booked(citizen, office, **slot):
 def test_cancelling_a_cita_asks_first_needs_a_reason_and_then_confirms_by_notice_and_timeline(
         citizen_client, citizen, office, smtp):
     application, appointment = _booked(citizen, office)
+    # the booking's own message already gave the reference, the address and where the voucher is
+    booked_mail = next(_text(m) for m in smtp.messages if "Cita reservada" in _subject(m))
+    assert f"CITA-{appointment.pk:07d}" in booked_mail and office.address in booked_mail
+    assert "/pasaporte/cita/confirmacion/" in booked_mail
+    voucher = services.appointment_voucher(actor=citizen, application_id=application.pk)
     smtp.messages.clear()
     url = reverse("pasaporte:cancel_appointment")
     # Given the home page: the cita is cancelled through a link to a confirmation page, not a button there
@@ -115,6 +120,9 @@ def test_cancelling_a_cita_asks_first_needs_a_reason_and_then_confirms_by_notice
     assert notice.title_en and notice.body_en  # the English text (its catalogue entries: /tmp/po/next-steps.po)
     assert len(smtp.messages) == 1 and smtp.messages[0]["To"] == citizen.email
     assert "Tengo un viaje de trabajo" in _text(smtp.messages[0])
+    # and the cita's voucher no longer verifies as valid
+    voucher.refresh_from_db()
+    assert voucher.revoked_at is not None and voucher.revoked_reason == "Cita anulada"
 
 
 def test_the_cancellation_service_refuses_without_a_reason(citizen, office):

@@ -102,9 +102,9 @@ def book(request: HttpRequest) -> HttpResponse:
             if appointment is not None:
                 services.appointment_reschedule(actor=request.user, application_id=application.pk, slot_id=slot_id)
                 messages.success(request, _("Su cita fue reprogramada."))
-            else:
-                services.appointment_book(actor=request.user, application_id=application.pk, slot_id=slot_id)
-                messages.success(request, _("Su cita está reservada."))
+                return redirect(reverse("pasaporte:appointment_confirmation") + "?reprogramada=1")
+            services.appointment_book(actor=request.user, application_id=application.pk, slot_id=slot_id)
+            messages.success(request, _("Su cita está reservada."))
             return redirect("pasaporte:appointment_confirmation")
         except ApplicationError as exc:
             show_error(request, exc)
@@ -184,6 +184,7 @@ def appointment_confirmation(request: HttpRequest) -> HttpResponse:
     office = appointment.slot.office
     return render(request, "pasaporte/appointment_confirmation.html", {
         "application": application, "appointment": appointment, "office": office,
+        "rescheduled": request.GET.get("reprogramada") == "1",
         "reference": citas_selectors.appointment_reference(appointment),
         "ends_at": citas_selectors.appointment_ends_at(appointment),
         "hours": citas_selectors.office_hours_text(office), "bring": services.bring_list()})

@@ -229,7 +229,8 @@ def test_after_booking_a_confirmation_with_reference_sede_hours_bring_voucher_an
     # A reschedule is confirmed by a notice and in the timeline, and the old voucher stops being valid
     other = factories.future_slot(office, hour=11)
     with TestCase.captureOnCommitCallbacks(execute=True):
-        citizen_client.post(reverse("pasaporte:book"), {"slot": other.pk})
+        moved = citizen_client.post(reverse("pasaporte:book"), {"slot": other.pk})
+    assert "Su cita fue reprogramada" in citizen_client.get(moved["Location"]).content.decode()
     assert 'data-result="REVOKED"' in client.get(f"/verificar/{voucher.code}").content.decode()
     assert application.events.filter(step=Step.APPOINTMENT_RESCHEDULED).exists()
     assert Notice.objects.filter(record_id=str(application.pk), title__contains="reprogramada").count() == 1
@@ -365,3 +366,15 @@ def test_a_payment_not_yet_confirmed_has_no_receipt_and_says_when_it_will(citize
     assert reverse("pasaporte:payment_receipt") not in citizen_client.get(reverse("pasaporte:home")).content.decode()
     response = citizen_client.get(reverse("pasaporte:payment_receipt"), follow=True)
     assert "cuando el Banco de la Nación confirme el pago" in response.content.decode()
+
+
+def test_booking_again_after_a_cancellation_is_a_step_with_its_notice(citizen, office):
+    application, _appointment = _booked(citizen, office)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.appointment_cancel(actor=citizen, application_id=application.pk, reason="Enfermedad")
+        again = services.appointment_book(actor=citizen, application_id=application.pk,
+                                          slot_id=factories.future_slot(office, hour=12).pk)
+    steps = list(application.events.exclude(step="").values_list("step", flat=True))
+    assert steps == [Step.APPOINTMENT_CANCELLED, Step.APPOINTMENT_BOOKED]
+    notice = Notice.objects.get(record_id=str(application.pk), title__contains="reservada")
+    assert f"CITA-{again.pk:07d}" in notice.body and office.address in notice.body

@@ -51,6 +51,9 @@ class User(AbstractUser):
     personal_data_consent_at = models.DateTimeField(_("aceptó el aviso de datos personales"), null=True, blank=True)
     # Staff accounts start with a password someone else chose: the first sign-in replaces it.
     password_change_required = models.BooleanField(_("debe cambiar la contraseña"), default=False)
+    # The language the person reads the portal in: their e-mails are written in it (cuentas.mail).
+    language = models.CharField(_("idioma"), max_length=5, choices=[("es", "Español"), ("en", "English")],
+                                default="es")
 
     class Meta:
         verbose_name = _("usuario")

@@ -5,7 +5,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.urls import reverse
@@ -21,6 +20,7 @@ from mrtd.countries import NATIONALITY_CODES
 
 from . import roles
 from .audit_actions import AuditAction
+from .mail import language_of, mail_build
 from .models import Office, OtpActivation
 
 User = get_user_model()
@@ -67,7 +67,7 @@ def _consent_required(personal_data_consent: bool) -> None:
 
 @transaction.atomic
 def citizen_signup(*, dni: str, verification_digit: str, issue_date: dt.date, email: str, password: str,
-                   personal_data_consent: bool):
+                   personal_data_consent: bool, language: str = "es"):
     """Create a citizen account once RENIEC confirms the DNI, its check digit and issue date.
 
     Nothing is written unless every check passes; a RENIEC outage raises
@@ -103,6 +103,7 @@ def citizen_signup(*, dni: str, verification_digit: str, issue_date: dt.date, em
         nationality="PER",
         birth_date=citizen.birth_date,
         personal_data_consent_at=timezone.now(),
+        language=language_of(None, language),
     )
     _password_check(password, user)
     user.set_password(password)
@@ -126,6 +127,7 @@ def foreigner_signup(
     password: str,
     verify_url_base: str,
     personal_data_consent: bool,
+    language: str = "es",
 ):
     """Create an inactive foreigner account and e-mail a link that verifies the address."""
     _consent_required(personal_data_consent)
@@ -155,6 +157,7 @@ def foreigner_signup(
         birth_date=birth_date,
         is_active=False,
         personal_data_consent_at=timezone.now(),
+        language=language_of(None, language),
     )
     _password_check(password, user)
     user.set_password(password)
@@ -164,17 +167,10 @@ def foreigner_signup(
     audit_record(actor=user, action=AuditAction.FOREIGNER_SIGNUP, obj=user)
     token = signing.dumps({"uid": user.pk, "email": user.email}, salt=EMAIL_VERIFY_SALT)
     link = verify_url_base.rstrip("/") + reverse("cuentas:verify_email", args=[token])
-    transaction.on_commit(
-        lambda: send_mail(
-            subject="MIGRACIONES: confirme su correo / confirm your e-mail",
-            message=(
-                f"Hola {user.first_name}:\n\nPara activar su cuenta abra este enlace (vale 3 días):\n{link}\n\n"
-                f"To activate your account open the link above (valid for 3 days).\n"
-            ),
-            from_email=None,
-            recipient_list=[user.email],
-        )
-    )
+    message = mail_build(to=[user.email], language=user.language, template="cuentas/email_verify",
+                         subject=lambda: _("MIGRACIONES: confirme su correo"),
+                         context={"name": user.first_name, "link": link})
+    transaction.on_commit(message.send)
     return user
 
 

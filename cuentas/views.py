@@ -11,6 +11,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import devices_for_user, login as otp_login
@@ -57,6 +58,7 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     template_name = "cuentas/password_reset.html"
     email_template_name = "cuentas/password_reset_email.txt"
+    html_email_template_name = "cuentas/password_reset_email.html"
     subject_template_name = "cuentas/password_reset_subject.txt"
     success_url = reverse_lazy("cuentas:password_reset_done")
 
@@ -96,7 +98,8 @@ def signup_citizen(request):
             try:
                 services.citizen_signup(dni=d["dni"], verification_digit=d["verification_digit"],
                                         issue_date=d["issue_date"], email=d["email"], password=d["password"],
-                                        personal_data_consent=d["personal_data_consent"])
+                                        personal_data_consent=d["personal_data_consent"],
+                                        language=get_language() or "es")
             except ExternalServiceUnavailable as exc:
                 # RENIEC did not answer: nothing was created; the outage page says so and leads back.
                 return application_error_page(request, exc, back_url=request.path)
@@ -124,6 +127,7 @@ def signup_foreigner(request):
                     nationality=d["nationality"], birth_date=d["birth_date"], given_names=d["given_names"],
                     surnames=d["surnames"], email=d["email"], password=d["password"],
                     verify_url_base=settings.SITE_URL, personal_data_consent=d["personal_data_consent"],
+                    language=get_language() or "es",
                 )
             except ApplicationError as exc:
                 _apply_errors(form, exc)
@@ -285,4 +289,19 @@ def otp_activations(request):
     staff = selectors.staff_of_office(office=request.user.office, exclude=request.user)
     response = render(request, "cuentas/otp_activations.html", {"staff": staff, "issued": issued})
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["POST"])
+def language_set(request):
+    """The layout's language switch: Django's set_language, and the choice kept on the account, so that the
+    person's e-mails come in the language they read the portal in."""
+    from django.views.i18n import set_language
+
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in ("es", "en") and request.user.language != language:
+        from .models import User
+
+        User.objects.filter(pk=request.user.pk).update(language=language)
     return response

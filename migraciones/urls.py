@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from cuentas import views as cuentas_views
+
 from . import errors, views
 
 handler400 = errors.bad_request
@@ -18,6 +20,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("mis-datos/", views.my_data, name="my_data"),
     path("mis-datos/quien-consulto/", views.my_data_access_log, name="my_data_access_log"),
+    path("i18n/setlang/", cuentas_views.language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cuentas/", include("cuentas.urls")),
     path("biometria/", include("biometria.urls")),

@@ -193,5 +193,28 @@ def test_the_password_reset_e_mail_says_a_reset_was_requested(client):
     User.objects.create_user(username="victima", email="victima@example.pe", password="Ciudadano-2026!")
     assert client.post(reverse("cuentas:password_reset"), {"email": "victima@example.pe"}).status_code == 302
     [message] = mail.outbox
-    assert message.subject == "MIGRACIONES: se solicitó restablecer su contraseña / A password reset was requested"
+    assert message.subject == "MIGRACIONES: se solicitó restablecer su contraseña"
     assert "/cuentas/clave/nueva/" in message.body
+
+
+def test_e_mails_go_in_the_language_the_person_chose_with_an_html_part(client, external_systems):
+    # given a citizen who reads the portal in English
+    from cuentas.models import User as Account
+
+    user = Account.objects.create_user(username="70275722", dni="70275722", email="jorge@example.pe",
+                                       password="Ciudadano-2026!")
+    client.force_login(user)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    # then the choice is kept on the account
+    user.refresh_from_db()
+    assert user.language == "en"
+    # when they ask for a password reset from the English page
+    client.logout()
+    client.cookies["django_language"] = "en"
+    client.post(reverse("cuentas:password_reset"), {"email": "jorge@example.pe"})
+    # then the e-mail is English, in plain text and HTML
+    [message] = mail.outbox
+    assert message.subject == "MIGRACIONES: a password reset was requested"
+    assert "A password reset was requested for your account" in message.body
+    html = message.alternatives[0][0] if message.alternatives else ""
+    assert "Choose a new password" in html and "restablecer" not in html

@@ -59,3 +59,62 @@ def office_appointments_on(*, office: Office, day: dt.date | None = None, servic
     if record_kind is not None:
         qs = qs.filter(record_kind=record_kind)
     return qs
+
+
+@dataclass(frozen=True)
+class DayHours:
+    """A weekday's opening hours at a sede (`opens` None: closed that day)."""
+
+    weekday: int  # 0 = Monday
+    label: str
+    opens: dt.time | None
+    closes: dt.time | None
+
+
+def office_week_hours(office: Office) -> list[DayHours]:
+    """The sede's hours Monday to Friday (an override per weekday, else the sede's own); weekends are closed."""
+    from .models import OpeningHours
+    from .services import _as_time
+
+    overrides = {h.weekday: h for h in OpeningHours.objects.filter(office=office)}
+    week = []
+    for weekday, label in OpeningHours.Weekday.choices:
+        override = overrides.get(weekday)
+        if override is not None and override.closed:
+            week.append(DayHours(weekday, str(label), None, None))
+            continue
+        opens = _as_time(override.opens_at if override and override.opens_at else office.opens_at)
+        closes = _as_time(override.closes_at if override and override.closes_at else office.closes_at)
+        week.append(DayHours(weekday, str(label), opens, closes))
+    return week
+
+
+def office_hours_text(office: Office) -> str:
+    """The week's hours in words, consecutive days with the same hours together: "lunes a viernes, 08:00 a 16:00"."""
+    from django.utils.translation import gettext as _
+
+    groups: list[list[DayHours]] = []
+    for day in office_week_hours(office):
+        if groups and (groups[-1][-1].opens, groups[-1][-1].closes) == (day.opens, day.closes):
+            groups[-1].append(day)
+        else:
+            groups.append([day])
+    parts = []
+    for group in groups:
+        first, last = group[0], group[-1]
+        days = first.label if first is last else _("%(first)s a %(last)s") % {"first": first.label, "last": last.label}
+        if first.opens is None:
+            parts.append(_("%(days)s: cerrado") % {"days": days})
+        else:
+            parts.append(_("%(days)s, %(opens)s a %(closes)s") % {
+                "days": days, "opens": first.opens.strftime("%H:%M"), "closes": first.closes.strftime("%H:%M")})
+    return "; ".join(parts)
+
+
+def appointment_reference(appointment: Appointment) -> str:
+    """The cita's reference as the person quotes it at the counter."""
+    return f"CITA-{appointment.pk:07d}"
+
+
+def appointment_ends_at(appointment: Appointment) -> dt.datetime:
+    return appointment.slot.starts_at + dt.timedelta(minutes=appointment.slot.office.slot_minutes)

@@ -4,17 +4,22 @@ import hmac
 import secrets
 import time
 
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from auditoria.selectors import person_access_log
 from auditoria.services import audit_record
+from cuentas import roles
 from cuentas.selectors import offices_open_to_the_public
 from integraciones.health import check_all as simulators_health
 from rim.audit_actions import AuditAction as RimAuditAction
@@ -22,24 +27,70 @@ from rim.selectors import person_for_user
 
 from .tasks import heartbeat_age_s
 
-# (slug, name, description, English hint); the hint helps a visitor who reads no Spanish find the
-# English switch, so the page shows it only while the page is in Spanish.
-# (url name or None when not built yet, name, description, English name)
+# (url name or None when not built yet, name, description, English name, roles that may use it or None for
+# anyone); the English name helps a visitor who reads no Spanish find the English switch, so the page
+# shows it only while the page is in Spanish.
 SERVICES = [
-    ("pasaporte:home", _("Pasaporte electrónico"), _("Pague, reserve su cita y siga su trámite."), "Electronic passport"),
-    ("tam:download", _("TAM virtual"), _("Descargue y verifique su Tarjeta Andina de Migración."), "Virtual TAM"),
+    ("pasaporte:home", _("Pasaporte electrónico"), _("Pague, reserve su cita y siga su trámite."), "Electronic passport",
+     {roles.CITIZEN}),
+    ("tam:download", _("TAM virtual"), _("Descargue y verifique su Tarjeta Andina de Migración."), "Virtual TAM", None),
     (None, _("Trámites para extranjeros"), _("Prórroga, cambio de calidad migratoria, permisos, PTP, CME."),
-     "Procedures for foreigners"),
-    (None, _("Carné de extranjería"), _("Carné electrónico verificable."), "Foreigner ID card"),
-    ("control:migracheck", _("Control migratorio"), _("Puertas electrónicas y control en ventanilla."), "Border control"),
-    (None, _("Certificado de movimiento migratorio"), _("Sus entradas y salidas del país."), "Travel history certificate"),
+     "Procedures for foreigners", None),
+    (None, _("Carné de extranjería"), _("Carné electrónico verificable."), "Foreigner ID card", None),
+    ("control:migracheck", _("Control migratorio"), _("Puertas electrónicas y control en ventanilla."), "Border control",
+     None),
+    (None, _("Certificado de movimiento migratorio"), _("Sus entradas y salidas del país."), "Travel history certificate",
+     None),
     ("buzon:home", _("Casilla electrónica"), _("Reciba y descargue las notificaciones de sus trámites."),
-     "Electronic mailbox"),
+     "Electronic mailbox", {roles.CITIZEN, roles.FOREIGNER}),
 ]
+
+# Why a signed-in person cannot use a service, and what to do instead, by the service's url name.
+NOT_FOR_FOREIGNERS = {
+    "pasaporte:home": _("El pasaporte peruano se tramita solo con DNI. Si es extranjero, su pasaporte lo emite su "
+                        "país: consulte a su consulado. Aquí puede descargar su TAM y recibir sus notificaciones."),
+}
+NOT_FOR_STAFF = _("Su cuenta es de servidor de MIGRACIONES. Para un trámite propio, ingrese con su cuenta personal.")
+NOT_FOR_ROLE = _("Su cuenta no puede usar este servicio. Ingrese con su cuenta de ciudadano o de extranjero.")
+
+
+@dataclass(frozen=True)
+class ServiceCard:
+    url: str  # where the name links; "" when the service is not built or not for this person
+    name: str
+    text: str
+    english: str
+    state: str  # "open", "sign_in", "not_for_you", "soon"
+    why: str = ""
+
+
+def service_cards(user) -> list[ServiceCard]:
+    """The home page's cards for this visitor: a service they cannot use says why and what to do instead
+    (sign in first, or another service), so the home page never leads to a bare 403."""
+    cards = []
+    for url_name, name, text, english, allowed in SERVICES:
+        if url_name is None:
+            cards.append(ServiceCard("", name, text, english, "soon"))
+            continue
+        url = reverse(url_name)
+        if allowed is None or (user.is_authenticated and user.role_names & allowed):
+            cards.append(ServiceCard(url, name, text, english, "open"))
+        elif not user.is_authenticated:
+            login = f"{reverse('cuentas:login')}?{urlencode({'next': url})}"
+            why = (_("Ingrese con su DNI para usar este servicio.") if allowed == {roles.CITIZEN}
+                   else _("Ingrese con su cuenta para usar este servicio."))
+            cards.append(ServiceCard(login, name, text, english, "sign_in", why))
+        elif user.role_names & {roles.FOREIGNER} and url_name in NOT_FOR_FOREIGNERS:
+            cards.append(ServiceCard("", name, text, english, "not_for_you", NOT_FOR_FOREIGNERS[url_name]))
+        elif user.is_staff_role:
+            cards.append(ServiceCard("", name, text, english, "not_for_you", NOT_FOR_STAFF))
+        else:
+            cards.append(ServiceCard("", name, text, english, "not_for_you", NOT_FOR_ROLE))
+    return cards
 
 
 def home(request):
-    return render(request, "home.html", {"services": SERVICES})
+    return render(request, "home.html", {"services": service_cards(request.user)})
 
 
 def help_contact(request):

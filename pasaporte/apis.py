@@ -75,6 +75,8 @@ class ApplicationDetailApi(APIView):
 
     class EventSerializer(serializers.Serializer):
         to_status = serializers.CharField()
+        step = serializers.CharField()  # empty for a transition; a cita moved or cancelled, a passport lost
+        label = serializers.CharField()
         note = serializers.CharField()
         created_at = serializers.DateTimeField()
 

@@ -76,6 +76,18 @@ class DuplicateDecisionForm(forms.Form):
 
 
 class LossReportForm(forms.Form):
-    document = forms.IntegerField(widget=forms.HiddenInput)
-    status = forms.ChoiceField(label=_("¿Qué pasó?"), choices=[("PERDIDO", _("Lo perdí")), ("ROBADO", _("Me lo robaron"))])
-    reason = forms.CharField(label=_("Detalle"), max_length=300, required=False)
+    """The confirmation of a passport's cancellation: what happened (no default) and the holder's words."""
+
+    status = forms.ChoiceField(label=_("¿Qué pasó con su pasaporte?"), widget=forms.RadioSelect,
+                               choices=[("PERDIDO", _("Lo perdí")), ("ROBADO", _("Me lo robaron"))],
+                               error_messages={"required": _("Elija si lo perdió o se lo robaron.")})
+    reason = forms.CharField(label=_("Cuéntenos qué pasó"), max_length=300,
+                             help_text=_("Por ejemplo: dónde y cuándo lo perdió, o el número de la denuncia policial."),
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": _("Escriba qué pasó con su pasaporte.")})
+
+
+class AppointmentCancelForm(forms.Form):
+    reason = forms.CharField(label=_("¿Por qué anula la cita?"), max_length=300,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": _("Escriba por qué anula la cita.")})

@@ -61,11 +61,21 @@ class Application(models.Model):
 
 
 class ApplicationEvent(models.Model):
-    """One transition of an application: what the citizen sees as their timeline."""
+    """One transition of an application, or one step around it (`step`: a cita moved or cancelled, a
+    passport reported lost): what the citizen sees as their timeline."""
+
+    class Step(models.TextChoices):
+        APPOINTMENT_BOOKED = "APPOINTMENT_BOOKED", _("Cita reservada")
+        APPOINTMENT_RESCHEDULED = "APPOINTMENT_RESCHEDULED", _("Cita reprogramada")
+        APPOINTMENT_CANCELLED = "APPOINTMENT_CANCELLED", _("Cita anulada")
+        PASSPORT_LOST = "PASSPORT_LOST", _("Pasaporte anulado por pérdida")
+        PASSPORT_STOLEN = "PASSPORT_STOLEN", _("Pasaporte anulado por robo")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, choices=Application.Status.choices)
+    # Empty for a transition; a step leaves the status as it was (from_status == to_status).
+    step = models.CharField(_("paso"), max_length=30, choices=Step.choices, blank=True, default="")
     note = models.CharField(_("detalle"), max_length=300, blank=True)
     actor_repr = models.CharField(_("actor"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -74,6 +84,10 @@ class ApplicationEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    @property
+    def label(self) -> str:
+        return self.get_step_display() if self.step else self.get_to_status_display()
 
 
 class CheckResult(models.Model):

@@ -33,8 +33,48 @@ def _status_text(application: Application, status: str, event: ApplicationEvent 
         ]
         if event and event.note:
             lines.append(event.note)
+        if status == Application.Status.READY:
+            lines += ["", *ready_lines(application)]
+        if status == Application.Status.BOOKED:
+            lines += booked_lines(application)
         lines += ["", _("Siga su trámite en %(url)s") % {"url": getattr(settings, "SITE_URL", "") + "/pasaporte/"}]
     return subject, "\n".join(lines)
+
+
+def booked_lines(application: Application) -> list[str]:
+    """The cita's reference, address and hours, and where its voucher and calendar file are (active language)."""
+    from citas import selectors as citas_selectors
+
+    from .services.appointments import RECORD_KIND, SERVICE
+
+    appointment = citas_selectors.appointment_booked(record_kind=RECORD_KIND, record_id=application.pk,
+                                                     service=SERVICE)
+    if appointment is None:
+        return []
+    office = appointment.slot.office
+    return ["", _("Referencia: %(ref)s") % {"ref": citas_selectors.appointment_reference(appointment)},
+            _("Dirección: %(address)s") % {"address": f"{office.name}, {office.address}"},
+            _("Horario de atención: %(hours)s.") % {"hours": citas_selectors.office_hours_text(office)},
+            _("Descargue su constancia de cita y el archivo para su calendario en %(url)s") % {
+                "url": getattr(settings, "SITE_URL", "") + "/pasaporte/cita/confirmacion/"}]
+
+
+def ready_lines(application: Application) -> list[str]:
+    """Where, when and until which day a ready passport can be collected (in the active language)."""
+    from citas.selectors import office_hours_text
+
+    from .services.delivery import passport_collect_until
+
+    office, until = application.office, passport_collect_until(application)
+    lines = []
+    if office is not None:
+        lines.append(_("Recójalo en %(office)s, %(address)s.") % {"office": office.name, "address": office.address})
+        lines.append(_("Horario de atención: %(hours)s.") % {"hours": office_hours_text(office)})
+    if until is not None:
+        lines.append(_("Puede recogerlo hasta el %(date)s; después se anula y tendrá que tramitar otro.") % {
+            "date": until.strftime("%d/%m/%Y")})
+    lines.append(_("Lleve su DNI: se le verificará con su rostro o su huella."))
+    return lines
 
 
 def notify_status(*, application_id: int, status: str) -> bool:
@@ -48,7 +88,7 @@ def notify_status(*, application_id: int, status: str) -> bool:
         return False
     with transaction.atomic():
         event = (ApplicationEvent.objects.select_for_update()
-                 .filter(application=application, to_status=status).order_by("-created_at", "-id").first())
+                 .filter(application=application, to_status=status, step="").order_by("-created_at", "-id").first())
         if event is not None and event.notified_at is not None:
             return False
         texts = {language: _status_text(application, status, event, language) for language in ("es", "en")}

@@ -13,14 +13,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cuentas.web import role_required, show_error
-from core.errors import ApplicationError
+from core.errors import ApplicationError, Conflict
 
 from . import selectors, services
-from .forms import DeliveryForm, DuplicateDecisionForm, EnrollmentForm, LossReportForm, ReceiptForm, ReviewForm
+from citas import selectors as citas_selectors
+from citas.ics import appointment_ics
+from documentos.selectors import document_pdf
+
+from .forms import (AppointmentCancelForm, DeliveryForm, DuplicateDecisionForm, EnrollmentForm, LossReportForm,
+                    ReceiptForm, ReviewForm)
 from .models import Application
 
 
 # --- citizen -------------------------------------------------------------------------------------
+
+DOWNLOAD_PURPOSE = "el titular descarga su documento"
 
 @role_required("citizen")
 def home(request: HttpRequest) -> HttpResponse:
@@ -31,7 +38,11 @@ def home(request: HttpRequest) -> HttpResponse:
         context.update(timeline=selectors.application_timeline(application),
                        checks=selectors.application_checks(application),
                        appointment=selectors.appointment_active(application),
-                       bookable=application.status in services.appointments.BOOKABLE)
+                       bookable=application.status in services.appointments.BOOKABLE,
+                       paid=application.payment.status == application.payment.Status.PAID)
+        if application.status == Application.Status.READY and application.office is not None:
+            context.update(collect_until=services.passport_collect_until(application),
+                           office_hours=citas_selectors.office_hours_text(application.office))
     return render(request, "pasaporte/home.html", context)
 
 
@@ -91,10 +102,10 @@ def book(request: HttpRequest) -> HttpResponse:
             if appointment is not None:
                 services.appointment_reschedule(actor=request.user, application_id=application.pk, slot_id=slot_id)
                 messages.success(request, _("Su cita fue reprogramada."))
-            else:
-                services.appointment_book(actor=request.user, application_id=application.pk, slot_id=slot_id)
-                messages.success(request, _("Su cita está reservada."))
-            return redirect("pasaporte:home")
+                return redirect(reverse("pasaporte:appointment_confirmation") + "?reprogramada=1")
+            services.appointment_book(actor=request.user, application_id=application.pk, slot_id=slot_id)
+            messages.success(request, _("Su cita está reservada."))
+            return redirect("pasaporte:appointment_confirmation")
         except ApplicationError as exc:
             show_error(request, exc)
         except ValueError:
@@ -118,32 +129,117 @@ def _parse_day(value: str | None) -> dt.date | None:
 
 
 @role_required("citizen")
-@require_POST
 def cancel_appointment(request: HttpRequest) -> HttpResponse:
+    """GET: what cancelling the cita does, and its reason asked; POST: cancel it (nothing changes on GET)."""
     application = selectors.application_current(request.user)
-    try:
-        if application is None:
-            raise Http404
-        services.appointment_cancel(actor=request.user, application_id=application.pk)
-        messages.success(request, _("Su cita fue anulada y el turno quedó libre."))
-    except ApplicationError as exc:
-        show_error(request, exc)
-    return redirect("pasaporte:home")
+    appointment = selectors.appointment_active(application) if application is not None else None
+    if appointment is None:
+        messages.error(request, _("No tiene una cita vigente."))
+        return redirect("pasaporte:home")
+    form = AppointmentCancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.appointment_cancel(actor=request.user, application_id=application.pk,
+                                        reason=form.cleaned_data["reason"])
+            messages.success(request, _("Su cita fue anulada y el turno quedó libre. Le enviamos la confirmación."))
+            return redirect("pasaporte:home")
+        except ApplicationError as exc:
+            show_error(request, exc, form)
+    return render(request, "pasaporte/cancel_appointment.html", {
+        "form": form, "appointment": appointment, "application": application,
+        "reference": citas_selectors.appointment_reference(appointment)})
 
 
 @role_required("citizen")
-@require_POST
-def report_loss(request: HttpRequest) -> HttpResponse:
-    form = LossReportForm(request.POST)
-    if form.is_valid():
+def report_loss(request: HttpRequest, document_id: int) -> HttpResponse:
+    """GET: what cancelling a passport does (for good), what happened and why asked; POST: cancel it."""
+    passport = selectors.citizen_passports(request.user).filter(pk=document_id).first()
+    if passport is None:
+        raise Http404
+    if passport.status != passport.Status.VIGENTE:
+        messages.error(request, _("El pasaporte N.º %(n)s ya no está vigente: no hay nada que anular.")
+                       % {"n": passport.number})
+        return redirect("pasaporte:home")
+    form = LossReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
-            document = services.passport_report_loss(actor=request.user, document_id=form.cleaned_data["document"],
+            document = services.passport_report_loss(actor=request.user, document_id=passport.pk,
                                                       status=form.cleaned_data["status"],
                                                       reason=form.cleaned_data["reason"])
-            messages.success(request, _("El pasaporte N.º %(n)s quedó anulado.") % {"n": document.number})
+            messages.success(request, _("El pasaporte N.º %(n)s quedó anulado. Le enviamos la confirmación.")
+                             % {"n": document.number})
+            return redirect("pasaporte:home")
         except ApplicationError as exc:
-            show_error(request, exc)
-    return redirect("pasaporte:home")
+            show_error(request, exc, form)
+    return render(request, "pasaporte/report_loss.html", {"form": form, "passport": passport})
+
+
+@role_required("citizen")
+def appointment_confirmation(request: HttpRequest) -> HttpResponse:
+    """After booking or moving a cita: its reference, where and when, what to bring, the voucher and the .ics."""
+    application = selectors.application_current(request.user)
+    appointment = selectors.appointment_active(application) if application is not None else None
+    if appointment is None:
+        return redirect("pasaporte:home")
+    office = appointment.slot.office
+    return render(request, "pasaporte/appointment_confirmation.html", {
+        "application": application, "appointment": appointment, "office": office,
+        "rescheduled": request.GET.get("reprogramada") == "1",
+        "reference": citas_selectors.appointment_reference(appointment),
+        "ends_at": citas_selectors.appointment_ends_at(appointment),
+        "hours": citas_selectors.office_hours_text(office), "bring": services.bring_list()})
+
+
+def _pdf(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@role_required("citizen")
+def appointment_voucher(request: HttpRequest) -> HttpResponse:
+    application = selectors.application_current(request.user)
+    if application is None:
+        raise Http404
+    try:
+        document = services.appointment_voucher(actor=request.user, application_id=application.pk)
+    except Conflict:  # the cita changed meanwhile
+        messages.error(request, _("Su cita cambió: vuelva a descargar la constancia desde su cita vigente."))
+        return redirect("pasaporte:home")
+    data = document_pdf(document, actor=request.user, purpose=DOWNLOAD_PURPOSE)
+    return _pdf(data, f"constancia-cita-{document.code}.pdf")
+
+
+@role_required("citizen")
+def appointment_calendar(request: HttpRequest) -> HttpResponse:
+    """The cita as an .ics file for the person's calendar."""
+    application = selectors.application_current(request.user)
+    appointment = selectors.appointment_active(application) if application is not None else None
+    if appointment is None:
+        raise Http404
+    reference = citas_selectors.appointment_reference(appointment)
+    body = appointment_ics(
+        appointment, site=settings.SITE_URL,
+        summary=_("Cita de pasaporte electrónico (%(ref)s)") % {"ref": reference},
+        description="\n".join([_("Referencia: %(ref)s") % {"ref": reference},
+                                _("Qué llevar:"), *("- " + item for item in services.bring_list())]))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{reference.lower()}.ics"'
+    return response
+
+
+@role_required("citizen")
+def payment_receipt(request: HttpRequest) -> HttpResponse:
+    application = selectors.application_current(request.user)
+    if application is None:
+        raise Http404
+    try:
+        document = services.payment_receipt(actor=request.user, application_id=application.pk)
+    except Conflict:  # not confirmed by the bank yet
+        messages.error(request, _("El comprobante estará disponible cuando el Banco de la Nación confirme el pago."))
+        return redirect("pasaporte:home")
+    data = document_pdf(document, actor=request.user, purpose=DOWNLOAD_PURPOSE)
+    return _pdf(data, f"comprobante-pago-{document.code}.pdf")
 
 
 # --- officer -------------------------------------------------------------------------------------

@@ -10,13 +10,15 @@ from django.utils.translation import gettext as _
 from citas import selectors as citas_selectors
 from citas import services as citas_services
 from citas.models import Appointment, Service
+from citas.vouchers import appointment_voucher_issue, appointment_voucher_revoke
 from core.actor import Actor
-from core.errors import Conflict, NotFound
+from core.errors import Conflict, NotFound, ValidationFailed
 from cuentas.models import Office
 from outbox.services import enqueue_task
 
 from ..models import Application
 from .common import application_lock, application_transition, staff_check_office
+from .steps import Step, step_notify, step_record
 
 S = Application.Status
 # Citas can be booked while the application waits for its counter visit.
@@ -39,19 +41,70 @@ def application_may_book(application_id: int) -> None:
 
 def application_cita_changed(appointment: Appointment, event: str, actor: Actor) -> None:
     """Hook for citas: a booked or moved cita sets the application's sede; the first one moves a paid
-    application to BOOKED and queues its validation (through the outbox, inside the booking's transaction)."""
+    application to BOOKED and queues its validation (through the outbox, inside the booking's transaction).
+    A later booking, a move or a cancellation is a step in the timeline with its notice."""
+    if event == "cancelled":
+        _cita_cancelled(appointment, actor)
+        return
     if event not in ("booked", "rescheduled"):
         return
     application = Application.objects.get(pk=appointment.record_id)
     application.office = appointment.slot.office
     application.save(update_fields=["office", "updated_at"])
     if event == "booked" and application.status == S.PAID:
-        when = timezone.localtime(appointment.slot.starts_at).strftime("%d/%m/%Y %H:%M")
         application_transition(actor=actor, application_id=application.pk, to=S.BOOKED,
                                reason=_("Cita en %(office)s el %(when)s") % {
-                                   "office": appointment.slot.office.name, "when": when})
+                                   "office": appointment.slot.office.name, "when": _when(appointment)})
         enqueue_task("pasaporte.tasks.validate_application_task", queue="validation",
                      kwargs={"application_id": application.pk})
+        return
+    if event == "rescheduled":
+        _voucher_revoke_moved(appointment)
+    step = Step.APPOINTMENT_RESCHEDULED if event == "rescheduled" else Step.APPOINTMENT_BOOKED
+    step_record(application=application, step=step, actor=actor,
+                note=_("Cita en %(office)s el %(when)s") % {"office": appointment.slot.office.name,
+                                                            "when": _when(appointment)})
+
+    def text() -> tuple[str, str]:
+        where = {"office": appointment.slot.office.name, "address": appointment.slot.office.address,
+                 "when": _when(appointment), "ref": citas_selectors.appointment_reference(appointment)}
+        if event == "rescheduled":
+            return (_("MIGRACIONES · Su cita fue reprogramada"),
+                    _("Su cita %(ref)s es ahora el %(when)s en %(office)s (%(address)s). El turno anterior quedó "
+                      "libre y su constancia anterior ya no es válida.") % where)
+        return (_("MIGRACIONES · Su cita está reservada"),
+                _("Su cita %(ref)s es el %(when)s en %(office)s (%(address)s).") % where)
+
+    step_notify(user=application.user, application=application, text=text, actor=actor)
+
+
+def _when(appointment: Appointment) -> str:
+    return timezone.localtime(appointment.slot.starts_at).strftime("%d/%m/%Y %H:%M")
+
+
+def _voucher_revoke_moved(appointment: Appointment) -> None:
+    """The voucher of the cita this one replaces no longer holds."""
+    old = (Appointment.objects.filter(record_kind=RECORD_KIND, record_id=appointment.record_id,
+                                      status=Appointment.Status.RESCHEDULED).order_by("-closed_at", "-id").first())
+    if old is not None:
+        appointment_voucher_revoke(appointment_id=old.pk, reason=_("Cita reprogramada"), actor="system:pasaporte")
+
+
+def _cita_cancelled(appointment: Appointment, actor: Actor) -> None:
+    application = Application.objects.select_related("user").get(pk=appointment.record_id)
+    appointment_voucher_revoke(appointment_id=appointment.pk, reason=_("Cita anulada"), actor="system:pasaporte")
+    step_record(application=application, step=Step.APPOINTMENT_CANCELLED, actor=actor,
+                note=_("Cita del %(when)s en %(office)s anulada. Motivo: %(reason)s") % {
+                    "when": _when(appointment), "office": appointment.slot.office.name, "reason": appointment.reason})
+
+    def text() -> tuple[str, str]:
+        return (_("MIGRACIONES · Su cita fue anulada"),
+                _("Su cita %(ref)s del %(when)s en %(office)s fue anulada y el turno quedó libre. Motivo: %(reason)s. "
+                  "Su solicitud sigue abierta: puede reservar otra cita cuando quiera.") % {
+                    "ref": citas_selectors.appointment_reference(appointment), "when": _when(appointment),
+                    "office": appointment.slot.office.name, "reason": appointment.reason})
+
+    step_notify(user=application.user, application=application, text=text, actor=actor)
 
 
 def _own(application: Application, actor: Actor) -> None:
@@ -87,12 +140,30 @@ def appointment_reschedule(*, actor: Actor, application_id: int, slot_id: int) -
 
 
 @transaction.atomic
-def appointment_cancel(*, actor: Actor, application_id: int, reason: str = "") -> Appointment:
-    """Cancel the active cita and give its place back."""
+def appointment_cancel(*, actor: Actor, application_id: int, reason: str) -> Appointment:
+    """Cancel the active cita with the holder's reason and give its place back (the timeline and a notice say so)."""
+    reason = (reason or "").strip()
+    if not reason:
+        message = _("Escriba por qué anula la cita.")
+        raise ValidationFailed(message, fields={"reason": message})
     application = application_lock(application_id)
     _own(application, actor)
-    return citas_services.appointment_cancel(actor=actor, appointment_id=_booked(application).pk,
-                                             reason=reason or _("Anulada por el titular."))
+    return citas_services.appointment_cancel(actor=actor, appointment_id=_booked(application).pk, reason=reason)
+
+
+# What a citizen brings to the passport enrollment (the voucher and the confirmation page list it).
+def bring_list() -> list[str]:
+    return [_("Su DNI original y vigente."),
+            _("El número de su comprobante de pago (o la constancia de pago descargada del portal)."),
+            _("Su pasaporte anterior, si lo tiene: se anula al entregarle el nuevo."),
+            _("Esta constancia de cita, impresa o en su teléfono.")]
+
+
+def appointment_voucher(*, actor: Actor, application_id: int):
+    """The signed voucher of the application's booked cita (issued on first request)."""
+    application = Application.objects.get(pk=application_id)
+    _own(application, actor)
+    return appointment_voucher_issue(appointment_id=_booked(application).pk, bring=bring_list(), actor=actor)
 
 
 @transaction.atomic

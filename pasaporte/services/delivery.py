@@ -18,7 +18,8 @@ from .. import biometrics
 from ..audit_actions import AuditAction
 from ..models import Application, CheckResult, Passport
 from ..workflows import PASSPORT
-from .common import application_lock, application_transition, staff_check_office
+from .common import OPEN_STATUSES, application_lock, application_transition, staff_check_office
+from .steps import Step, step_notify, step_record
 
 S = Application.Status
 UNCOLLECTED_AFTER = dt.timedelta(days=60)
@@ -130,22 +131,61 @@ def passports_expire_uncollected(*, now: dt.datetime | None = None) -> int:
 
 @transaction.atomic
 def passport_report_loss(*, actor: Actor, document_id: int, status: str, reason: str) -> IdentityDocument:
-    """The holder reports their passport lost or stolen: it is cancelled in the RIM at once."""
+    """The holder reports their passport lost or stolen, with what happened: it is cancelled in the RIM at
+    once, the step is in their application's timeline and a notice (casilla or e-mail) confirms it."""
+    errors = {}
     if status not in LOSS_STATUSES:
-        raise ValidationFailed(_("Indique si fue perdido o robado."), fields={"status": _("PERDIDO o ROBADO.")})
+        errors["status"] = _("Elija si lo perdió o se lo robaron.")
+    if not (reason or "").strip():
+        errors["reason"] = _("Escriba qué pasó con su pasaporte.")
+    if errors:
+        raise ValidationFailed(_("Faltan datos para anular el pasaporte."), fields=errors)
+    reason = reason.strip()
     person = person_by_document(number=getattr(actor, "dni", "") or "", kind=IdentityDocument.Kind.DNI,
                                 issuing_state="PER") if getattr(actor, "dni", None) else None
     document = IdentityDocument.objects.filter(
         pk=document_id, kind=IdentityDocument.Kind.PASAPORTE, person_id=getattr(person, "pk", None)).first()
     if document is None:
         raise NotFound(_("No tiene un pasaporte con ese número."), fields={"document": _("No encontrado.")})
-    document = rim_services.document_set_status(actor=actor, document=document, status=status,
-                                                reason=reason.strip() or _("Denuncia del titular"))
-    _passport_cancel(actor=actor, number=document.number, reason=reason.strip(),
-                     transition="cancel_stolen" if status == IdentityDocument.Status.ROBADO else "cancel_lost")
+    if document.status not in (IdentityDocument.Status.VIGENTE, IdentityDocument.Status.PERDIDO) \
+            or document.status == status:  # a lost one may later be reported stolen
+        raise Conflict(_("El pasaporte N.º %(n)s ya no está vigente: no hay nada que anular.") % {"n": document.number},
+                       fields={"document": document.status})
+    document = rim_services.document_set_status(actor=actor, document=document, status=status, reason=reason)
+    stolen = status == IdentityDocument.Status.ROBADO
+    _passport_cancel(actor=actor, number=document.number, reason=reason,
+                     transition="cancel_stolen" if stolen else "cancel_lost")
     audit_record(actor=actor, action=AuditAction.REPORT_LOSS, obj=document, person_id=document.person_id,
                  details={"status": status})
+    _loss_step(actor=actor, document=document, stolen=stolen, reason=reason)
     return document
+
+
+def _loss_step(*, actor: Actor, document: IdentityDocument, stolen: bool, reason: str) -> None:
+    """The timeline row (on the application in progress, else the latest) and the holder's notice."""
+    mine = Application.objects.filter(user_id=actor.pk)
+    application = mine.filter(status__in=OPEN_STATUSES).first() or mine.first()
+    number = document.number
+    if application is not None:
+        step_record(application=application, step=Step.PASSPORT_STOLEN if stolen else Step.PASSPORT_LOST, actor=actor,
+                    note=_("Pasaporte N.º %(n)s anulado. Motivo: %(reason)s") % {"n": number, "reason": reason})
+
+    def text() -> tuple[str, str]:
+        what = _("robo") if stolen else _("pérdida")
+        return (_("MIGRACIONES · Su pasaporte N.º %(n)s fue anulado") % {"n": number},
+                _("Por su reporte de %(what)s, el pasaporte N.º %(n)s quedó anulado en el Registro de Información "
+                  "Migratoria y ya no sirve para viajar, aunque lo recupere. Motivo: %(reason)s. Para obtener uno "
+                  "nuevo, pague la tasa y reserve una cita en el portal.") % {"what": what, "n": number,
+                                                                               "reason": reason})
+
+    step_notify(user=actor, application=application, record_id=document.pk, text=text, actor=actor)
+
+
+def passport_collect_until(application: Application) -> dt.date | None:
+    """The last day a ready passport can be collected (after it, passports_expire_uncollected cancels it)."""
+    if application.ready_at is None:
+        return None
+    return timezone.localtime(application.ready_at + UNCOLLECTED_AFTER).date()
 
 
 def _passport_cancel(*, actor: Actor, number: str, transition: str, reason: str) -> None:

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from core.actor import Actor
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict, NotFound, ValidationFailed
 from outbox.services import enqueue_task
 from pagos import selectors as pagos_selectors
 from pagos import services as pagos_services
@@ -73,3 +73,13 @@ def application_open_for_payment(*, actor: Actor, payment: Payment) -> int:
     enqueue_task("pasaporte.tasks.notify_status_task", queue="notifications",
                  kwargs={"application_id": application.pk, "status": Application.Status.PAID.value})
     return application.pk
+
+
+def payment_receipt(*, actor: Actor, application_id: int):
+    """The signed receipt of the payment that opened the citizen's application (issued on first request)."""
+    from pagos.receipts import payment_receipt_issue
+
+    application = Application.objects.filter(pk=application_id).first()
+    if application is None or getattr(actor, "pk", None) != application.user_id:
+        raise NotFound(_("La solicitud no existe."), fields={"application": _("No encontrada.")})
+    return payment_receipt_issue(payment_id=application.payment_id, actor=actor)

@@ -60,7 +60,7 @@ def test_one_active_cita_per_dni_reschedule_and_cancel_release_the_place(office,
                                    record_kind="pasaporte.application", record_id=application.pk)
     services.appointment_reschedule(actor=citizen, application_id=application.pk, slot_id=second.pk)
     assert (Slot.objects.get(pk=first.pk).booked, Slot.objects.get(pk=second.pk).booked) == (0, 1)
-    services.appointment_cancel(actor=citizen, application_id=application.pk)
+    services.appointment_cancel(actor=citizen, application_id=application.pk, reason="Ya no viajo")
     assert Slot.objects.get(pk=second.pk).booked == 0
     assert not Appointment.objects.filter(document=citizen.dni, status="BOOKED").exists()
 

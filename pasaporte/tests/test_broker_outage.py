@@ -49,7 +49,7 @@ def test_bookings_made_while_the_broker_is_down_are_all_validated_once_it_is_bac
         client = _signed_in(citizen)  # one browser per citizen
         page = client.post(reverse("pasaporte:book"), {"slot": slot.pk})
         # Then the page answers as usual: the cita is booked
-        assert page.status_code == 302 and page["Location"].endswith(reverse("pasaporte:home"))
+        assert page.status_code == 302 and page["Location"].endswith(reverse("pasaporte:appointment_confirmation"))
     booking_s = time.monotonic() - started
     ids = [a.pk for a in applications]
     assert Application.objects.filter(pk__in=ids, status=S.BOOKED).count() == BOOKINGS

@@ -78,7 +78,7 @@ def test_a_previous_passport_reported_stolen_to_interpol_stops_the_application(o
     assert application.status == S.VALIDATED
     person_id = application.person_id
     # a second application, now with a previous passport ending in 999 (STOLEN in the SLTD simulator)
-    services.appointment_cancel(actor=citizen, application_id=application.pk)
+    services.appointment_cancel(actor=citizen, application_id=application.pk, reason="Ya no viajo")
     Application.objects.filter(pk=application.pk).update(status=S.CANCELLED)
     from rim.models import Person
     rim_services.document_add(actor="t", person=Person.objects.get(pk=person_id), kind="PASAPORTE",
@@ -247,5 +247,5 @@ def test_uncollected_passports_are_cancelled_after_60_days_and_lost_ones_can_be_
     from rim.models import Person
     held = rim_services.document_add(actor="t", person=Person.objects.get(pk=application.person_id), kind="PASAPORTE",
                                      number="118000002", issuing_state="PER", issue_date=dt.date(2017, 1, 1))
-    citizen_client.post(reverse("pasaporte:report_loss"), {"document": held.pk, "status": "ROBADO", "reason": "asalto"})
+    citizen_client.post(reverse("pasaporte:report_loss", args=[held.pk]), {"status": "ROBADO", "reason": "asalto"})
     assert IdentityDocument.objects.get(pk=held.pk).status == IdentityDocument.Status.ROBADO

@@ -308,13 +308,18 @@ def test_the_ics_has_the_start_and_end_in_lima_and_the_sedes_address(citizen_cli
     assert event["DTSTAMP"][1].endswith("Z")
 
 
-def test_ics_folding_never_splits_a_character():
-    from citas.ics import ics_fold
+def test_the_ics_reads_back_with_a_long_accented_description(citizen, db):
+    from icalendar import Calendar
 
-    line = "DESCRIPTION:" + "ñ" * 80
-    folded = ics_fold(line).encode("utf-8").split(b"\r\n")
-    assert all(len(piece) <= 75 for piece in folded)
-    assert "".join(p.decode("utf-8")[1:] if i else p.decode("utf-8") for i, p in enumerate(folded)) == line
+    from citas.ics import appointment_ics
+
+    _application, appointment = _booked(citizen, factories.office("LIM-ICS2", slot_minutes=30), hour=9)
+    text = appointment_ics(appointment, summary="Cita de pasaporte", description="Señal: " + "ñ" * 80)
+    # every content line within 75 octets, and the calendar parses back with its description whole
+    assert all(len(line) <= 75 for line in text.encode("utf-8").split(b"\r\n"))
+    (event,) = Calendar.from_ical(text).walk("VEVENT")
+    assert str(event["DESCRIPTION"]) == "Señal: " + "ñ" * 80
+    assert event["DTSTART"].dt.tzinfo is not None and str(event["DTSTART"].dt.tzinfo) == "America/Lima"
 
 
 # ---- the payment receipt -------------------------------------------------------------------------

@@ -43,7 +43,8 @@ def test_spanish_is_the_default_even_for_an_english_browser(client):
 
 def test_service_cards_link_to_their_pages_and_say_what_is_not_online_yet(client):
     body = client.get("/").content.decode()
-    assert f'href="{reverse("pasaporte:home")}"' in body
+    # a visitor who has not signed in is sent to sign in first, then on to the service
+    assert f'href="{reverse("cuentas:login")}?next=%2Fpasaporte%2F"' in body
     assert f'href="{reverse("tam:download")}"' in body
     assert "Próximamente en línea." in body
 

@@ -80,7 +80,10 @@ def _citizen_books(page) -> str:
     page.get_by_role("button", name="Ver turnos").click()
     turn = page.locator("#slot option").first.inner_text()
     page.click("#reservar")
-    _arrive(page, "**/pasaporte/")
+    # the confirmation says where and when, with the voucher; then back to "Mi pasaporte"
+    _arrive(page, "**/pasaporte/cita/confirmacion/")
+    assert "constancia de cita" in page.inner_text("main")
+    page.goto(page.url.split("/pasaporte/")[0] + "/pasaporte/")
     return turn.split(" ")[0]
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("mis-datos/quien-consulto/", views.my_data_access_log, name="my_data_access_log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cuentas/", include("cuentas.urls")),
+    path("rim/", include("rim.urls")),
     path("biometria/", include("biometria.urls")),
     path("api/v1/biometria/", include("biometria.api_urls")),
     path("pasaporte/", include("pasaporte.urls")),

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from auditoria.selectors import person_access_log
+from auditoria.selectors import person_access_lines
 from auditoria.services import audit_record
 from integraciones.health import check_all as simulators_health
 from rim.audit_actions import AuditAction as RimAuditAction
@@ -122,5 +122,5 @@ def my_data(request):
 @login_required
 def my_data_access_log(request):
     person = person_for_user(request.user)
-    entries = person_access_log(person_id=person.pk)[:500] if person else []
-    return render(request, "mis_datos_accesos.html", {"person": person, "entries": entries})
+    lines = person_access_lines(person_id=person.pk, viewer=request.user) if person else []
+    return render(request, "mis_datos_accesos.html", {"person": person, "lines": lines})

@@ -5,12 +5,46 @@ import re
 import pytest
 from django.urls import reverse
 
+from django.contrib.auth import get_user_model
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from auditoria.models import AuditEntry
-from pasaporte.tests import factories as staff_factories
+from cuentas.models import Office
+from cuentas.services import user_role_add
 
 from .factories import IdentityDocumentFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
+
+
+class staff_factories:
+    """Staff of a sede with TOTP (rim sits below the services: their factories are out of reach)."""
+
+    @staticmethod
+    def office():
+        return Office.objects.get_or_create(code="LIM-BRE", defaults=dict(name="Sede Breña", address="Av. España 700",
+                                                                          city="Lima"))[0]
+
+    @staticmethod
+    def staff(username, role, office):
+        user = get_user_model().objects.create_user(username=username, password="Servidor-2026!", office=office,
+                                                    is_staff=True)
+        user_role_add(user=user, role=role)
+        TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+        return user
+
+    @staticmethod
+    def login_staff(client, user):
+        client.force_login(user)
+        session = client.session
+        session["otp_device_id"] = TOTPDevice.objects.get(user=user).persistent_id
+        session.save()
+
+    @staticmethod
+    def citizen():
+        user = get_user_model().objects.create_user(username="70275722", dni="70275722", password="Ciudadano-2026!")
+        user_role_add(user=user, role="citizen")
+        return user
 
 
 @pytest.fixture

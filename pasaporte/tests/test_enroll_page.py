@@ -1,12 +1,10 @@
 """The counter's enrollment page: after a refused photo the accepted fingers and signature are kept."""
-import io
 import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
-from PIL import Image, ImageEnhance
 
 from pasaporte.models import Application
 
@@ -19,14 +17,11 @@ pytestmark = pytest.mark.django_db
 def test_after_a_refused_photo_only_the_photo_is_repeated(citizen, office, officer, external_systems, pki_dir, client):
     # given a validated application and a photo far too dark, with good fingers and signature
     application = _booked(citizen, office)
-    dark = io.BytesIO()
-    ImageEnhance.Brightness(Image.open(io.BytesIO(factories.read("faces/obama2.jpg")))).enhance(0.3).save(
-        dark, format="JPEG")
     factories.login_staff(client, officer)
     good = _enroll_form()
     url = reverse("pasaporte:enroll", args=[application.pk])
     page = client.post(url, {
-        "face": SimpleUploadedFile("cara.jpg", dark.getvalue()),
+        "face": SimpleUploadedFile("cara.jpg", factories.dark_photo()),
         "finger_1": SimpleUploadedFile("p.png", good["fingers"][1]),
         "finger_2": SimpleUploadedFile("f.wsq", good["fingers"][2]),
         "signature": SimpleUploadedFile("firma.jpg", good["signature"])}).content.decode()

@@ -23,13 +23,3 @@ def test_the_html_tam_and_its_check_fit_a_phone(tam, live_server, browser):
     page.goto(f"{live_server.url}/tam/verificar/?numero={tam.number}")
     assert page.locator('[data-result="VALID"]').is_visible() and _fits(page)
 
-
-@pytest.mark.django_db
-def test_the_persons_tam_is_listed_for_the_officers_person_page(tam):
-    from django.urls import reverse
-
-    from tam.selectors import person_records
-
-    (record,) = person_records(tam.crossing.person_id)
-    assert tam.number in record.reference and record.url == reverse("control:crossing", args=[tam.crossing_id])
-    assert record.status == "entrada"

@@ -47,3 +47,44 @@ def test_the_form_is_busy_and_sent_once_while_the_capture_is_processed(
     # and the enrollment is recorded once, on its page
     from biometria.models import Enrollment
     assert Enrollment.objects.count() == 1
+
+
+def test_the_camera_shows_a_framing_guide_a_preview_and_a_retake(live_server, browser, officer):
+    # given Chromium with a (fake) camera, and an officer past TOTP on the capture page
+    from conftest import CHROMIUM, CHROMIUM_FLAGS
+
+    camera_browser = browser.browser_type.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_FLAGS + ["--use-fake-device-for-media-stream",
+                                                         "--use-fake-ui-for-media-stream"])
+    try:
+        device = TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
+        client = Client()
+        client.force_login(officer)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+        context = camera_browser.new_context(locale="es-PE", permissions=["camera"])
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key,
+                              "url": live_server.url}])
+        page = context.new_page()
+        page.goto(f"{live_server.url}/biometria/captura/")
+        # when the officer opens the camera: the live view, named, with the oval guide
+        page.get_by_role("button", name="Usar la cámara").click()
+        video = page.get_by_label("Vista de la cámara: encuadre el rostro dentro del óvalo")
+        video.wait_for(state="visible")
+        assert page.locator(".camera-guide").is_visible()
+        for _ in range(50):  # the first frame (wait_for_function would need eval, which the CSP refuses)
+            if page.evaluate("() => document.getElementById('camera').videoWidth > 0"):
+                break
+            page.wait_for_timeout(100)
+        # and takes the photo: a preview replaces the live view, with a retake, and the quality is checked
+        page.get_by_role("button", name="Tomar foto").click()
+        assert page.get_by_role("img", name="Vista previa de la foto tomada").is_visible() and not video.is_visible()
+        page.locator("#quality p").first.wait_for()
+        retake = page.get_by_role("button", name="Repetir foto")
+        assert retake.is_visible()
+        # when the officer retakes it, the live view is back and the shot is dropped
+        retake.click()
+        assert video.is_visible() and page.locator("#face-data").is_disabled()
+    finally:
+        camera_browser.close()

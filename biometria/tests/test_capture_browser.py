@@ -8,19 +8,25 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_form_is_busy_and_sent_once_while_the_capture_is_processed(
-        live_server, browser, officer, make_person, faces_dir, fingers_dir, signature_png, tmp_path, gallery_tmp):
-    # given an officer past TOTP on the capture page
+def _capture_page(browser, live_server, officer, **context_options):
+    """The capture page open for an officer who has passed TOTP."""
     device = TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
     client = Client()
     client.force_login(officer)
     session = client.session
     session["otp_device_id"] = device.persistent_id
     session.save()
-    context = browser.new_context(viewport={"width": 1024, "height": 900}, locale="es-PE")
+    context = browser.new_context(locale="es-PE", **context_options)
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}])
     page = context.new_page()
     page.goto(f"{live_server.url}/biometria/captura/")
+    return page
+
+
+def test_the_form_is_busy_and_sent_once_while_the_capture_is_processed(
+        live_server, browser, officer, make_person, faces_dir, fingers_dir, signature_png, tmp_path, gallery_tmp):
+    # given an officer past TOTP on the capture page
+    page = _capture_page(browser, live_server, officer, viewport={"width": 1024, "height": 900})
     page.get_by_label("Persona (id del RIM)").fill(str(make_person()))
     page.get_by_label("Subir la foto del rostro").set_input_files(str(faces_dir / "biden.jpg"))
     page.get_by_label("Huella: índice derecho").set_input_files(str(fingers_dir / "jmrtd_fp.wsq"))
@@ -57,17 +63,7 @@ def test_the_camera_shows_a_framing_guide_a_preview_and_a_retake(live_server, br
         executable_path=CHROMIUM, args=CHROMIUM_FLAGS + ["--use-fake-device-for-media-stream",
                                                          "--use-fake-ui-for-media-stream"])
     try:
-        device = TOTPDevice.objects.create(user=officer, name="app", confirmed=True)
-        client = Client()
-        client.force_login(officer)
-        session = client.session
-        session["otp_device_id"] = device.persistent_id
-        session.save()
-        context = camera_browser.new_context(locale="es-PE", permissions=["camera"])
-        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key,
-                              "url": live_server.url}])
-        page = context.new_page()
-        page.goto(f"{live_server.url}/biometria/captura/")
+        page = _capture_page(camera_browser, live_server, officer, permissions=["camera"])
         # when the officer opens the camera: the live view, named, with the oval guide
         page.get_by_role("button", name="Usar la cámara").click()
         video = page.get_by_label("Vista de la cámara: encuadre el rostro dentro del óvalo")

@@ -32,6 +32,11 @@ def looked_at(client):
                  purpose="control migratorio")
     audit_record(actor="anónimo", action=DocumentAction.VERIFY, kind="read", person_id=person.pk,
                  purpose="verificación pública del documento")
+    bank = pf.staff("bcp.verificaciones", "institution", None)
+    bank.first_name, bank.last_name = "Banco de Crédito", "del Perú"
+    bank.save()
+    audit_record(actor=bank, action=DocumentAction.VERIFY, kind="read", person_id=person.pk,
+                 purpose="verificación de identidad en un trámite")
     audit_record(actor="sistema:tam", action=DocumentAction.PDF, kind="read", person_id=person.pk,
                  purpose="envío de la TAM a su titular")
     client.force_login(citizen)
@@ -59,11 +64,13 @@ def test_each_read_is_a_sentence_in_spanish_without_codes(looked_at):
     assert ("El sistema de MIGRACIONES (una tarea automática) descargó un documento suyo, "
             "para: envío de la TAM a su titular") in body
     assert "Usted consultó sus propios datos, para: el titular consulta sus propios datos" in body
+    assert ("Una institución asociada (Banco de Crédito del Perú) verificó un documento suyo con su código, "
+            "para: verificación de identidad en un trámite") in body
     # and no internal code, username or table is shown: a list that reads on a phone
     for code in ("control.crossing_view", "rim.person_get", "documentos.verify", "oficial.brena",
-                 "supervisora.lima", "device:", "sistema:tam", "<table"):
+                 "supervisora.lima", "bcp.verificaciones", "device:", "sistema:tam", "<table"):
         assert code not in body
-    assert '<ol class="records access-log">' in body and body.count("<li>") == 6
+    assert '<ol class="records access-log">' in body and body.count("<li>") == 7
     assert " de 20" in body and "<time datetime=" in body  # the date in words ("3 de diciembre de 2026 a las 10:42")
 
 

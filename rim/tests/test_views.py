@@ -162,3 +162,10 @@ def test_an_officer_without_sede_or_post_is_refused(client, people):
 def test_every_officer_page_has_the_search_field(officer_client):
     body = officer_client.get(reverse("pasaporte:office_today")).content.decode()
     assert f'action="{reverse("rim:person_find")}"' in body and 'name="q"' in body
+
+
+def test_a_supervisor_without_a_sede_may_search(client, people):
+    supervisor = staff_factories.staff("supervisora.lima", "supervisor", None)
+    staff_factories.login_staff(client, supervisor)
+    response = _search(client, "45678912", purpose="REQUERIMIENTO_AUTORIDAD")
+    assert response.status_code == 200 and people["rosa"].full_name in response.content.decode()

@@ -1,4 +1,5 @@
 """REST API of the mailbox for the person's own apps: their notices, and one notice (opening it records the read)."""
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -44,6 +45,7 @@ class NoticeListApi(APIView):
 
     permission_classes = [has_role(CITIZEN, FOREIGNER)]
 
+    @extend_schema(operation_id="buzon_notices_list")
     def get(self, request):
         casilla = selectors.casilla_active(request.user)
         notices = selectors.notices_of(request.user, actor=request.user)
@@ -60,6 +62,7 @@ class NoticeOpenApi(APIView):
     class OutputSerializer(NoticeOutput):
         body = serializers.CharField()
 
+    @extend_schema(operation_id="buzon_notice_open")
     def get(self, request, notice_id: int):
         notice = services.notice_open(user=request.user, notice_id=notice_id, actor=request.user)
         return Response(self.OutputSerializer(notice).data)

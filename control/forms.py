@@ -1,10 +1,11 @@
 """Forms of the control pages: the counter, the officer's review, travel permits and MigraCheck."""
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from rim.models import CrossingPoint
 
 from .stay import PURPOSES
+from .uploads import CHIP_PHOTO_NOT_AN_IMAGE, MAX_DG_BYTES, dg2_has_face_image
 
 DIRECTION_CHOICES = [("ENTRY", _("Entrada")), ("EXIT", _("Salida"))]
 # Labels for the trip purposes of stay.PURPOSES (their codes stay Spanish: they are stored and sent by devices).
@@ -72,3 +73,20 @@ class PreRegistrationForm(forms.Form):
                              help_text=_("Le enviaremos un enlace para confirmarlo."))
     dg2 = forms.FileField(label=_("Foto del chip (DG2), leída con la app"), required=False,
                           help_text=_("Obligatoria si no inició sesión. Máximo 1 MB."))
+
+    def clean_dg2(self):
+        upload = self.cleaned_data.get("dg2")
+        if not upload:
+            return upload
+        if upload.size > MAX_DG_BYTES:
+            raise forms.ValidationError(chip_photo_too_large_message(), code="too_large")
+        data = upload.read()
+        upload.seek(0)
+        if not dg2_has_face_image(data):
+            raise forms.ValidationError(CHIP_PHOTO_NOT_AN_IMAGE, code="not_an_image")
+        return upload
+
+
+def chip_photo_too_large_message() -> str:
+    return gettext("La foto del chip no puede pasar de %(size)s MB. Vuelva a leer el chip con la app.") % {
+        "size": MAX_DG_BYTES // (1024 * 1024)}

@@ -27,6 +27,7 @@ from auditoria.models import AuditEntry
 from auditoria.services import audit_record
 from core.actor import Actor
 from core.errors import ValidationFailed
+from cuentas.mail import mail_build
 from rim.models import IdentityDocument
 
 from . import faces
@@ -34,6 +35,7 @@ from .audit_actions import AuditAction
 from .checks import ChipData
 from .models import PreRegistration
 from .selectors import preregistration_candidates
+from .uploads import CHIP_PHOTO_NOT_AN_IMAGE, dg2_has_face_image
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +106,10 @@ def preregistration_create(*, actor: Actor, document_number: str, issuing_state:
         raise ValidationFailed(
             _("Sin iniciar sesión, el preregistro necesita la foto del chip (DG2) leída con la app."),
             fields={"dg2": _("Obligatorio si no inició sesión con la cuenta de este pasaporte.")})
+    if dg2 and not dg2_has_face_image(dg2):
+        # Only a chip photo is kept: any other file is refused here, for the page and the API alike.
+        message = str(CHIP_PHOTO_NOT_AN_IMAGE)
+        raise ValidationFailed(message, fields={"dg2": message})
     email = email.strip()
     confirmed = (holder is not None and bool(email) and holder.email_verified
                  and holder.email.strip().lower() == email.lower())
@@ -139,24 +145,25 @@ def confirmation_token(prereg: PreRegistration) -> str:
     return signing.dumps({"r": str(prereg.reference), "e": _email_digest(prereg.email)}, salt=EMAIL_CONFIRM_SALT)
 
 
+def _bilingual_subject() -> str:
+    """A traveller's language is not known: Spanish, then English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        english = str(_("MIGRACIONES: confirme su correo para MigraCheck"))
+    return f"{_('MIGRACIONES: confirme su correo para MigraCheck')} / {english}"
+
+
 def preregistration_confirmation_send(*, preregistration_id: int) -> bool:
     """E-mail the link that confirms the address (once; a second run sends nothing)."""
-    from django.core.mail import EmailMessage
-
     with transaction.atomic():
         prereg = PreRegistration.objects.select_for_update().filter(pk=preregistration_id).first()
         if (prereg is None or not prereg.email or prereg.email_confirmed_at is not None
                 or prereg.email_confirmation_sent_at is not None):
             return False
         link = settings.SITE_URL + reverse("control:migracheck_confirm", args=[confirmation_token(prereg)])
-        message = EmailMessage(
-            subject=_("MIGRACIONES: confirme su correo para MigraCheck"),
-            body=_("Recibimos un preregistro MigraCheck del vuelo %(flight)s con este correo.\n\n"
-                   "Si fue usted, confírmelo en este enlace para recibir allí su TAM virtual:\n%(link)s\n\n"
-                   "Si no fue usted, ignore este mensaje: no se le enviará nada.\n\n"
-                   "Superintendencia Nacional de Migraciones") % {"flight": prereg.flight, "link": link},
-            to=[prereg.email],
-        )
+        message = mail_build(to=[prereg.email], language="es", template="control/email_migracheck_confirm",
+                             subject=_bilingual_subject, context={"flight": prereg.flight, "link": link})
         # Sent inside the lock so that two runs of the task cannot both send; a failure rolls
         # back the mark and the task retries.
         message.send()

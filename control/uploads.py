@@ -3,12 +3,18 @@ from __future__ import annotations
 
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
-from core.errors import PayloadTooLarge
+from biometria.engine.images import FACE_FORMATS, decode_image
+from core.errors import ApplicationError, PayloadTooLarge
+from mrtd.errors import MRTDError
+from mrtd.lds import decode_dg2
 
 # A chip data group (DG2 with its face image is the largest) is well under this.
 MAX_DG_BYTES = 1024 * 1024
+CHIP_PHOTO_NOT_AN_IMAGE = gettext_lazy(
+    "Este archivo no es la foto del chip. Lea el chip de su pasaporte con la app y suba el archivo de la foto "
+    "(DG2) que la app guardó.")
 # Room for the text fields and the multipart or JSON framing around the files.
 FORM_OVERHEAD_BYTES = 64 * 1024
 
@@ -60,3 +66,19 @@ class FieldSizeLimitHandler(FileUploadHandler):
         if self.over is None:
             return None
         return too_large(self.over, self.limits.get(self.over, 0))
+
+
+def dg2_has_face_image(data: bytes) -> bool:
+    """True when `data` is a DG2 whose first face is an image that decodes (JPEG, JPEG 2000, PNG):
+    what a traveller uploads as the chip photo must be one, not any file."""
+    try:
+        faces = decode_dg2(data)
+    except (MRTDError, ValueError):
+        return False
+    if not faces:
+        return False
+    try:
+        decode_image(faces[0].image_bytes, field="dg2", allowed=FACE_FORMATS, max_bytes=MAX_DG_BYTES)
+    except ApplicationError:
+        return False
+    return True

@@ -14,10 +14,10 @@ from core.errors import ApplicationError
 from . import selectors, services
 from .audit_actions import AuditAction
 from .checks import ChipData
-from .forms import CounterForm, PreRegistrationForm, ReviewForm
+from .forms import CounterForm, PreRegistrationForm, ReviewForm, chip_photo_too_large_message
 from .ocr import mrz_from_photo
 from cuentas.throttling import request_throttle, throttle_hit
-from cuentas.web import role_required, show_error
+from cuentas.web import application_error_page, role_required, show_error
 from .uploads import FORM_OVERHEAD_BYTES, MAX_DG_BYTES, FieldSizeLimitHandler, check_content_length
 
 STAFF = ("officer", "supervisor")
@@ -125,19 +125,18 @@ def migracheck(request: HttpRequest) -> HttpResponse:
     return _migracheck(request)
 
 
-def _migracheck_refused(request: HttpRequest, exc: ApplicationError, form=None) -> HttpResponse:
-    """413 (naming the field and its limit) or 429/503 from the throttle, on the page itself."""
-    if form is not None and form.is_bound:
-        form.is_valid()
-        show_error(request, exc, form)
-    else:
-        form = PreRegistrationForm()
-        details = "; ".join(f"{name}: {text}" for name, text in exc.fields.items())
-        messages.error(request, f"{exc.message} ({details})" if details else exc.message)
-    response = render(request, "control/migracheck.html", {"form": form}, status=exc.status)
-    if exc.status == 429:
-        response["Retry-After"] = "3600"
-    return response
+def _migracheck_refused(request: HttpRequest, exc: ApplicationError, *, keep_input: bool = False) -> HttpResponse:
+    """413: the chip photo's error on its own field, on the page (with the answers already read when
+    the photo was stopped while streaming); 429/503 from the throttle: the designed error page."""
+    if exc.status != 413:
+        return application_error_page(request, exc, back_url=request.path)
+    initial = request.POST.dict() if keep_input else {}
+    initial.pop("csrfmiddlewaretoken", None)
+    initial.pop("dg2", None)
+    form = PreRegistrationForm(initial=initial)
+    form.cleaned_data = {}
+    form.add_error("dg2", chip_photo_too_large_message())
+    return render(request, "control/migracheck.html", {"form": form}, status=413)
 
 
 @csrf_protect
@@ -147,12 +146,12 @@ def _migracheck(request: HttpRequest) -> HttpResponse:
     request.FILES  # noqa: B018  (parsed here, under the limit, if the CSRF check has not already)
     oversize = request._migracheck_limit.error()
     if oversize is not None:
-        return _migracheck_refused(request, oversize)
+        return _migracheck_refused(request, oversize, keep_input=True)
     form = PreRegistrationForm(request.POST, request.FILES)
     try:
         request_throttle(request, address_scope="migracheck_ip")
     except ApplicationError as exc:
-        return _migracheck_refused(request, exc, form)
+        return _migracheck_refused(request, exc)
     if form.is_valid():
         data = dict(form.cleaned_data)
         dg2 = data.pop("dg2", None)
@@ -162,7 +161,7 @@ def _migracheck(request: HttpRequest) -> HttpResponse:
             prereg = services.preregistration_create(actor=user, dg2=dg2.read() if dg2 else None, **data)
         except ApplicationError as exc:
             if exc.status in (429, 503):
-                return _migracheck_refused(request, exc, form)
+                return _migracheck_refused(request, exc)
             show_error(request, exc, form)
         else:
             return render(request, "control/migracheck_done.html", {"prereg": prereg})

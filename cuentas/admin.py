@@ -15,8 +15,10 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
     search_fields = ("username", "first_name", "last_name", "dni", "document_number", "email")
     fieldsets = BaseUserAdmin.fieldsets + (
         ("MIGRACIONES", {"fields": ("dni", "document_type", "document_number", "nationality", "birth_date",
-                                    "phone", "email_verified", "office")}),
+                                    "phone", "email_verified", "office", "personal_data_consent_at")}),
     )
+    # When the person accepted the personal-data notice is a record of their act: shown, never edited.
+    readonly_fields = ("personal_data_consent_at",)
 
 
 @admin.register(Office)

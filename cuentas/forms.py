@@ -1,9 +1,35 @@
 """Sign-in, sign-up and second-factor forms."""
+import datetime as dt
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils.translation import gettext_lazy as _
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.html import format_html
+from django.utils.translation import get_language, gettext_lazy as _
+
+from mrtd.countries import nationality_choices
 
 from .models import User
+
+OLDEST_BIRTH_DATE = dt.date(1900, 1, 1)
+
+
+def _consent_label():
+    return format_html(
+        '{} <a href="{}">{}</a> {}', _("He leído el"), reverse_lazy("personal_data"),
+        _("aviso de datos personales"), _("y acepto que MIGRACIONES trate mis datos para este servicio (Ley 29733)."))
+
+
+def _personal_data_consent() -> forms.BooleanField:
+    """The consent asked where data are collected: required, never ticked in advance."""
+    return forms.BooleanField(label=lazy(_consent_label, str)(), required=True,
+                              error_messages={"required": _("Para crear la cuenta debe aceptar el aviso de datos personales.")})
+
+
+def _nationality_choices():
+    return [("", _("Elija su nacionalidad")), *nationality_choices(get_language() or "es")]
 
 
 class LoginForm(AuthenticationForm):
@@ -25,6 +51,7 @@ class CitizenSignupForm(forms.Form):
     password = forms.CharField(label=_("Contraseña"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
                                help_text=_("Al menos 10 caracteres, no solo números."))
     password2 = forms.CharField(label=_("Repita la contraseña"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    personal_data_consent = _personal_data_consent()
 
     def clean_dni(self):
         dni = self.cleaned_data["dni"].strip()
@@ -43,13 +70,30 @@ class ForeignerSignupForm(forms.Form):
     document_type = forms.ChoiceField(label=_("Documento"), choices=[
         (User.DocumentType.PASSPORT, _("Pasaporte")), (User.DocumentType.CARNE, _("Carné de extranjería"))])
     document_number = forms.CharField(label=_("Número de documento"), max_length=20)
-    nationality = forms.CharField(label=_("Nacionalidad (código de 3 letras, p. ej. VEN)"), min_length=1, max_length=3)
+    # The ICAO codes of passports, by name in the page's language (the choices are built per request).
+    nationality = forms.ChoiceField(label=_("Nacionalidad"), choices=_nationality_choices,
+                                    error_messages={"invalid_choice": _("Elija su nacionalidad de la lista"),
+                                                    "required": _("Elija su nacionalidad de la lista")})
     birth_date = forms.DateField(label=_("Fecha de nacimiento"), widget=forms.DateInput(attrs={"type": "date"}))
     given_names = forms.CharField(label=_("Nombres"), max_length=150)
     surnames = forms.CharField(label=_("Apellidos"), max_length=150)
     email = forms.EmailField(label=_("Correo electrónico"))
     password = forms.CharField(label=_("Contraseña"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     password2 = forms.CharField(label=_("Repita la contraseña"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    personal_data_consent = _personal_data_consent()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        self.fields["birth_date"].widget.attrs.update(min=OLDEST_BIRTH_DATE.isoformat(), max=today.isoformat())
+
+    def clean_birth_date(self):
+        birth_date = self.cleaned_data["birth_date"]
+        if birth_date > timezone.localdate():
+            raise forms.ValidationError(_("La fecha de nacimiento no puede ser futura"))
+        if birth_date < OLDEST_BIRTH_DATE:
+            raise forms.ValidationError(_("Revise el año de la fecha de nacimiento"))
+        return birth_date
 
     def clean(self):
         data = super().clean()

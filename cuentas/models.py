@@ -46,8 +46,14 @@ class User(AbstractUser):
     office = models.ForeignKey(
         Office, verbose_name=_("sede"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
+    # When the person accepted the personal-data notice (Ley 29733) at sign-up; empty for accounts
+    # made before it was asked for, and for staff created by an administrator.
+    personal_data_consent_at = models.DateTimeField(_("aceptó el aviso de datos personales"), null=True, blank=True)
     # Staff accounts start with a password someone else chose: the first sign-in replaces it.
     password_change_required = models.BooleanField(_("debe cambiar la contraseña"), default=False)
+    # The language the person reads the portal in: their e-mails are written in it (cuentas.mail).
+    language = models.CharField(_("idioma"), max_length=5, choices=[("es", "Español"), ("en", "English")],
+                                default="es")
 
     class Meta:
         verbose_name = _("usuario")

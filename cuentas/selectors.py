@@ -24,3 +24,8 @@ def staff_of_office(*, office: Office | None, exclude=None) -> QuerySet:
 
 def staff_member_of_office(*, office: Office | None, user_id: int):
     return staff_of_office(office=office).filter(pk=user_id).first()
+
+
+def offices_open_to_the_public() -> QuerySet[Office]:
+    """The active sedes, for the help page's list of addresses and hours."""
+    return Office.objects.filter(active=True).order_by("city", "name")

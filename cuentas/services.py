@@ -5,7 +5,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.urls import reverse
@@ -17,9 +16,11 @@ from auditoria.services import actor_repr, audit_record
 from integraciones.errors import IntegrationError, NotFound as RemoteNotFound, ServiceUnavailable
 from integraciones.reniec import get_client as reniec_client
 from core.errors import ExternalServiceUnavailable, PermissionDenied, ValidationFailed
+from mrtd.countries import NATIONALITY_CODES
 
 from . import roles
 from .audit_actions import AuditAction
+from .mail import language_of, mail_build
 from .models import Office, OtpActivation
 
 User = get_user_model()
@@ -57,13 +58,22 @@ def _password_check(password: str, user=None) -> None:
         raise ValidationFailed(_("La contraseña no es segura"), fields={"password": " ".join(exc.messages)})
 
 
+def _consent_required(personal_data_consent: bool) -> None:
+    """Sign-up collects personal data only with the notice of Ley 29733 accepted (its time is kept)."""
+    if personal_data_consent is not True:
+        message = _("Para crear la cuenta debe aceptar el aviso de datos personales.")
+        raise ValidationFailed(message, fields={"personal_data_consent": message})
+
+
 @transaction.atomic
-def citizen_signup(*, dni: str, verification_digit: str, issue_date: dt.date, email: str, password: str):
+def citizen_signup(*, dni: str, verification_digit: str, issue_date: dt.date, email: str, password: str,
+                   personal_data_consent: bool, language: str = "es"):
     """Create a citizen account once RENIEC confirms the DNI, its check digit and issue date.
 
     Nothing is written unless every check passes; a RENIEC outage raises
     ExternalServiceUnavailable so the page can ask the citizen to retry.
     """
+    _consent_required(personal_data_consent)
     dni = (dni or "").strip()
     if not (len(dni) == 8 and dni.isdigit()):
         raise ValidationFailed(_("El DNI tiene 8 dígitos"), fields={"dni": _("El DNI tiene 8 dígitos")})
@@ -92,6 +102,8 @@ def citizen_signup(*, dni: str, verification_digit: str, issue_date: dt.date, em
         document_number=dni,
         nationality="PER",
         birth_date=citizen.birth_date,
+        personal_data_consent_at=timezone.now(),
+        language=language_of(None, language),
     )
     _password_check(password, user)
     user.set_password(password)
@@ -114,10 +126,18 @@ def foreigner_signup(
     email: str,
     password: str,
     verify_url_base: str,
+    personal_data_consent: bool,
+    language: str = "es",
 ):
     """Create an inactive foreigner account and e-mail a link that verifies the address."""
+    _consent_required(personal_data_consent)
     document_number = document_number.strip().upper()
     nationality = nationality.strip().upper()
+    if nationality not in NATIONALITY_CODES:
+        raise ValidationFailed(_("Nacionalidad no válida"), fields={"nationality": _("Elija su nacionalidad de la lista")})
+    if birth_date > timezone.localdate():
+        raise ValidationFailed(_("Fecha de nacimiento no válida"),
+                               fields={"birth_date": _("La fecha de nacimiento no puede ser futura")})
     if document_type not in (User.DocumentType.PASSPORT, User.DocumentType.CARNE):
         raise ValidationFailed(_("Tipo de documento no válido"), fields={"document_type": _("Elija pasaporte o carné")})
     if not document_number.isalnum():
@@ -136,6 +156,8 @@ def foreigner_signup(
         nationality=nationality,
         birth_date=birth_date,
         is_active=False,
+        personal_data_consent_at=timezone.now(),
+        language=language_of(None, language),
     )
     _password_check(password, user)
     user.set_password(password)
@@ -145,17 +167,10 @@ def foreigner_signup(
     audit_record(actor=user, action=AuditAction.FOREIGNER_SIGNUP, obj=user)
     token = signing.dumps({"uid": user.pk, "email": user.email}, salt=EMAIL_VERIFY_SALT)
     link = verify_url_base.rstrip("/") + reverse("cuentas:verify_email", args=[token])
-    transaction.on_commit(
-        lambda: send_mail(
-            subject="MIGRACIONES: confirme su correo / confirm your e-mail",
-            message=(
-                f"Hola {user.first_name}:\n\nPara activar su cuenta abra este enlace (vale 3 días):\n{link}\n\n"
-                f"To activate your account open the link above (valid for 3 days).\n"
-            ),
-            from_email=None,
-            recipient_list=[user.email],
-        )
-    )
+    message = mail_build(to=[user.email], language=user.language, template="cuentas/email_verify",
+                         subject=lambda: _("MIGRACIONES: confirme su correo"),
+                         context={"name": user.first_name, "link": link})
+    transaction.on_commit(message.send)
     return user
 
 

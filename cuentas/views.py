@@ -2,6 +2,7 @@
 changes and resets, and e-mail verification."""
 from urllib.parse import urlencode, urlsplit
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash, views as auth_views
@@ -10,6 +11,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import devices_for_user, login as otp_login
@@ -23,13 +25,26 @@ from .hooks import work_page_for
 from .audit_actions import AuditAction
 from .forms import ActivationCodeForm, ActivationIssueForm, CitizenSignupForm, ForeignerSignupForm, LoginForm, OTPForm
 from .throttling import Throttled, ThrottleUnavailable, request_throttle
-from .web import role_required, show_error
+from .web import application_error_page, role_required, show_error
 
 
 class LoginView(auth_views.LoginView):
     template_name = "cuentas/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def form_invalid(self, form):
+        """A failed sign-in says how many attempts are left once the lockout is near."""
+        username = (form.data.get("username") or "").strip()
+        if username:
+            failures = AxesProxyHandler.get_failures(self.request, credentials={"username": username})
+            left = settings.AXES_FAILURE_LIMIT - failures
+            if 0 < left <= settings.LOGIN_ATTEMPTS_WARNING_AT:
+                minutes = round(settings.AXES_COOLOFF_TIME * 60)
+                warning = (_("Le queda 1 intento. Si falla, el ingreso se bloqueará %(minutes)d minutos.") if left == 1
+                           else _("Le quedan %(left)d intentos. Si fallan, el ingreso se bloqueará %(minutes)d minutos."))
+                form.add_error(None, warning % {"left": left, "minutes": minutes})
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -44,6 +59,8 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     template_name = "cuentas/password_reset.html"
     email_template_name = "cuentas/password_reset_email.txt"
+    html_email_template_name = "cuentas/password_reset_email.html"
+    subject_template_name = "cuentas/password_reset_subject.txt"
     success_url = reverse_lazy("cuentas:password_reset_done")
 
     def form_valid(self, form):
@@ -51,8 +68,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             request_throttle(self.request, address_scope="password_reset_ip",
                              keyed={"password_reset_account": form.cleaned_data["email"].strip().lower()})
         except (Throttled, ThrottleUnavailable) as exc:
-            form.add_error(None, exc.message)
-            return self.render_to_response(self.get_context_data(form=form), status=exc.status)
+            return application_error_page(self.request, exc, back_url=self.request.path)
         site = urlsplit(settings.SITE_URL)
         self.extra_email_context = {"domain": site.netloc + site.path.rstrip("/"), "protocol": site.scheme}
         return super().form_valid(form)
@@ -82,10 +98,12 @@ def signup_citizen(request):
             d = form.cleaned_data
             try:
                 services.citizen_signup(dni=d["dni"], verification_digit=d["verification_digit"],
-                                        issue_date=d["issue_date"], email=d["email"], password=d["password"])
+                                        issue_date=d["issue_date"], email=d["email"], password=d["password"],
+                                        personal_data_consent=d["personal_data_consent"],
+                                        language=get_language() or "es")
             except ExternalServiceUnavailable as exc:
-                form.add_error(None, exc.message)
-                status = 503
+                # RENIEC did not answer: nothing was created; the outage page says so and leads back.
+                return application_error_page(request, exc, back_url=request.path)
             except ApplicationError as exc:
                 _apply_errors(form, exc)
                 status = 400
@@ -109,7 +127,8 @@ def signup_foreigner(request):
                     document_type=d["document_type"], document_number=d["document_number"],
                     nationality=d["nationality"], birth_date=d["birth_date"], given_names=d["given_names"],
                     surnames=d["surnames"], email=d["email"], password=d["password"],
-                    verify_url_base=settings.SITE_URL,
+                    verify_url_base=settings.SITE_URL, personal_data_consent=d["personal_data_consent"],
+                    language=get_language() or "es",
                 )
             except ApplicationError as exc:
                 _apply_errors(form, exc)
@@ -147,6 +166,10 @@ def otp_verify(request):
     form = OTPForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"].strip()
+        try:
+            request_throttle(request, address_scope="otp_verify_ip", keyed={"otp_verify_user": str(request.user.pk)})
+        except (Throttled, ThrottleUnavailable) as exc:
+            return application_error_page(request, exc, back_url=request.get_full_path())
         for device in devices:
             if device.verify_token(token):
                 otp_login(request, device)
@@ -197,6 +220,9 @@ def otp_setup(request):
                 try:
                     request_throttle(request, address_scope="otp_activation_ip",
                                      keyed={"otp_activation_user": str(request.user.pk)})
+                except (Throttled, ThrottleUnavailable) as exc:
+                    return application_error_page(request, exc, back_url=request.get_full_path())
+                try:
                     device = services.otp_activation_redeem(user=request.user,
                                                             code=form.cleaned_data["activation_code"])
                 except ApplicationError as exc:
@@ -268,4 +294,19 @@ def otp_activations(request):
     staff = selectors.staff_of_office(office=request.user.office, exclude=request.user)
     response = render(request, "cuentas/otp_activations.html", {"staff": staff, "issued": issued})
     response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_http_methods(["POST"])
+def language_set(request):
+    """The layout's language switch: Django's set_language, and the choice kept on the account, so that the
+    person's e-mails come in the language they read the portal in."""
+    from django.views.i18n import set_language
+
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in ("es", "en") and request.user.language != language:
+        from .models import User
+
+        User.objects.filter(pk=request.user.pk).update(language=language)
     return response

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cuentas.throttling import Throttled, ThrottleUnavailable, request_throttle
+from cuentas.web import application_error_page
 
 from . import selectors
 from .forms import CodeForm, UploadForm
@@ -34,9 +36,7 @@ def _throttled(request: HttpRequest, form) -> HttpResponse | None:
     try:
         request_throttle(request, address_scope=THROTTLE_SCOPE)
     except (Throttled, ThrottleUnavailable) as exc:
-        form.add_error(None, exc.message)
-        key = "upload_form" if isinstance(form, UploadForm) else "form"
-        return _render(request, {key: form}, status=exc.status, retry_after=exc.extra.get("retry_after"))
+        return application_error_page(request, exc, back_url=reverse("documentos:verify"))
     return None
 
 

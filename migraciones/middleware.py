@@ -1,9 +1,14 @@
-"""Spanish first: the browser's Accept-Language is ignored; English only when the visitor chooses it."""
+"""Project middleware: Spanish first (the browser's Accept-Language is ignored; English only when the
+visitor chooses it), the API's body limit, camera pages, and domain errors that end a page."""
 from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
-from core.errors import PayloadTooLarge
+from core.errors import ApplicationError, PayloadTooLarge
+from cuentas.web import application_error_page
+
+# Domain errors that end a page wherever a view lets them out: shown as the designed error page.
+PAGE_ERROR_STATUSES = frozenset({403, 404, 413, 429, 503})
 
 
 class SpanishFirstMiddleware:
@@ -52,3 +57,22 @@ class CameraPagesMiddleware:
         if match is not None and policy and match.view_name in settings.PERMISSIONS_POLICY_CAMERA_VIEWS:
             response.headers["Permissions-Policy"] = policy.replace("camera=()", "camera=(self)")
         return response
+
+
+class PageErrorMiddleware:
+    """A domain error a page view did not catch (throttled, too large, an outage, refused, not found)
+    is its designed error page with the service's own message, not a 500. The API's views answer
+    their own errors in JSON (migraciones.exceptions) and never reach here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if request.path.startswith("/api/") or not isinstance(exception, ApplicationError):
+            return None
+        if exception.status not in PAGE_ERROR_STATUSES:
+            return None
+        return application_error_page(request, exception)

@@ -97,9 +97,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cuentas.middleware.OfficerOTPRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    "migraciones.middleware.PageErrorMiddleware",
 ]
 
 ROOT_URLCONF = "migraciones.urls"
+# A form without its CSRF token gets the designed 403 page that says what to do (not Django's).
+CSRF_FAILURE_VIEW = "migraciones.errors.csrf_failure"
 WSGI_APPLICATION = "migraciones.wsgi.application"
 
 TEMPLATES = [
@@ -114,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "migraciones.context_processors.portal",
             ],
         },
     },
@@ -143,7 +147,8 @@ AUTH_PASSWORD_VALIDATORS = [
 if MIGRACIONES_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "cuentas:login"
-LOGIN_REDIRECT_URL = "home"
+# A person lands on their own summary; staff go on to TOTP and then to their work page.
+LOGIN_REDIRECT_URL = "my_summary"
 LOGOUT_REDIRECT_URL = "home"
 
 # Login throttling (django-axes): lock an account+IP after repeated failures.
@@ -155,6 +160,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_CLIENT_IP_CALLABLE = "cuentas.throttling.axes_client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "cuentas/lockout.html"
+# The sign-in page warns when this many attempts or fewer are left before the lockout.
+LOGIN_ATTEMPTS_WARNING_AT = env.int("LOGIN_ATTEMPTS_WARNING_AT", default=2)
+# TOTP: django-otp's growing delay after each wrong code (1 s, 2 s, 4 s...) refused the right code
+# typed right after a typo. Guesses are bounded instead by counting them per account and address
+# (THROTTLE_RATES "otp_verify_*"): a wrong code costs an attempt, never the next right one.
+OTP_TOTP_THROTTLE_FACTOR = 0
 
 LANGUAGE_CODE = "es"
 LANGUAGES = [("es", _("Español")), ("en", _("English"))]
@@ -245,6 +256,14 @@ CONTROL_FACE_PROCESSES = env.int("CONTROL_FACE_PROCESSES", default=1)
 SITE_URL = env.str("SITE_URL", default="" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 if PRODUCTION and not SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("SITE_URL must be set to the portal's https:// address in production")
+
+# Help and contact (the /ayuda/ page, the footer): the channels the public is given.
+CONTACT_PHONE = env.str("CONTACT_PHONE", default="(01) 200-1000")
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="informes@migraciones.gob.pe")
+CONTACT_HOURS = env.str("CONTACT_HOURS", default="")
+# The Libro de Reclamaciones (D.S. 007-2020-PCM): the State's virtual book, linked from every page.
+LIBRO_RECLAMACIONES_URL = env.str("LIBRO_RECLAMACIONES_URL", default="https://reclamos.servicios.gob.pe/")
+SEDES_URL = env.str("SEDES_URL", default="https://www.gob.pe/migraciones")
 
 # E-mail: files in var/mail in development, SMTP in production.
 EMAIL_BACKEND = env.str(
@@ -381,6 +400,8 @@ THROTTLE_RATES = {
     "password_reset_account": env.str("THROTTLE_PASSWORD_RESET_ACCOUNT", default="3/hour"),
     "otp_activation_ip": env.str("THROTTLE_OTP_ACTIVATION_IP", default="20/hour"),
     "otp_activation_user": env.str("THROTTLE_OTP_ACTIVATION_USER", default="5/hour"),
+    "otp_verify_ip": env.str("THROTTLE_OTP_VERIFY_IP", default="60/hour"),
+    "otp_verify_user": env.str("THROTTLE_OTP_VERIFY_USER", default="10/15m"),
     # MigraCheck pre-registration (anonymous, with a 1 MB chip photo): per address and per document.
     "migracheck_ip": env.str("THROTTLE_MIGRACHECK_IP", default="20/hour"),
     "migracheck_document": env.str("THROTTLE_MIGRACHECK_DOCUMENT", default="5/hour"),

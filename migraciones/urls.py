@@ -1,16 +1,27 @@
-"""Root URLs: pages of every app, the API with its schema, health, admin."""
+"""Root URLs: pages of every app, the API with its schema, health, admin, and the error handlers."""
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from cuentas import views as cuentas_views
+
+from . import errors, views
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("ayuda/", views.help_contact, name="help"),
+    path("datos-personales/", views.personal_data_notice, name="personal_data"),
     path("healthz", views.healthz, name="healthz"),
+    path("mi-cuenta/", views.my_summary, name="my_summary"),
     path("mis-datos/", views.my_data, name="my_data"),
     path("mis-datos/quien-consulto/", views.my_data_access_log, name="my_data_access_log"),
+    path("i18n/setlang/", cuentas_views.language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cuentas/", include("cuentas.urls")),
     path("rim/", include("rim.urls")),

@@ -1,4 +1,5 @@
-"""Project-level pages: home, health, and the person's own data with its access log."""
+"""Project-level pages: home, health, help and contact, the personal-data notice, and the person's own
+data with its access log."""
 import hmac
 import secrets
 import time
@@ -14,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from auditoria.selectors import person_access_lines
 from auditoria.services import audit_record
+from cuentas.selectors import offices_open_to_the_public
 from integraciones.health import check_all as simulators_health
 from rim.audit_actions import AuditAction as RimAuditAction
 from rim.selectors import person_for_user
@@ -38,6 +40,21 @@ SERVICES = [
 
 def home(request):
     return render(request, "home.html", {"services": SERVICES})
+
+
+def help_contact(request):
+    """/ayuda/: the public channels (phone, e-mail, sedes, the Libro de Reclamaciones)."""
+    phone = settings.CONTACT_PHONE
+    return render(request, "ayuda.html", {
+        "phone": phone, "phone_tel": "+51" + "".join(c for c in phone if c.isdigit()).lstrip("0"),
+        "email": settings.CONTACT_EMAIL, "hours": settings.CONTACT_HOURS, "sedes_url": settings.SEDES_URL,
+        "offices": offices_open_to_the_public(),
+    })
+
+
+def personal_data_notice(request):
+    """/datos-personales/: the notice of Ley 29733 that sign-up asks the person to accept."""
+    return render(request, "datos_personales.html", {"contact_email": settings.CONTACT_EMAIL})
 
 
 def _timed(fn) -> dict:
@@ -117,6 +134,25 @@ def my_data(request):
         audit_record(actor=request.user, action=RimAuditAction.PERSON_VIEW_OWN, kind="read", obj=person,
                      person_id=person.pk, purpose="el titular consulta sus propios datos")
     return render(request, "mis_datos.html", {"person": person})
+
+
+@login_required
+def my_summary(request):
+    """Where a person lands after signing in: their services, and what needs their attention."""
+    from django.shortcuts import redirect
+
+    from buzon.selectors import casilla_active, notices_unread_count
+    from cuentas import roles
+    from pasaporte.summary import passport_next_step
+
+    user = request.user
+    if user.is_staff_role:
+        return redirect("home")
+    passport = passport_next_step(user) if user.has_role(roles.CITIZEN) else None
+    return render(request, "mi_cuenta.html", {
+        "passport": passport, "foreigner": user.has_role(roles.FOREIGNER),
+        "unread": notices_unread_count(user), "casilla": casilla_active(user),
+    })
 
 
 @login_required

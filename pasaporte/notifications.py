@@ -1,12 +1,12 @@
 """The citizen is told of each step of their passport application: a notice in their casilla electrónica
-when they have one (buzon), an e-mail otherwise (Spanish first)."""
+when they have one (buzon), an e-mail otherwise, in the language they read the portal in (text and HTML)."""
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from buzon import selectors as buzon_selectors
+from cuentas.mail import language_of, mail_build
 from buzon.services import notice_deposit
 
 from .models import Application, ApplicationEvent
@@ -59,8 +59,10 @@ def notify_status(*, application_id: int, status: str) -> bool:
                            record_id=application.pk, expediente=f"PAS-{application.pk}",
                            person_id=application.person_id, actor="system:pasaporte")
         else:
-            subject, body = texts["es"]
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [application.user.email])
+            language = language_of(application.user)
+            subject, body = texts[language]
+            mail_build(to=[application.user.email], language=language, subject=subject, template="emails/plain",
+                       context={"body": body}).send()
         if event is not None:
             event.notified_at = timezone.now()
             event.save(update_fields=["notified_at"])

@@ -14,6 +14,7 @@ from control.models import Crossing
 from control.trust import portal_pki
 from mrtd.vds import sign_seal
 from core.actor import Actor
+from cuentas.mail import mail_build
 from documentos.kinds import mask_name
 from documentos.models import Document
 from documentos.selectors import document_for_record, document_pdf
@@ -136,15 +137,13 @@ def tam_email(*, tam_id: int) -> bool:
 
 
 def _tam_email_message(tam: Tam, document: Document):
-    from django.core.mail import EmailMessage
+    """Spanish and English in one e-mail (a traveller's language is not known), text and HTML, the PDF attached."""
+    def subject() -> str:
+        with translation.override("en"):
+            english = _("Su TAM virtual %(number)s · MIGRACIONES") % {"number": tam.number}
+        return _("Su TAM virtual %(number)s · MIGRACIONES") % {"number": tam.number} + " / " + english
 
-    message = EmailMessage(
-        subject=_("Su TAM virtual %(number)s · MIGRACIONES") % {"number": tam.number},
-        body=_("Estimado(a) %(name)s:\n\nAdjuntamos su Tarjeta Andina de Migración virtual %(number)s. "
-               "Cualquiera puede verificarla escaneando su sello.\n\nSuperintendencia Nacional de Migraciones")
-        % {"name": f"{tam.given_names} {tam.surnames}".strip(), "number": tam.number},
-        to=[tam.email],
-    )
     pdf = document_pdf(document, actor="sistema:tam", purpose="envío de la TAM a su titular")
-    message.attach(f"{tam.number}.pdf", pdf, "application/pdf")
-    return message
+    return mail_build(to=[tam.email], language="es", subject=subject, template="tam/email",
+                      context={"name": f"{tam.given_names} {tam.surnames}".strip(), "number": tam.number},
+                      attachments=[(f"{tam.number}.pdf", pdf, "application/pdf")])

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from auditoria.services import audit_record
 from control.trust import portal_pki
 from cuentas.throttling import Throttled, ThrottleUnavailable, request_throttle
+from cuentas.web import application_error_page
 from documentos.selectors import document_pdf
 
 from . import selectors
@@ -33,24 +34,18 @@ def download(request: HttpRequest) -> HttpResponse:
     """
     form = DownloadForm(request.POST or None)
     tams = None
-    status, retry_after = 200, None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         document = f"{data['nationality'].strip()}:{data['document_number'].strip()}".upper()
         try:
             request_throttle(request, address_scope="tam_download_ip", keyed={"tam_download_document": document})
         except (Throttled, ThrottleUnavailable) as exc:
-            form.add_error(None, exc.message)
-            status, retry_after = exc.status, exc.extra.get("retry_after")
-        else:
-            tams = [
-                (tam, signing.dumps(tam.number, salt=DOWNLOAD_SALT))
-                for tam in selectors.tams_of_holder(**form.cleaned_data)[:50]
-            ]
-    response = render(request, "tam/download.html", {"form": form, "tams": tams}, status=status)
-    if retry_after:
-        response["Retry-After"] = str(retry_after)
-    return response
+            return application_error_page(request, exc, back_url=request.path)
+        tams = [
+            (tam, signing.dumps(tam.number, salt=DOWNLOAD_SALT))
+            for tam in selectors.tams_of_holder(**form.cleaned_data)[:50]
+        ]
+    return render(request, "tam/download.html", {"form": form, "tams": tams})
 
 
 def _audit_download(request: HttpRequest, tam, *, via: str) -> None:
@@ -98,8 +93,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         try:
             request_throttle(request, address_scope="tam_verify_ip")
         except (Throttled, ThrottleUnavailable) as exc:
-            form.add_error(None, exc.message)
-            return render(request, "tam/verify.html", context, status=exc.status)
+            return application_error_page(request, exc, back_url=request.path)
         if form.cleaned_data.get("seal"):
             context["check"] = selectors.seal_check(form.cleaned_data["seal"])
         else:

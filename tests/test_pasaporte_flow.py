@@ -51,6 +51,7 @@ def _citizen_signs_up_and_in(page, url: str) -> None:
     page.fill("#id_email", "jorge.cardenas@example.pe")
     page.fill("#id_password", PASSWORD)
     page.fill("#id_password2", PASSWORD)
+    page.check("#id_personal_data_consent")
     page.get_by_role("button", name="Crear cuenta").click()
     _arrive(page, "**/cuentas/ingresar/**")
     _sign_in(page, DNI, PASSWORD)

@@ -240,7 +240,9 @@ def test_migracheck_page_refuses_an_oversize_file_with_413_naming_the_field(clie
     declared = client.post("/control/migracheck/", {**fields, "dg2": SimpleUploadedFile("dg2.bin", b"\0" * (3 * 1024 * 1024))})
     for response in (streamed, declared):
         assert response.status_code == 413
-        assert "dg2" in response.content.decode() and "1048576" in response.content.decode()
+        # on the chip photo's own field, in words and megabytes (no byte counts)
+        assert response.context["form"].errors["dg2"] == ["La foto del chip no puede pasar de 1 MB. Vuelva a leer el chip con la app."]
+        assert 'href="#id_dg2"' in response.content.decode() and "1048576" not in response.content.decode()
     assert not PreRegistration.objects.exists()
 
 
@@ -272,3 +274,48 @@ def test_prepared_encoding_appears_with_the_real_worker(celery_worker_process, c
         time.sleep(0.3)
         prereg.refresh_from_db()
     assert prereg.status == "READY" and prereg.encoding_sealed and prereg.dg2_sealed is None
+
+
+# --- issue 12, item 11: only a chip photo is accepted as the chip photo --------------------------------
+
+NOT_A_CHIP_PHOTO = ("Este archivo no es la foto del chip. Lea el chip de su pasaporte con la app y suba el "
+                    "archivo de la foto (DG2) que la app guardó.")
+
+
+def _page_fields(**extra) -> dict:
+    fields = {k: v for k, v in _body().items() if k != "flight_at"}
+    fields["flight_at"] = (timezone.localtime() + dt.timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M")
+    return {**fields, **extra}
+
+
+@pytest.mark.parametrize("name, content", [
+    ("pasaporte.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF"),
+    ("dg2.bin", b"\x75\x82\x00\x10" + b"\0" * 16),  # a DG2 tag with nothing readable inside
+    ("foto.jpg", b"\xff\xd8\xff\xe0 not really a jpeg"),
+])
+def test_migracheck_page_refuses_a_chip_photo_that_is_not_an_image(client, name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client.post("/control/migracheck/", _page_fields(dg2=SimpleUploadedFile(name, content)))
+    # then the traveller is told on the photo's field, the other answers kept, and nothing is registered
+    assert response.status_code == 200
+    assert response.context["form"].errors["dg2"] == [NOT_A_CHIP_PHOTO]
+    assert 'href="#id_dg2"' in response.content.decode()
+    assert 'value="AA0918"' in response.content.decode()
+    assert not PreRegistration.objects.exists()
+
+
+def test_migracheck_api_refuses_a_chip_photo_that_is_not_an_image(client):
+    response = client.post("/api/v1/control/migracheck",
+                           _body(dg2=base64.b64encode(b"%PDF-1.7 not a photo").decode()),
+                           content_type="application/json")
+    assert response.status_code == 400 and response.json()["fields"]["dg2"] == NOT_A_CHIP_PHOTO
+    assert not PreRegistration.objects.exists()
+
+
+def test_migracheck_page_accepts_the_real_chip_photo(client, faces, foreign_pki):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    chip = make_chip(td3(number="PZ1234567"), faces.portrait, foreign_pki)
+    response = client.post("/control/migracheck/", _page_fields(dg2=SimpleUploadedFile("dg2.bin", chip.dg2)))
+    assert response.status_code == 200 and PreRegistration.objects.count() == 1

@@ -175,7 +175,7 @@ def test_the_e_mail_verification_link_is_built_from_site_url(client, settings, d
     settings.ALLOWED_HOSTS = ["portal.migraciones.example", "evil.example"]
     data = {"document_type": "PASAPORTE", "document_number": "X1234567", "nationality": "COL",
             "birth_date": "1990-01-01", "given_names": "ANA", "surnames": "GOMEZ", "email": "ana@example.co",
-            "password": "Extranjera-2026!", "password2": "Extranjera-2026!"}
+            "password": "Extranjera-2026!", "password2": "Extranjera-2026!", "personal_data_consent": "on"}
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("cuentas:signup_foreigner"), data, HTTP_HOST="evil.example")
     assert response.status_code == 200

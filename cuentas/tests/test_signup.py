@@ -28,6 +28,7 @@ def _form(**overrides):
         "email": "jorge@example.pe",
         "password": "Un-pasaporte-2026",
         "password2": "Un-pasaporte-2026",
+        "personal_data_consent": "on",
     }
     data.update(overrides)
     return data
@@ -86,6 +87,7 @@ def test_foreigner_account_is_active_only_after_the_email_link(client, django_ca
         "document_type": "PASAPORTE", "document_number": "ve7654321", "nationality": "VEN",
         "birth_date": "1990-03-04", "given_names": "Ana María", "surnames": "Rodríguez Pérez",
         "email": "ana@example.com", "password": "Residente-2026!", "password2": "Residente-2026!",
+        "personal_data_consent": "on",
     }
     # when a foreigner signs up
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,0 +1,13 @@
+// The error summary of a form that failed takes the focus, so a screen reader announces it and a
+// keyboard user starts from the list of links to each field (GOV.UK's error summary pattern).
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector("[data-error-summary]");
+  if (!summary) { return; }
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href^='#']");
+    if (!link) { return; }
+    var target = document.getElementById(link.getAttribute("href").slice(1));
+    if (target) { event.preventDefault(); target.focus(); target.scrollIntoView({block: "center"}); }
+  });
+});

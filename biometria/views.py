@@ -50,13 +50,20 @@ MISSING_REASON_LABELS = {
     MissingReason.OTHER: gettext_lazy("otro motivo"),
 }
 FINGER_CODES = [int(p) for p in FingerPosition if p != FingerPosition.UNKNOWN]
+# The fingers in the reader's language (the engine's POSITION_LABELS are the Spanish it records).
+FINGER_NAMES = {
+    1: gettext_lazy("pulgar derecho"), 2: gettext_lazy("índice derecho"), 3: gettext_lazy("medio derecho"),
+    4: gettext_lazy("anular derecho"), 5: gettext_lazy("meñique derecho"), 6: gettext_lazy("pulgar izquierdo"),
+    7: gettext_lazy("índice izquierdo"), 8: gettext_lazy("medio izquierdo"), 9: gettext_lazy("anular izquierdo"),
+    10: gettext_lazy("meñique izquierdo"),
+}
 
 
 def _capture_context(request: HttpRequest | None = None, **extra) -> dict:
     """The capture form; after an error, what the officer entered and the images already accepted."""
     posted = request.POST if request is not None and request.method == "POST" else {}
     kept = extra.pop("kept", {})
-    positions = [{"code": code, "label": POSITION_LABELS[FingerPosition(code)],
+    positions = [{"code": code, "label": FINGER_NAMES[code],
                   "missing": posted.get(f"missing_{code}", ""), "kept": kept.get(f"finger_{code}", "")}
                  for code in FINGER_CODES]
     return {

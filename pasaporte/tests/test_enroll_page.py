@@ -48,5 +48,8 @@ def test_a_missing_required_image_is_named(citizen, office, officer, external_sy
         "face": SimpleUploadedFile("cara.jpg", good["face"]),
         "finger_1": SimpleUploadedFile("p.png", good["fingers"][1])})
     page = response.content.decode()
-    assert page.count("Falta esta imagen.") == 2  # the right index and the signature
+    # the summary names the right index and the signature, each message on its field too
+    assert '<a href="#id_finger_2">Huella: índice derecho: Falta esta imagen.</a>' in page
+    assert '<a href="#id_signature">Firma: Falta esta imagen.</a>' in page
+    assert page.count("Falta esta imagen.") == 4
     assert re.search(r'name="kept_finger_1" value="[^"]+"', page)

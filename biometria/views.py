@@ -93,7 +93,7 @@ def capture(request: HttpRequest) -> HttpResponse:
         )
     except ApplicationError as exc:
         kept = inputs.accepted_images(request.POST, request.FILES, finger_codes=FINGER_CODES)
-        return render(request, "biometria/capture.html", _capture_context(request, error=exc, kept=kept),
+        return render(request, "biometria/capture.html", _capture_context(request, error=exc, kept=kept, page_has_errors=True),
                       status=exc.status)
     if outcome.duplicate_case:
         messages.warning(request, _("El rostro coincide con otra identidad: se abrió un caso para revisión."))

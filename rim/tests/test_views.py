@@ -169,3 +169,8 @@ def test_a_supervisor_without_a_sede_may_search(client, people):
     staff_factories.login_staff(client, supervisor)
     response = _search(client, "45678912", purpose="REQUERIMIENTO_AUTORIDAD")
     assert response.status_code == 200 and people["rosa"].full_name in response.content.decode()
+
+
+def test_a_refused_search_says_error_once_in_the_title(officer_client, people):
+    body = _search(officer_client, "45678912", purpose="CURIOSIDAD").content.decode()
+    assert "<title>Error: Buscar persona" in body and body.count("Error:") >= 1 and "Error: Error:" not in body

@@ -22,4 +22,3 @@ def test_the_html_tam_and_its_check_fit_a_phone(tam, live_server, browser):
     # and a border officer who checks its seal sees an unmistakable verdict on the same phone
     page.goto(f"{live_server.url}/tam/verificar/?numero={tam.number}")
     assert page.locator('[data-result="VALID"]').is_visible() and _fits(page)
-

@@ -5,13 +5,34 @@ upper-case attribute is one action name and must start with "<namespace>.". Once
 declared, `audit_record` refuses a name of that namespace that its registry does not hold, so a
 misspelt or run-time-built name fails the first test that reaches it instead of writing an entry
 no inquiry will find. auditoria's AppConfig.ready imports every installed app's `audit_actions`.
+
+A name the person may read about ("¿Quién consultó mis datos?") carries its label beside it:
+`PERSON_GET = Action("rim.person_get", _("consultó su registro en el RIM"))`, a past-tense phrase that
+follows who acted (gettext_lazy, Spanish first). `Action` is a `str`, so code passes and stores it as
+before; `audit_action_label` finds the label of a stored name.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 _NAMES: dict[str, str] = {}  # action name -> namespace
 _NAMESPACES: set[str] = set()
+_LABELS: dict[str, Any] = {}  # action name -> its label (lazy text) for the person's access log
+
+
+class Action(str):
+    """An action name with the words that tell a person what was done with their data."""
+
+    label: Any
+
+    def __new__(cls, name: str, label: Any = None) -> "Action":
+        action = super().__new__(cls, name)
+        action.label = label
+        return action
+
+    def __getnewargs__(self):
+        return (str(self), self.label)
 
 
 class UnknownAuditAction(Exception):
@@ -27,6 +48,9 @@ def audit_actions_register(*, namespace: str, names: Iterable[str]) -> None:
     _NAMESPACES.add(namespace)
     for name in names:
         _NAMES[name] = namespace
+        label = getattr(name, "label", None)
+        if label is not None:
+            _LABELS[str(name)] = label
 
 
 class AuditActions:
@@ -68,3 +92,8 @@ def audit_action_check(name: str) -> None:
 
 def audit_action_known(name: str) -> bool:
     return name in _NAMES
+
+
+def audit_action_label(name: str) -> Any:
+    """The label declared beside a name (lazy text), or None when its registry gives none."""
+    return _LABELS.get(name)

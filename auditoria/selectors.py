@@ -1,7 +1,16 @@
 """Reading the audit log: chain verification and the person's access history."""
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from core.actor import SYSTEM_NAME
+
+from .actions import audit_action_label
+from .purposes import purpose_label
 
 from .chain import GENESIS_HASH, UNKEYED, ChainKey, canonical, chain_hash
 from .checkpoints import Checkpoint, CheckpointInvalid, checkpoint_latest
@@ -111,3 +120,62 @@ def person_access_log(*, person_id: int) -> QuerySet[AuditEntry]:
         .order_by("-created_at", "-id")
         .only("created_at", "actor_repr", "action", "purpose", "object_type")
     )
+
+
+@dataclass(frozen=True)
+class AccessLine:
+    """One read of a person's data in words: who looked, at what, and why (no internal codes)."""
+
+    when: dt.datetime
+    who: str
+    what: str
+    why: str
+
+    @property
+    def sentence(self) -> str:
+        return _("%(who)s %(what)s, para: %(why)s") % {"who": self.who, "what": self.what, "why": self.why}
+
+
+def person_access_lines(*, person_id: int, viewer: Any = None, limit: int = 500) -> list[AccessLine]:
+    """The person's access log as sentences in the active language; `viewer` (the person's user) reads
+    their own reads as "Usted"."""
+    entries = list(person_access_log(person_id=person_id).only(
+        "created_at", "actor_id", "actor_repr", "action", "purpose")[:limit])
+    actor_ids = {e.actor_id for e in entries if e.actor_id is not None}
+    users = (get_user_model().objects.filter(pk__in=actor_ids).select_related("office").prefetch_related("groups")
+             .in_bulk() if actor_ids else {})
+    viewer_id = getattr(viewer, "pk", None)
+    return [
+        AccessLine(when=e.created_at, who=_who(e, users, viewer_id),
+                   what=str(audit_action_label(e.action) or _("consultó sus datos")), why=purpose_label(e.purpose))
+        for e in entries
+    ]
+
+
+def _who(entry: AuditEntry, users: dict, viewer_id: Any) -> str:
+    """The kind of actor, never their username: the person, staff of a sede, a device, an institution, the system."""
+    if entry.actor_id is not None:
+        if entry.actor_id == viewer_id:
+            return _("Usted")
+        user = users.get(entry.actor_id)
+        roles = frozenset(g.name for g in user.groups.all()) if user is not None else frozenset()
+        office = user.office.name if user is not None and user.office_id else ""
+        if "supervisor" in roles:
+            return _("Un supervisor de MIGRACIONES (%(sede)s)") % {"sede": office} if office \
+                else _("Un supervisor de MIGRACIONES")
+        if "officer" in roles:
+            return _("Un servidor de MIGRACIONES (%(sede)s)") % {"sede": office} if office \
+                else _("Un servidor de MIGRACIONES")
+        if "device" in roles:
+            return _("Una puerta electrónica o un equipo de control de MIGRACIONES")
+        if "institution" in roles:
+            return _("Una institución asociada (%(name)s)") % {"name": user.get_full_name() or user.get_username()}
+        return _("Otra persona con cuenta en el portal")
+    name = entry.actor_repr
+    if name.startswith("device:"):
+        return _("Una puerta electrónica o un equipo de control de MIGRACIONES")
+    if name == "anónimo":
+        return _("Alguien sin cuenta en el portal")
+    if name == SYSTEM_NAME or name.startswith(("sistema:", "system:")):
+        return _("El sistema de MIGRACIONES (una tarea automática)")
+    return _("Una verificación automática de MIGRACIONES")

@@ -12,3 +12,12 @@ class BiometriaConfig(AppConfig):
         from .engine.images import refuse_truncated_images
 
         refuse_truncated_images(warn=False)
+
+        # The officers' person page (rim) lists the person's enrollments and cases.
+        from django.utils.translation import gettext_lazy as _
+
+        from rim.hooks import person_records_register
+
+        from .selectors import person_records
+
+        person_records_register("biometria", label=_("Biometría"), provider=person_records)

@@ -8,11 +8,14 @@ from typing import Any, Mapping
 
 from django.utils.translation import gettext as _
 
-from core.errors import ValidationFailed
+from core.errors import ApplicationError, ValidationFailed
 
 from .engine import FingerCapture, FingerPosition, MissingFinger, MissingReason, capture_finger, parse_position
 from .engine.errors import ImageTooLarge
 from .engine.images import MAX_IMAGE_BYTES
+
+# Fields the capture page sends back after an error: images already accepted, so none is taken twice.
+KEPT_PREFIX = "kept_"
 
 
 def image_bytes(data: Mapping[str, Any], files: Mapping[str, Any], name: str, *, required: bool = True) -> bytes | None:
@@ -23,6 +26,9 @@ def image_bytes(data: Mapping[str, Any], files: Mapping[str, Any], name: str, *,
             raise ImageTooLarge(_("La imagen supera el límite de 10 MB."), fields={name: f"{upload.size} bytes"})
         return upload.read()
     text = data.get(name)
+    if text in (None, ""):
+        # On the capture page: the image accepted before an error, sent back with the page.
+        text = data.get(f"{KEPT_PREFIX}{name}")
     if text in (None, ""):
         if required:
             raise ValidationFailed(_("Falta la imagen."), fields={name: _("requerido")})
@@ -55,12 +61,19 @@ def _json_list(value: Any, *, field: str) -> list:
 
 
 def finger_captures(data: Mapping[str, Any], files: Mapping[str, Any]) -> list[FingerCapture]:
-    """Fingers as files `finger_<ISO code>` (multipart) or `fingers: [{position, image}]` (JSON)."""
+    """Fingers as files `finger_<ISO code>` (multipart) or `fingers: [{position, image}]` (JSON); on the
+    capture page, also `kept_finger_<code>` (base64): an image accepted before an error, unless replaced."""
     captures = []
     for name in sorted(files):
         if name.startswith("finger_"):
             position = parse_position(name.removeprefix("finger_"), field=name)
             captures.append(capture_finger(image_bytes(data, files, name), position=position, field=name))
+    for name in sorted(k for k in data if k.startswith(f"{KEPT_PREFIX}finger_")):
+        field = name.removeprefix(KEPT_PREFIX)
+        if field in files or not data.get(name):
+            continue
+        position = parse_position(field.removeprefix("finger_"), field=field)
+        captures.append(capture_finger(decode_base64(str(data[name]), field=field), position=position, field=field))
     for index, item in enumerate(_json_list(data.get("fingers"), field="fingers")):
         field = f"fingers[{index}]"
         if not isinstance(item, dict):
@@ -72,7 +85,18 @@ def finger_captures(data: Mapping[str, Any], files: Mapping[str, Any]) -> list[F
 
 
 def missing_fingers(data: Mapping[str, Any]) -> list[MissingFinger]:
+    """Fingers not captured: `missing_<code>` = reason (the capture page's choices) or the JSON list
+    `missing_fingers: [{position, reason, note}]` (the API)."""
     found = []
+    for name in sorted(k for k in data if k.startswith("missing_") and k != "missing_fingers"):
+        value = str(data.get(name) or "")
+        if not value:
+            continue
+        try:
+            reason = MissingReason(value)
+        except ValueError:
+            raise ValidationFailed(_("Elija el motivo de la lista."), fields={name: _("Elija el motivo de la lista.")})
+        found.append(MissingFinger(parse_position(name.removeprefix("missing_"), field=name), reason, ""))
     for index, item in enumerate(_json_list(data.get("missing_fingers"), field="missing_fingers")):
         field = f"missing_fingers[{index}]"
         if not isinstance(item, dict):
@@ -89,3 +113,26 @@ def missing_fingers(data: Mapping[str, Any]) -> list[MissingFinger]:
 def single_finger(data: Mapping[str, Any], files: Mapping[str, Any]) -> FingerCapture:
     position: FingerPosition = parse_position(data.get("position"), field="position")
     return capture_finger(image_bytes(data, files, "finger"), position=position, field="finger")
+
+
+def accepted_images(data: Mapping[str, Any], files: Mapping[str, Any], *, finger_codes: list[int]) -> dict[str, str]:
+    """After a failed submission: each image (face, finger_<code>, signature) that passes its own capture,
+    as base64 for the page to send back, so the officer repeats only what failed."""
+    from .engine import capture_face, capture_signature
+
+    for upload in files.values():
+        upload.seek(0)
+    checks = [("face", capture_face), ("signature", capture_signature)] + [
+        (f"finger_{code}", lambda raw, code=code: capture_finger(raw, position=parse_position(code, field="finger"),
+                                                                 field=f"finger_{code}"))
+        for code in finger_codes]
+    kept = {}
+    for name, check in checks:
+        try:
+            raw = image_bytes(data, files, name, required=False)
+            if raw:
+                check(raw)
+                kept[name] = base64.b64encode(raw).decode("ascii")
+        except ApplicationError:
+            continue
+    return kept

@@ -110,3 +110,27 @@ def enrollment_stations(*, office_id: int):
     from .stations import ENROLLMENT_KIND
 
     return DeviceCredential.objects.filter(office_id=office_id, kind=ENROLLMENT_KIND, active=True).order_by("key_id")
+
+
+def person_records(person_id: int) -> list:
+    """The person's biometric enrollments and the duplicate or replacement cases about them (rim.hooks)."""
+    from django.db.models import Q
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _lazy
+
+    from rim.hooks import PersonRecord
+
+    records = []
+    for enrollment in Enrollment.objects.filter(person_id=person_id).select_related("office").order_by("-created_at")[:50]:
+        where = f" · {enrollment.office.name}" if enrollment.office_id else ""
+        records.append(PersonRecord(
+            kind=_lazy("Enrolamiento biométrico"), reference=f"N.º {enrollment.pk}{where}",
+            status=enrollment.get_status_display(), when=enrollment.created_at,
+            url=reverse("biometria:enrollment_detail", args=[enrollment.pk])))
+    cases = (DuplicateCase.objects.filter(Q(enrollment__person_id=person_id) | Q(matched_enrollment__person_id=person_id))
+             .order_by("-created_at")[:50])
+    for case in cases:
+        records.append(PersonRecord(
+            kind=case.get_kind_display(), reference=f"N.º {case.pk}", status=case.get_status_display(),
+            when=case.created_at, url=reverse("biometria:case_detail", args=[case.pk])))
+    return records

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cuentas import roles
@@ -42,11 +42,35 @@ def staff_required(view):
     return wrapper
 
 
-def _capture_context(**extra) -> dict:
+# The reasons a finger is not captured, in words (the values the engine records).
+MISSING_REASON_LABELS = {
+    MissingReason.AMPUTATED: gettext_lazy("amputado"),
+    MissingReason.BANDAGED: gettext_lazy("vendado o lesionado"),
+    MissingReason.UNUSABLE: gettext_lazy("huella ilegible (se intentó capturar)"),
+    MissingReason.OTHER: gettext_lazy("otro motivo"),
+}
+FINGER_CODES = [int(p) for p in FingerPosition if p != FingerPosition.UNKNOWN]
+# The fingers in the reader's language (the engine's POSITION_LABELS are the Spanish it records).
+FINGER_NAMES = {
+    1: gettext_lazy("pulgar derecho"), 2: gettext_lazy("índice derecho"), 3: gettext_lazy("medio derecho"),
+    4: gettext_lazy("anular derecho"), 5: gettext_lazy("meñique derecho"), 6: gettext_lazy("pulgar izquierdo"),
+    7: gettext_lazy("índice izquierdo"), 8: gettext_lazy("medio izquierdo"), 9: gettext_lazy("anular izquierdo"),
+    10: gettext_lazy("meñique izquierdo"),
+}
+
+
+def _capture_context(request: HttpRequest | None = None, **extra) -> dict:
+    """The capture form; after an error, what the officer entered and the images already accepted."""
+    posted = request.POST if request is not None and request.method == "POST" else {}
+    kept = extra.pop("kept", {})
+    positions = [{"code": code, "label": FINGER_NAMES[code],
+                  "missing": posted.get(f"missing_{code}", ""), "kept": kept.get(f"finger_{code}", "")}
+                 for code in FINGER_CODES]
     return {
         "document_kinds": Enrollment.DocumentKind.choices,
-        "positions": [(int(p), POSITION_LABELS[p]) for p in FingerPosition if p != FingerPosition.UNKNOWN],
-        "missing_reasons": [(r.value, r.value) for r in MissingReason],
+        "positions": positions,
+        "missing_reasons": [(r.value, MISSING_REASON_LABELS[r]) for r in MissingReason],
+        "posted": posted, "kept": kept,
         **extra,
     }
 
@@ -56,7 +80,7 @@ def _capture_context(**extra) -> dict:
 def capture(request: HttpRequest) -> HttpResponse:
     """The enrollment form: face (file or camera), fingers by position, signature."""
     if request.method == "GET":
-        return render(request, "biometria/capture.html", _capture_context())
+        return render(request, "biometria/capture.html", _capture_context(request))
     try:
         face = capture_face(inputs.image_bytes(request.POST, request.FILES, "face"))
         signature = inputs.image_bytes(request.POST, request.FILES, "signature", required=False)
@@ -68,7 +92,9 @@ def capture(request: HttpRequest) -> HttpResponse:
             signature_png=capture_signature(signature) if signature else None,
         )
     except ApplicationError as exc:
-        return render(request, "biometria/capture.html", _capture_context(error=exc), status=exc.status)
+        kept = inputs.accepted_images(request.POST, request.FILES, finger_codes=FINGER_CODES)
+        return render(request, "biometria/capture.html", _capture_context(request, error=exc, kept=kept, page_has_errors=True),
+                      status=exc.status)
     if outcome.duplicate_case:
         messages.warning(request, _("El rostro coincide con otra identidad: se abrió un caso para revisión."))
         return redirect("biometria:case_detail", pk=outcome.duplicate_case.pk)

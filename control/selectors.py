@@ -77,3 +77,39 @@ def preregistration_encoding(prereg: PreRegistration, dg2_sha256: str, *, actor:
     audit_record(actor=actor, action=AuditAction.PREREGISTRATION_ENCODING_READ, kind=AuditEntry.Kind.READ,
                  obj=prereg, person_id=person_id, purpose=purpose)
     return np.frombuffer(raw, dtype=np.float64).copy()
+
+
+def person_records(person_id: int) -> list:
+    """The person's controls (passed, referred, reviewed), for the officers' person page (rim.hooks)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _lazy
+
+    from rim.hooks import PersonRecord
+
+    records = []
+    for crossing in (Crossing.objects.filter(person_id=person_id).select_related("crossing_point")
+                     .order_by("-created_at")[:50]):
+        status = crossing.get_decision_display()
+        if crossing.review != Crossing.Review.NONE:
+            status = f"{status} · {crossing.get_review_display()}"
+        records.append(PersonRecord(
+            kind=_lazy("Control migratorio"),
+            reference=f"{direction_label(crossing.direction)} · {crossing.crossing_point.name}",
+            status=status, when=crossing.created_at, url=reverse("control:crossing", args=[crossing.pk])))
+    return records
+
+
+def direction_label(direction: str):
+    from rim.models import Movement
+
+    try:
+        return Movement.Direction(direction).label
+    except ValueError:
+        return direction
+
+
+def work_page(user: Any) -> str | None:
+    """An officer posted at a crossing point works from its counter (cuentas.hooks, after TOTP)."""
+    from django.urls import reverse
+
+    return reverse("control:counter") if officer_crossing_point(user=user) is not None else None

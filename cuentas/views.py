@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash, views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -21,6 +21,7 @@ from auditoria.services import audit_record
 from core.errors import ApplicationError, ExternalServiceUnavailable
 
 from . import roles, selectors, services
+from .hooks import work_page_for
 from .audit_actions import AuditAction
 from .forms import ActivationCodeForm, ActivationIssueForm, CitizenSignupForm, ForeignerSignupForm, LoginForm, OTPForm
 from .throttling import Throttled, ThrottleUnavailable, request_throttle
@@ -190,9 +191,13 @@ def _second_factor_missing(request) -> bool:
 
 
 def _after_second_factor(request) -> str:
+    target = _safe_next(request)
+    if target in ("", "/", resolve_url(settings.LOGIN_REDIRECT_URL)):
+        # Nobody asked for a page: an officer starts at their work page, not at the citizens' home.
+        target = work_page_for(request.user) or target
     if request.user.password_change_required:
-        return f"{reverse_lazy('cuentas:password_change')}?{urlencode({'next': _safe_next(request)})}"
-    return _safe_next(request)
+        return f"{reverse_lazy('cuentas:password_change')}?{urlencode({'next': target})}"
+    return target
 
 
 @login_required

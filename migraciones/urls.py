@@ -24,6 +24,7 @@ urlpatterns = [
     path("i18n/setlang/", cuentas_views.language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cuentas/", include("cuentas.urls")),
+    path("rim/", include("rim.urls")),
     path("biometria/", include("biometria.urls")),
     path("api/v1/biometria/", include("biometria.api_urls")),
     path("pasaporte/", include("pasaporte.urls")),

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from auditoria.selectors import person_access_log
+from auditoria.selectors import person_access_lines
 from auditoria.services import audit_record
 from cuentas import roles
 from cuentas.selectors import offices_open_to_the_public
@@ -209,5 +209,5 @@ def my_summary(request):
 @login_required
 def my_data_access_log(request):
     person = person_for_user(request.user)
-    entries = person_access_log(person_id=person.pk)[:500] if person else []
-    return render(request, "mis_datos_accesos.html", {"person": person, "entries": entries})
+    lines = person_access_lines(person_id=person.pk, viewer=request.user) if person else []
+    return render(request, "mis_datos_accesos.html", {"person": person, "lines": lines})

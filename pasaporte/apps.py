@@ -21,3 +21,13 @@ class PasaporteConfig(AppConfig):
 
         record_kind_register(RECORD_KIND, may_book=application_may_book, on_change=application_cita_changed)
         purpose_register(PAYMENT_PURPOSE, label=_("Pasaporte electrónico"), on_paid=application_open_for_payment)
+
+        # The officers' person page (rim) lists the person's applications; an officer of a sede lands
+        # on its "Citas de hoy" after TOTP.
+        from cuentas.hooks import work_page_register
+        from rim.hooks import person_records_register
+
+        from .selectors import person_records, work_page
+
+        person_records_register("pasaporte", label=_("Pasaporte electrónico"), provider=person_records)
+        work_page_register("pasaporte", work_page, order=10)

@@ -1,5 +1,7 @@
 """The audit action names of pasaporte: its one registry (auditoria refuses pasaporte.* names not declared here)."""
-from auditoria.actions import AuditActions
+from django.utils.translation import gettext_lazy as _
+
+from auditoria.actions import Action, AuditActions
 
 
 class AuditAction(AuditActions, namespace="pasaporte"):
@@ -31,8 +33,8 @@ class AuditAction(AuditActions, namespace="pasaporte"):
     REPORT_LOSS = "pasaporte.report_loss"
     # What an officer's page showed, by page (selectors.staff_page_read).
     PAGE_READ = {
-        "enroll": "pasaporte.page.enroll",
-        "deliver": "pasaporte.page.deliver",
-        "review": "pasaporte.page.review",
-        "office_today": "pasaporte.page.office_today",
+        "enroll": Action("pasaporte.page.enroll", _("consultó su solicitud de pasaporte para el enrolamiento")),
+        "deliver": Action("pasaporte.page.deliver", _("consultó su solicitud de pasaporte para entregarle el pasaporte")),
+        "review": Action("pasaporte.page.review", _("revisó su solicitud de pasaporte")),
+        "office_today": Action("pasaporte.page.office_today", _("vio su solicitud de pasaporte en la lista de citas del día de la sede")),
     }

@@ -18,7 +18,7 @@ from biometria.engine import (
 )
 from biometria.models import Enrollment as BiometricEnrollment
 from core.actor import Actor
-from core.errors import ValidationFailed
+from core.errors import ApplicationError, ValidationFailed
 
 # Every read of decrypted biometric data states why; these are pasaporte's purposes (Ley 29733).
 PURPOSE_PERSONALIZE = "personalización de pasaporte"
@@ -96,3 +96,22 @@ def chip_biometrics(*, actor: Actor, enrollment: BiometricEnrollment) -> ChipBio
         portrait_jpeg=biometria_selectors.enrollment_portrait(actor=actor, enrollment=enrollment, purpose=purpose),
         fingers=fingers, signature=signature,
     )
+
+
+def accepted_images(images: Mapping[str, bytes]) -> set[str]:
+    """Which of a failed enrollment's images ("face", "finger_<n>", "signature") pass on their own."""
+    accepted = set()
+    for name, data in images.items():
+        try:
+            if name == "face":
+                if not capture_face(data, field=name).quality.acceptable:
+                    continue
+            elif name == "signature":
+                capture_signature(data, field=name)
+            else:
+                position = int(name.removeprefix("finger_"))
+                capture_finger(data, position=parse_position(position, field=name), field=name)
+        except ApplicationError:
+            continue
+        accepted.add(name)
+    return accepted

@@ -1,4 +1,7 @@
 """Forms of the e-passport pages (input shape only; the services decide)."""
+import base64
+import binascii
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -23,16 +26,53 @@ class ReceiptForm(forms.Form):
 
 
 class EnrollmentForm(forms.Form):
-    face = _image_field(_("Foto del rostro"))
-    finger_1 = _image_field(_("Huella: pulgar derecho"))
-    finger_2 = _image_field(_("Huella: índice derecho"))
+    """Face, fingers and signature; after an error the images already accepted come back as `kept_<name>`
+    (base64, hidden), so the officer repeats only what failed."""
+
+    IMAGES = ("face", "finger_1", "finger_2", "finger_6", "finger_7", "signature")
+    REQUIRED = frozenset({"face", "finger_1", "finger_2", "signature"})
+
+    face = _image_field(_("Foto del rostro"), required=False)
+    finger_1 = _image_field(_("Huella: pulgar derecho"), required=False)
+    finger_2 = _image_field(_("Huella: índice derecho"), required=False)
     finger_6 = _image_field(_("Huella: pulgar izquierdo"), required=False)
     finger_7 = _image_field(_("Huella: índice izquierdo"), required=False)
-    signature = _image_field(_("Firma"))
+    signature = _image_field(_("Firma"), required=False)
+    kept_face = forms.CharField(required=False, widget=forms.HiddenInput)
+    kept_finger_1 = forms.CharField(required=False, widget=forms.HiddenInput)
+    kept_finger_2 = forms.CharField(required=False, widget=forms.HiddenInput)
+    kept_finger_6 = forms.CharField(required=False, widget=forms.HiddenInput)
+    kept_finger_7 = forms.CharField(required=False, widget=forms.HiddenInput)
+    kept_signature = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        data = super().clean()
+        self.images: dict[str, bytes] = {}
+        for name in self.IMAGES:
+            upload, kept = data.get(name), data.get(f"kept_{name}")
+            if upload:
+                self.images[name] = upload.read()
+            elif kept:
+                try:
+                    self.images[name] = base64.b64decode(kept, validate=True)
+                except (binascii.Error, ValueError):
+                    self.add_error(name, _("Vuelva a subir esta imagen."))
+            elif name in self.REQUIRED:
+                self.add_error(name, _("Falta esta imagen."))
+        return data
 
     def fingers(self) -> dict[int, bytes]:
-        return {int(name.split("_")[1]): upload.read() for name, upload in self.cleaned_data.items()
-                if name.startswith("finger_") and upload}
+        return {int(name.split("_")[1]): raw for name, raw in self.images.items() if name.startswith("finger_")}
+
+    def keep(self, accepted: set[str]) -> None:
+        """Send the accepted images back with the page (the others are to be repeated)."""
+        self.data = self.data.copy()
+        for name in self.IMAGES:
+            self.data[f"kept_{name}"] = base64.b64encode(self.images[name]).decode("ascii") \
+                if name in accepted and name in self.images else ""
+
+    def kept_labels(self) -> list[str]:
+        return [str(self.fields[name].label) for name in self.IMAGES if self.data.get(f"kept_{name}")]
 
 
 class DeliveryForm(forms.Form):

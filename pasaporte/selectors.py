@@ -166,3 +166,33 @@ def staff_page_read(*, actor: Actor, page: str, purpose: str, applications: list
         seen.add(application.pk)
         audit_record(actor=actor, action=AuditAction.PAGE_READ[page], kind="read", obj=application,
                      person_id=application.person_id, purpose=purpose)
+
+
+def person_records(person_id: int) -> list:
+    """The person's passport applications and passports, for the officers' person page (rim.hooks)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_lazy as _lazy
+
+    from rim.hooks import PersonRecord
+
+    records = []
+    for application in (Application.objects.filter(person_id=person_id).select_related("office")
+                        .order_by("-created_at")[:50]):
+        where = f" · {application.office.name}" if application.office_id else ""
+        records.append(PersonRecord(
+            kind=_lazy("Solicitud de pasaporte"), reference=f"N.º {application.pk}{where}",
+            status=application.get_status_display(), when=application.created_at,
+            url=reverse("pasaporte:review", args=[application.pk])))
+        passport = getattr(application, "passport", None)
+        if passport is not None:
+            records.append(PersonRecord(
+                kind=_lazy("Pasaporte"), reference=passport.number, status=passport.get_status_display(),
+                when=passport.created_at, url=reverse("pasaporte:review", args=[application.pk])))
+    return records
+
+
+def work_page(user: Any) -> str | None:
+    """An officer of a sede works from its "Citas de hoy" (cuentas.hooks, after TOTP)."""
+    from django.urls import reverse
+
+    return reverse("pasaporte:office_today") if getattr(user, "office_id", None) else None

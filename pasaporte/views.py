@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from cuentas.web import role_required, show_error
 from core.errors import ApplicationError, Conflict
 
-from . import selectors, services
+from . import biometrics, selectors, services
 from citas import selectors as citas_selectors
 from citas.ics import appointment_ics
 from documentos.selectors import document_pdf
@@ -297,8 +297,8 @@ def enroll(request: HttpRequest, application_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             application = services.enrollment_record(
-                actor=request.user, application_id=application.pk, face=form.cleaned_data["face"].read(),
-                fingers=form.fingers(), signature=form.cleaned_data["signature"].read(),
+                actor=request.user, application_id=application.pk, face=form.images["face"],
+                fingers=form.fingers(), signature=form.images["signature"],
             )
             if application.status == Application.Status.OBSERVED:
                 messages.error(request, application.status_reason)
@@ -308,6 +308,9 @@ def enroll(request: HttpRequest, application_id: int) -> HttpResponse:
         except ApplicationError as exc:
             show_error(request, exc, form)
             quality = exc.extra.get("quality")  # the ICAO report, so the officer sees what to correct
+            form.keep(biometrics.accepted_images(form.images))  # repeat only what failed
+    elif request.method == "POST":
+        form.keep(biometrics.accepted_images(getattr(form, "images", {})))
     return render(request, "pasaporte/enroll.html", {"application": application, "form": form, "quality": quality})
 
 

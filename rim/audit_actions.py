@@ -1,5 +1,7 @@
 """The audit action names of rim: its one registry (auditoria refuses rim.* names not declared here)."""
-from auditoria.actions import AuditActions
+from django.utils.translation import gettext_lazy as _
+
+from auditoria.actions import Action, AuditActions
 
 
 class AuditAction(AuditActions, namespace="rim"):
@@ -15,7 +17,7 @@ class AuditAction(AuditActions, namespace="rim"):
     ALERT_DEACTIVATE = "rim.alert_deactivate"
     SEED_REGISTRY = "rim.seed_registry"
     # Reads of a person's registry data: by staff (search, record, movements), by the person themselves.
-    PERSON_SEARCH = "rim.person_search"
-    PERSON_GET = "rim.person_get"
-    PERSON_MOVEMENTS = "rim.person_movements"
-    PERSON_VIEW_OWN = "rim.person_view_own"
+    PERSON_SEARCH = Action("rim.person_search", _("encontró su registro en una búsqueda de personas del RIM"))
+    PERSON_GET = Action("rim.person_get", _("consultó su registro en el RIM"))
+    PERSON_MOVEMENTS = Action("rim.person_movements", _("consultó sus entradas y salidas del país"))
+    PERSON_VIEW_OWN = Action("rim.person_view_own", _("consultó sus propios datos"))

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
 
-from auditoria.services import audit_record
+from auditoria.services import audit_record, audit_record_many
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationFailed
 
@@ -69,7 +69,8 @@ def name_similarity(query: str, candidate: str) -> float:
 def person_search(*, query: str, limit: int = 20, actor: Actor = None, purpose: str = "") -> list[PersonMatch]:
     """Find persons by document number (exactly, any kind) or by name (fuzzily), best match first.
 
-    With an `actor`, the search itself is audited (the query and the ids it returned).
+    With an `actor`, the search is audited: one read per person returned (so each one finds it in
+    "¿quién consultó mis datos?"), or one entry with no person when nothing matched.
     """
     limit = max(1, min(limit, 100))
     if looks_like_document_number(query):
@@ -77,8 +78,12 @@ def person_search(*, query: str, limit: int = 20, actor: Actor = None, purpose: 
     else:
         matches = _search_by_name(normalize_name(query), limit)
     if actor is not None:
-        audit_record(actor=actor, action=AuditAction.PERSON_SEARCH, kind="read", object_type="rim.person", purpose=purpose,
-                     details={"query": query[:100], "results": [m.person_id for m in matches]})
+        details = {"query": query[:100], "results": [m.person_id for m in matches]}
+        audit_record_many(actor=actor, entries=[
+            {"action": AuditAction.PERSON_SEARCH, "kind": "read", "object_type": "rim.person",
+             "object_id": person_id or "", "person_id": person_id, "purpose": purpose, "details": details}
+            for person_id in ([m.person_id for m in matches] or [None])
+        ])
     return matches
 
 

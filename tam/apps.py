@@ -19,3 +19,12 @@ class TamConfig(AppConfig):
         from documentos.hooks import seal_page_register
 
         seal_page_register("tam:verify")
+
+        # The officers' person page (rim) lists the person's TAMs.
+        from django.utils.translation import gettext_lazy as _
+
+        from rim.hooks import person_records_register
+
+        from .selectors import person_records
+
+        person_records_register("tam", label=_("TAM virtual"), provider=person_records)

@@ -100,3 +100,14 @@ def wait_for_status(application_id: int, wanted: set[str], *, timeout_s: float =
             pytest.fail(f"after {timeout_s:.0f} s the application is {application.status} "
                         f"({application.status_reason!r}), not one of {sorted(wanted)}; see var/celery-test-worker.log")
         time.sleep(0.2)
+
+
+def dark_photo() -> bytes:
+    """The citizen's photo taken far too dark: the exposure check blocks it."""
+    import io
+
+    from PIL import Image, ImageEnhance
+
+    dark = io.BytesIO()
+    ImageEnhance.Brightness(Image.open(io.BytesIO(read("faces/obama2.jpg")))).enhance(0.3).save(dark, format="JPEG")
+    return dark.getvalue()

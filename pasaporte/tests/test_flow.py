@@ -204,20 +204,14 @@ def test_a_duplicate_judged_the_same_person_on_the_review_page_rejects_the_appli
 
 def test_a_photo_of_poor_quality_is_refused_with_the_quality_report_on_the_enrollment_page(
         citizen, office, officer, external_systems, client):
-    import io
-
-    from PIL import Image, ImageEnhance
-
     # given the citizen's photo taken far too dark (the exposure check blocks it)
     application = _booked(citizen, office)
-    dark = io.BytesIO()
-    ImageEnhance.Brightness(Image.open(io.BytesIO(factories.read("faces/obama2.jpg")))).enhance(0.3).save(
-        dark, format="JPEG")
+    dark = factories.dark_photo()
     factories.login_staff(client, officer)
     form = _enroll_form()
     # when the officer submits it at the counter
     page = client.post(reverse("pasaporte:enroll", args=[application.pk]), {
-        "face": _upload_bytes("cara.jpg", dark.getvalue()),
+        "face": _upload_bytes("cara.jpg", dark),
         "finger_1": _upload_bytes("p.png", form["fingers"][1]), "finger_2": _upload_bytes("f.wsq", form["fingers"][2]),
         "signature": _upload_bytes("firma.jpg", form["signature"])}).content.decode()
     # then the officer sees the report (which check failed) and nothing was enrolled

@@ -90,10 +90,19 @@ def test_document_number_finds_exactly_with_documents_listed(registry):
 
 
 def test_search_is_audited_when_an_actor_is_given(registry, officer):
-    selectors.person_search(query="Quispe Mamani Rosa", actor=officer, purpose="Control migratorio")
-    entry = AuditEntry.objects.get(action="rim.person_search")
+    matches = selectors.person_search(query="Quispe Mamani Rosa", actor=officer, purpose="Control migratorio")
+    entries = AuditEntry.objects.filter(action="rim.person_search")
+    # one read per person returned, each under that person
+    assert sorted(e.person_id for e in entries) == sorted(m.person_id for m in matches)
+    entry = entries.get(person_id=registry["rosa"].pk)
     assert entry.kind == "read" and entry.purpose == "Control migratorio"
     assert registry["rosa"].pk in entry.details["results"]
+
+
+def test_a_search_that_finds_nobody_is_still_audited_once(registry, officer):
+    assert selectors.person_search(query="Wolfgang Amadeus Mozart", actor=officer, purpose="Control migratorio") == []
+    (entry,) = AuditEntry.objects.filter(action="rim.person_search")
+    assert entry.person_id is None and entry.details["results"] == []
 
 
 def test_person_get_is_audited_for_the_person_with_its_purpose(registry, officer):

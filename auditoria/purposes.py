@@ -43,6 +43,7 @@ PURPOSE_LABELS: dict[str, Any] = {
     "verificación pública del documento": _("verificación pública del documento"),
     "envío de la TAM a su titular": _("envío de la TAM a su titular"),
     "notificación electrónica": _("notificación electrónica"),
+    "el titular descarga su documento": _("el titular descarga su documento"),
     # The admin site (auditoria.admin_mixins.ADMIN_PURPOSE)
     "admin": _("gestión del registro por un supervisor"),
 }

@@ -132,3 +132,17 @@ def ack_token_read(token: str) -> tuple[int, str] | None:
     if not isinstance(data, dict) or not isinstance(data.get("n"), int) or not isinstance(data.get("k"), str):
         return None
     return data["n"], data["k"]
+
+
+def person_records(person_id: int) -> list:
+    """The notices of a person (title, status, deposit), for the officers' person page (rim.hooks)."""
+    from django.utils.translation import gettext_lazy as _lazy
+
+    from rim.hooks import PersonRecord
+
+    return [
+        PersonRecord(kind=_lazy("Notificación"), reference=f"{n.expediente or f'N-{n.pk}'} · {n.title}",
+                     status=n.get_status_display(), when=n.deposited_at)
+        for n in Notice.objects.filter(person_id=person_id).order_by("-deposited_at")[:50]
+    ]
+

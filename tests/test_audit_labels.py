@@ -17,8 +17,7 @@ from test_audit_names import _called, _project_modules
 ROOT = Path(settings.BASE_DIR)
 # Wrappers that always record reads, with the name in their `action` argument.
 READ_WRAPPERS = {"page_read_record", "crossing_reads_record"}
-# buzon/ is another engineer's while this lands: its two reads get their labels there (see the xfail below).
-ELSEWHERE = {"buzon"}
+ELSEWHERE: set[str] = set()
 
 
 def _is_read(node: ast.AST | None) -> bool:
@@ -95,7 +94,6 @@ def test_every_read_action_has_a_label_in_spanish_and_english():
         assert english != spanish or name.startswith("admin."), f"{name}: no English for {spanish!r}"
 
 
-@pytest.mark.xfail(strict=True, reason="buzon/audit_actions.py gets its labels from the engineer working in buzon/")
 def test_the_buzon_reads_have_labels():
     assert all(audit_action_label(n) for n in read_action_names() if n.startswith("buzon."))
 

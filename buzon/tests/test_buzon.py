@@ -327,3 +327,19 @@ def test_the_mailbox_in_english(client, citizen):
     assert "Casilla electrónica" not in listing and "Sin leer" not in listing
     assert "Your application is approved." in page and "Download the proof of notification" in page
     assert "Se aprueba" not in page
+
+
+def test_an_officer_sees_the_persons_notices_on_the_person_page(client, citizen):
+    from rim.tests.factories import PersonFactory
+    from rim.tests.test_views import staff_factories
+
+    # given a person of the RIM with a notice deposited for them
+    person = PersonFactory(given_names="Camila", first_surname="Rojas", second_surname="Pérez")
+    _deposit(citizen, person_id=person.pk, title="Resolución de su prórroga")
+    # when an officer opens the person's page with a purpose
+    officer = staff_factories.staff("oficial.buzon", "officer", staff_factories.office())
+    staff_factories.login_staff(client, officer)
+    body = client.get(reverse("rim:person_detail", args=[person.pk]), {"finalidad": "ATENCION_SEDE"}).content.decode()
+    # then the notice is listed with its state, and nothing of its text
+    assert "Resolución de su prórroga" in body and "Pendiente de notificación personal" in body
+    assert "Se aprueba su solicitud." not in body

@@ -26,11 +26,25 @@ def role_required(*roles: str):
 
 
 def show_error(request: HttpRequest, exc: ApplicationError, form=None) -> None:
-    """A domain error on the form's fields when they exist, as a message otherwise."""
-    messages.error(request, exc.message)
-    if form is not None:
-        for name, text in exc.fields.items():
-            form.add_error(name if name in form.fields else None, str(text))
+    """A domain error said once: on the form (its fields, or at the top of the form when it names
+    none of them), or as a message when the page has no form. The error summary lists it."""
+    if form is None:
+        messages.error(request, exc.message)
+        return
+    said = False
+    for name, text in exc.fields.items():
+        text = str(text)
+        # A field given a code (e.g. "invalid") instead of words gets the error's own message, once.
+        if " " not in text.strip():
+            if said:
+                continue
+            text, said = exc.message, True
+        # Named fields the form does not have (e.g. what the bank compared) go at the top of the form.
+        form.add_error(name if name in form.fields else None, text)
+    # The error's own message heads the form unless a field already says it (each message once).
+    shown = {str(text) for text in exc.fields.values()}
+    if not said and exc.message not in shown:
+        form.add_error(None, exc.message)
 
 
 # The designed error pages (issue 12, item 4): what happened and what to do, in the portal's layout.

@@ -5,16 +5,27 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from conftest import skip_or_fail
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright")
+
+@pytest.fixture(scope="module")
+def axe():
+    """axe-core as the axe-playwright-python package ships it (axe.min.js inside the wheel)."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        skip_or_fail("axe-playwright-python is not installed (requirements-dev.txt)")
+    return Axe()
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
 LANGUAGES = ("es", "en")
 BLOCKING = {"serious", "critical"}
 
-PUBLIC = ["/", "/cuentas/ingresar/", "/cuentas/registro/", "/cuentas/registro/extranjero/", "/verificar/",
+PUBLIC = ["/", "/cuentas/ingresar/", "/cuentas/registro/", "/cuentas/registro/ciudadano/",
+          "/cuentas/registro/extranjero/", "/cuentas/clave/olvide/", "/verificar/",
           "/tam/verificar/", "/ayuda/", "/datos-personales/"]
 ERROR_PAGES = ["/no-existe/"]  # the designed 404 (its own status is the one console error it may cause)
 CITIZEN = ["/mi-cuenta/", "/pasaporte/", "/buzon/", "/mis-datos/", "/mis-datos/quien-consulto/"]
@@ -42,7 +53,7 @@ def _signed_in_cookie(username: str, *, staff: bool) -> str:
 class Sweep:
     """Opens pages in one context and keeps every problem found, so one run lists them all."""
 
-    def __init__(self, browser, base: str, session: str | None):
+    def __init__(self, browser, axe, base: str, session: str | None):
         self.base = base
         self.context = browser.new_context(viewport=DESKTOP, locale="es-PE")
         if session:
@@ -52,7 +63,7 @@ class Sweep:
         self.page.on("console", lambda m: m.type == "error" and self.console.append(m.text))
         self.page.on("pageerror", lambda e: self.console.append(str(e)))
         self.problems: list[str] = []
-        self.axe = axe_playwright.Axe()
+        self.axe = axe
 
     def language(self, code: str) -> None:
         self.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": code, "url": self.base}])
@@ -89,7 +100,7 @@ def _sweep(sweep: Sweep, pages: list[str], *, who: str, status: int = 200) -> No
                 sweep.check(path, where=f"[{who} {name} {code}]", status=status)
 
 
-def test_every_roles_pages_pass_axe_fit_a_phone_and_log_no_console_error(browser, live_server):
+def test_every_roles_pages_pass_axe_fit_a_phone_and_log_no_console_error(browser, axe, live_server):
     # given the demo portal and one browser context for each person
     call_command("seed_demo", persons=40)
     people = [("visitor", None, PUBLIC),
@@ -100,16 +111,30 @@ def test_every_roles_pages_pass_axe_fit_a_phone_and_log_no_console_error(browser
     problems = []
     for who, session, pages in people:
         # when each opens their pages on a desktop and a phone, in Spanish and in English
-        sweep = Sweep(browser, live_server.url, session)
+        sweep = Sweep(browser, axe, live_server.url, session)
         _sweep(sweep, pages, who=who)
         if who == "visitor":
             _sweep(sweep, ERROR_PAGES, who=who, status=404)
         if who == "citizen":
             _sweep(sweep, FORBIDDEN, who=who, status=403)
+        if who == "officer":
+            problems += _counter_form_fails_with_focus_on_its_summary(sweep)
         problems += sweep.problems
         sweep.close()
     # then none has a serious or critical axe violation, overflows a phone or logs a console error
     assert not problems, "\n".join(problems)
+
+
+def _counter_form_fails_with_focus_on_its_summary(sweep: Sweep) -> list[str]:
+    """The officer sends the counter form with no MRZ, photo or chip: its error summary takes the focus."""
+    page = sweep.page
+    sweep.language("es")
+    page.goto(f"{sweep.base}/control/")
+    page.get_by_role("button", name="Verificar y registrar").click()
+    page.wait_for_load_state("load")
+    if not page.evaluate("document.activeElement.hasAttribute('data-error-summary')"):
+        return ["[officer] /control/: the failed counter form does not move the focus to its error summary"]
+    return []
 
 
 @pytest.mark.parametrize("code, button", [("es", "Ingresar"), ("en", "Sign in")])

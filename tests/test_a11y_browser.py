@@ -28,9 +28,9 @@ PUBLIC = ["/", "/cuentas/ingresar/", "/cuentas/registro/", "/cuentas/registro/ci
           "/cuentas/registro/extranjero/", "/cuentas/clave/olvide/", "/verificar/",
           "/tam/verificar/", "/ayuda/", "/datos-personales/"]
 ERROR_PAGES = ["/no-existe/"]  # the designed 404 (its own status is the one console error it may cause)
-CITIZEN = ["/mi-cuenta/", "/pasaporte/", "/buzon/", "/mis-datos/", "/mis-datos/quien-consulto/"]
+CITIZEN = ["/mi-cuenta/", "/pasaporte/", "/pasaporte/cita/", "/buzon/", "/mis-datos/", "/mis-datos/quien-consulto/"]
 OFFICER = ["/pasaporte/sede/", "/control/", "/control/cola/", "/rim/personas/"]
-SUPERVISOR = ["/pasaporte/supervision/", "/egates/"]
+SUPERVISOR = ["/pasaporte/supervision/", "/egates/", "/biometria/casos/"]
 FORBIDDEN = ["/control/"]  # a citizen at an officer's page: the designed 403
 
 
@@ -105,7 +105,7 @@ def test_every_roles_pages_pass_axe_fit_a_phone_and_log_no_console_error(browser
     call_command("seed_demo", persons=40)
     people = [("visitor", None, PUBLIC),
               ("citizen", _signed_in_cookie("70275722", staff=False), CITIZEN),
-              ("foreigner", _signed_in_cookie("ana.rodriguez@example.com", staff=False), ["/buzon/", "/mi-cuenta/"]),
+              ("foreigner", _signed_in_cookie("ana.rodriguez@example.com", staff=False), ["/buzon/", "/mi-cuenta/", "/tam/"]),
               ("officer", _signed_in_cookie("oficial.brena", staff=True), OFFICER),
               ("supervisor", _signed_in_cookie("supervisor.brena", staff=True), SUPERVISOR)]
     problems = []

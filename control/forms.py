@@ -28,7 +28,7 @@ class CounterForm(forms.Form):
                                             queryset=CrossingPoint.objects.filter(active=True))
     mrz = forms.CharField(label=_("MRZ (una línea por renglón)"), required=False,
                           widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "off", "spellcheck": "false",
-                                                       "style": "font-family:monospace"}))
+                                                       "class": "mono"}))
     mrz_photo = forms.FileField(label=_("…o foto de la página de datos"), required=False)
     dg1 = forms.FileField(label=_("Chip: DG1"), required=False)
     dg2 = forms.FileField(label=_("Chip: DG2 (foto)"), required=False)

@@ -1,6 +1,10 @@
 // The error summary of a form that failed takes the focus, so a screen reader announces it and a
 // keyboard user starts from the list of links to each field (GOV.UK's error summary pattern).
-document.addEventListener("DOMContentLoaded", function () {
+// Loaded async (it must not hold the page's first paint on a slow phone): it runs when the
+// document is parsed, whether that happened before or after it arrived.
+(function (run) {
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", run); } else { run(); }
+}(function () {
   var summary = document.querySelector("[data-error-summary]");
   if (!summary) { return; }
   summary.focus();
@@ -10,4 +14,4 @@ document.addEventListener("DOMContentLoaded", function () {
     var target = document.getElementById(link.getAttribute("href").slice(1));
     if (target) { event.preventDefault(); target.focus(); target.scrollIntoView({block: "center"}); }
   });
-});
+}));

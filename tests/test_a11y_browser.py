@@ -102,8 +102,9 @@ def _sweep(sweep: Sweep, pages: list[str], *, who: str, status: int = 200) -> No
 
 def test_every_roles_pages_pass_axe_fit_a_phone_and_log_no_console_error(browser, axe, live_server):
     # given the demo portal and one browser context for each person (live_server's flush took the
-    # calendar the data migrations loaded: reload it, as a fresh database has it)
+    # calendar and the fee catalogue the data migrations loaded: reload them, as a fresh database has them)
     call_command("calendario_load", "--all", verbosity=0)
+    call_command("pagos_load", verbosity=0)
     call_command("seed_demo", persons=40)
     people = [("visitor", None, PUBLIC),
               ("citizen", _signed_in_cookie("70275722", staff=False), CITIZEN),

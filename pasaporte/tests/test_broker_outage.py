@@ -13,7 +13,7 @@ from outbox.models import OutboxMessage
 from pasaporte.models import Application, CheckResult
 
 from . import factories
-from .test_worker import _book, _child_running, _RowLock, _wait, _waiting_for_lock
+from .test_worker import _book, _child_running, _RowLock, _wait, _waiting_for_lock, _worker_settled
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 S = Application.Status
@@ -77,6 +77,7 @@ def test_bookings_made_while_the_broker_is_down_are_all_validated_once_it_is_bac
     # A second sweep finds nothing left to publish
     call_command("outbox_sweep", "--older-than", "0")
     assert OutboxMessage.objects.filter(task_name=VALIDATE).count() == BOOKINGS
+    _worker_settled()
     with capsys.disabled():
         print(f"\n[figures] broker outage: {BOOKINGS} bookings in {booking_s:.2f} s, {BOOKINGS} applications "
               f"booked, {BOOKINGS} validations pending in the outbox; after recovery all {BOOKINGS} decided in "
@@ -107,6 +108,7 @@ def test_a_worker_killed_in_the_middle_of_a_validation_validates_it_once(
     events = [e.to_status for e in done.events.all()]
     assert events[:2] == [S.PAID, S.BOOKED] and sum(e in DECIDED for e in events) == 1
     assert CheckResult.objects.filter(application=done, source="RENIEC").count() == 1
+    _worker_settled()
     with capsys.disabled():
         print(f"\n[figures] worker killed mid-validation: decided once after {redelivered_s:.1f} s; "
               f"checks stored {CheckResult.objects.filter(application=done).count()}, events {len(events)}")

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 
 from pasaporte import services
+from outbox.models import OutboxMessage
 from pasaporte.models import Application, CheckResult, Passport, PassportNumberCounter
 from rim.models import IdentityDocument
 
@@ -90,6 +91,19 @@ def _waiting_for_lock(table: str) -> set[int]:
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
             " AND query LIKE %s AND pid <> pg_backend_pid()", [f'%FROM "{table}"%'])
         return {pid for (pid,) in cursor.fetchall()}
+
+
+def _worker_settled() -> None:
+    """Wait until the worker runs nothing and the outbox holds nothing unsent (twice in a row), so that
+    the test database's flush does not meet a task still holding rows (e.g. a step's e-mail)."""
+    from migraciones.celery import app
+
+    def idle() -> bool:
+        inspect = app.control.inspect(timeout=1.0)
+        busy = any((inspect.active() or {}).values()) or any((inspect.reserved() or {}).values())
+        return not busy and not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+
+    _wait(lambda: idle() and idle(), "the worker did not settle", timeout_s=60)
 
 
 def _child_running(task_name: str, application_id: int) -> int | None:

@@ -244,3 +244,21 @@ def browser(monkeypatch):
 
         connections.close_all()
 
+
+@pytest.fixture(scope="session")
+def document_signer_pki(tmp_path_factory):
+    """A test PKI of its own (CSCA and document signer), made once per session, for signed documents."""
+    from mrtd.pki import init_test_pki
+
+    directory = tmp_path_factory.mktemp("document-signer-pki")
+    init_test_pki(directory)
+    return directory
+
+
+@pytest.fixture
+def document_signing(settings, document_signer_pki):
+    """Documents are signed under the session's test PKI, and their QR names a fixed portal address."""
+    settings.MRTD_PKI_DIR = document_signer_pki
+    settings.DOCUMENTOS_SIGNER_DIR = ""
+    settings.SITE_URL = "https://migraciones.example"
+

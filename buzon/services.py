@@ -11,17 +11,18 @@ import logging
 import secrets
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from auditoria.services import audit_record
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationFailed
+from cuentas.mail import language_of, mail_build
 from documentos.kinds import mask_name
+from documentos.rendering import pdf_render
 from documentos.services import document_issue
 from outbox.services import enqueue_task
 
@@ -128,6 +129,10 @@ def notice_deposit(*, recipient, title: str, body: str, record_kind: str, record
     return notice
 
 
+def _own(user):
+    return Notice.objects.filter(recipient_id=getattr(user, "pk", None))
+
+
 def _mark_read(notice: Notice, *, actor: Actor) -> Notice:
     """Record the first reading (or, without a casilla, the acknowledgement) of a notice already locked."""
     now = timezone.now()
@@ -145,8 +150,8 @@ def _mark_read(notice: Notice, *, actor: Actor) -> Notice:
 @transaction.atomic
 def notice_open(*, user, notice_id: int, actor: Actor) -> Notice:
     """The recipient opens their notice: the first time records the read time; every read is audited."""
-    selectors.notice_owned(user, notice_id)  # another person's notice: not found, nothing locked
-    notice = NOTICE.lock(notice_id)
+    # Only the recipient's own notice is locked; another person's is "not found" (its existence is not told).
+    notice = NOTICE.lock(notice_id, queryset=_own(user))
     notice = _mark_read(notice, actor=actor)
     audit_record(actor=actor, action=AuditAction.NOTICE_READ, kind="read", obj=notice, person_id=notice.person_id,
                  purpose=PURPOSE)
@@ -200,30 +205,25 @@ def notices_deem_due(*, today=None, actor: Actor = "system:buzon") -> int:
 
 
 # ---- the e-mail -----------------------------------------------------------------------------------
-def _alert_message(notice: Notice) -> EmailMultiAlternatives:
+def _alert_message(notice: Notice):
+    """The alert (casilla) or the personal notification (no casilla), in the person's language, text and HTML."""
     casilla = notice.casilla
-    language = casilla.language if casilla else (getattr(notice.recipient, "language", "") or "es")
+    language = casilla.language if casilla else language_of(notice.recipient)
+    english = language == "en"
     site = getattr(settings, "SITE_URL", "")
-    with translation.override(language if language in ("es", "en") else "es"):
-        title = notice.title_en if language == "en" and notice.title_en else notice.title
-        body = notice.body_en if language == "en" and notice.body_en else notice.body
-        context = {
-            "notice": notice, "title": title, "body": body, "name": notice.recipient.get_full_name(),
-            "open_url": site + reverse("buzon:notice", args=[notice.pk]),
-            "ack_url": site + reverse("buzon:acknowledge", args=[selectors.ack_token(notice)]) if not casilla else "",
-            "deemed_on": selectors.notice_dates(notice).deemed_on,
-            "days": selectors.deemed_after_days(),
-        }
-        if casilla:
-            subject = _("MIGRACIONES · Nueva notificación en su casilla electrónica")
-        else:
-            subject = _("MIGRACIONES · Notificación: confirme la recepción")
-        text = render_to_string("buzon/email_alert.txt", context)
-        html = render_to_string("buzon/email_alert.html", context)
-    to = [casilla.email if casilla else notice.recipient.email]
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
-    message.attach_alternative(html, "text/html")
-    return message
+    context = {
+        "notice": notice, "name": notice.recipient.get_full_name(),
+        "title": notice.title_en if english and notice.title_en else notice.title,
+        "body": notice.body_en if english and notice.body_en else notice.body,
+        "open_url": site + reverse("buzon:notice", args=[notice.pk]),
+        "ack_url": site + reverse("buzon:acknowledge", args=[selectors.ack_token(notice)]) if not casilla else "",
+        "deemed_on": selectors.notice_dates(notice).deemed_on,
+        "days": selectors.deemed_after_days(),
+    }
+    subject = (gettext_lazy("MIGRACIONES · Nueva notificación en su casilla electrónica") if casilla
+               else gettext_lazy("MIGRACIONES · Notificación: confirme la recepción"))
+    return mail_build(to=[casilla.email if casilla else notice.recipient.email], language=language,
+                      subject=subject, template="buzon/email_alert", context=context)
 
 
 def notice_alert_send(*, notice_id: int, actor: Actor = "system:buzon") -> bool:
@@ -267,28 +267,21 @@ def notices_alert_pending(*, older_than_s: float = 60.0, max_attempts: int = 20)
 
 
 # ---- the cargo de notificación --------------------------------------------------------------------
-def _cargo_pdf(notice: Notice, dates: selectors.NoticeDates) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("buzon/cargo.html", {"notice": notice, "dates": dates,
-                                                  "holder": notice.recipient.get_full_name(),
-                                                  "now": timezone.localtime()})
-    return HTML(string=html).write_pdf()
-
-
 @transaction.atomic
 def notice_cargo(*, user, notice_id: int, actor: Actor):
     """The signed cargo de notificación of the notice as it stands (deposit, read, deemed or acknowledged).
 
     One cargo per state: asked again in the same state, the same document is returned."""
-    selectors.notice_owned(user, notice_id)
-    notice = Notice.objects.select_for_update(of=("self",)).select_related("recipient", "cargo").get(pk=notice_id)
+    notice = (_own(user).select_for_update(of=("self",)).select_related("recipient", "cargo")
+              .filter(pk=notice_id).first())
+    if notice is None:
+        raise NotFound("notice: not found", fields={"id": "not_found"})
     dates = selectors.notice_dates(notice)
     state = f"{notice.status}:{dates.notified_on or ''}"
     if notice.cargo is not None and notice.cargo_status == state:
         return notice.cargo
-    with translation.override("es"):
-        pdf = _cargo_pdf(notice, dates)
+    pdf = pdf_render("buzon/cargo.html", {"notice": notice, "dates": dates, "now": timezone.localtime(),
+                                          "holder": notice.recipient.get_full_name()})
     facts = {"holder": mask_name(notice.recipient.get_full_name() or notice.recipient.get_username()),
              "number": notice.expediente or f"N-{notice.pk}",
              "deposited_on": dates.deposited_on.isoformat(),

@@ -12,19 +12,13 @@ from django.views.decorators.http import require_http_methods
 from core.errors import ApplicationError, NotFound
 from cuentas.roles import CITIZEN, FOREIGNER
 from cuentas.web import role_required, show_error
+from documentos.rendering import pdf_attachment as _pdf
 from documentos.selectors import document_pdf
 
 from . import selectors, services
 from .forms import AcceptForm, RevokeForm
 
 PURPOSE = "notificación electrónica"
-
-
-def _pdf(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @role_required(CITIZEN, FOREIGNER)

@@ -4,13 +4,13 @@ and revoked when the cita is moved or cancelled."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from core.actor import Actor
 from core.errors import Conflict, NotFound
 from documentos.kinds import mask_name
 from documentos.models import Document
+from documentos.rendering import pdf_render
 from documentos.selectors import document_for_record
 from documentos.services import document_issue, document_revoke
 
@@ -22,16 +22,13 @@ RECORD_KIND = "citas.appointment"
 
 
 def _voucher_pdf(appointment: Appointment, *, holder: str, bring: list[str]) -> bytes:
-    from weasyprint import HTML
-
     office = appointment.slot.office
-    html = render_to_string("citas/voucher.html", {
+    return pdf_render("citas/voucher.html", {
         "appointment": appointment, "reference": appointment_reference(appointment), "holder": holder,
         "office": office, "hours": office_hours_text(office), "bring": bring,
         "starts_at": timezone.localtime(appointment.slot.starts_at),
         "ends_at": timezone.localtime(appointment_ends_at(appointment)), "now": timezone.localtime(),
     })
-    return HTML(string=html).write_pdf()
 
 
 @transaction.atomic
@@ -47,8 +44,7 @@ def appointment_voucher_issue(*, appointment_id: int, bring: list[str], actor: A
     if existing is not None:
         return existing
     holder = appointment.user.get_full_name() or appointment.document
-    with translation.override("es"):
-        pdf = _voucher_pdf(appointment, holder=holder, bring=bring)
+    pdf = _voucher_pdf(appointment, holder=holder, bring=bring)
     facts = {"holder": mask_name(holder), "number": appointment_reference(appointment),
              "office": appointment.slot.office.name, "issued_on": timezone.localdate().isoformat()}
     return document_issue(kind=KIND, pdf=pdf, facts=facts, record_kind=RECORD_KIND, record_id=appointment.pk,

@@ -3,13 +3,13 @@ through documentos (kind PAYMENT_RECEIPT, its QR stamped by the rail), issued on
 from __future__ import annotations
 
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from core.actor import Actor
 from core.errors import Conflict, NotFound
 from documentos.kinds import mask_name
 from documentos.models import Document
+from documentos.rendering import pdf_render
 from documentos.selectors import document_for_record
 from documentos.services import document_issue
 
@@ -20,12 +20,9 @@ RECORD_KIND = "pagos.payment"
 
 
 def _receipt_pdf(payment: Payment, *, holder: str) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("pagos/receipt.html", {
+    return pdf_render("pagos/receipt.html", {
         "payment": payment, "holder": holder, "fee": payment.fee,
         "paid_at": timezone.localtime(payment.paid_at) if payment.paid_at else None, "now": timezone.localtime()})
-    return HTML(string=html).write_pdf()
 
 
 @transaction.atomic
@@ -41,8 +38,7 @@ def payment_receipt_issue(*, payment_id: int, actor: Actor) -> Document:
     if existing is not None:
         return existing
     holder = (payment.user.get_full_name() if payment.user else "") or payment.payer_document_number
-    with translation.override("es"):
-        pdf = _receipt_pdf(payment, holder=holder)
+    pdf = _receipt_pdf(payment, holder=holder)
     facts = {"holder": mask_name(holder), "number": payment.reference, "amount": f"S/ {payment.amount}",
              "issued_on": timezone.localdate().isoformat()}
     return document_issue(kind=KIND, pdf=pdf, facts=facts, record_kind=RECORD_KIND, record_id=payment.pk,

@@ -18,6 +18,7 @@ from core.errors import ApplicationError, Conflict
 from . import biometrics, selectors, services
 from citas import selectors as citas_selectors
 from citas.ics import appointment_ics
+from documentos.rendering import pdf_attachment as _pdf
 from documentos.selectors import document_pdf
 
 from .forms import (AppointmentCancelForm, DeliveryForm, DuplicateDecisionForm, EnrollmentForm, LossReportForm,
@@ -188,12 +189,6 @@ def appointment_confirmation(request: HttpRequest) -> HttpResponse:
         "reference": citas_selectors.appointment_reference(appointment),
         "ends_at": citas_selectors.appointment_ends_at(appointment),
         "hours": citas_selectors.office_hours_text(office), "bring": services.bring_list()})
-
-
-def _pdf(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @role_required("citizen")

@@ -7,6 +7,7 @@ import base64
 from django.template.loader import render_to_string
 
 from documentos.codes import code_display
+from documentos.rendering import pdf_render
 from documentos.qr import qr_png, qr_text
 from mrtd.vds import seal_qr_png
 
@@ -33,7 +34,5 @@ def tam_html(tam: Tam, *, code: str | None = None) -> str:
 
 
 def tam_pdf(tam: Tam, *, code: str | None = None) -> bytes:
-    """The unsigned PDF; documentos signs it (tam.services.tam_document)."""
-    from weasyprint import HTML
-
-    return HTML(string=tam_html(tam, code=code)).write_pdf()
+    """The unsigned PDF, in the active language; documentos signs it (tam.services.tam_document)."""
+    return pdf_render("tam/tam_document.html", tam_context(tam, code=code), language=None)

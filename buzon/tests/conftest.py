@@ -10,20 +10,9 @@ from cuentas.services import user_role_add
 _numbers = itertools.count(1)
 
 
-@pytest.fixture(scope="session")
-def buzon_pki_dir(tmp_path_factory):
-    from mrtd.pki import init_test_pki
-
-    directory = tmp_path_factory.mktemp("buzon-pki")
-    init_test_pki(directory)
-    return directory
-
-
 @pytest.fixture(autouse=True)
-def _buzon_settings(settings, buzon_pki_dir):
-    settings.MRTD_PKI_DIR = buzon_pki_dir
-    settings.DOCUMENTOS_SIGNER_DIR = ""
-    settings.SITE_URL = "https://migraciones.example"
+def _buzon_settings(settings, document_signing):
+    """Cargos are signed under the session's test PKI (the root conftest's document_signing)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.BUZON_DEEMED_AFTER_BUSINESS_DAYS = 5
 

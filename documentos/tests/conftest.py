@@ -1,21 +1,10 @@
-"""Fixtures of the documents rail: a test PKI of its own (CSCA and document signer) made once per session."""
+"""Fixtures of the documents rail: every test signs under the session's test PKI, and a one-page PDF."""
 import pytest
 
 
-@pytest.fixture(scope="session")
-def documentos_pki_dir(tmp_path_factory):
-    from mrtd.pki import init_test_pki
-
-    directory = tmp_path_factory.mktemp("documentos-pki")
-    init_test_pki(directory)
-    return directory
-
-
 @pytest.fixture(autouse=True)
-def _documentos_pki(settings, documentos_pki_dir):
-    settings.MRTD_PKI_DIR = documentos_pki_dir
-    settings.DOCUMENTOS_SIGNER_DIR = ""
-    settings.SITE_URL = "https://migraciones.example"
+def _documentos_pki(document_signing):
+    """Every test here signs under the session's test PKI (the root conftest's document_signing)."""
 
 
 @pytest.fixture(scope="session")

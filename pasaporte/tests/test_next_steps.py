@@ -24,20 +24,9 @@ pytestmark = pytest.mark.django_db
 Step = ApplicationEvent.Step
 
 
-@pytest.fixture(scope="session")
-def signer_pki(tmp_path_factory):
-    from mrtd.pki import init_test_pki
-
-    directory = tmp_path_factory.mktemp("next-steps-pki")
-    init_test_pki(directory)
-    return directory
-
-
 @pytest.fixture(autouse=True)
-def _signing(settings, signer_pki):
-    settings.MRTD_PKI_DIR = signer_pki
-    settings.DOCUMENTOS_SIGNER_DIR = ""
-    settings.SITE_URL = "https://migraciones.example"
+def _signing(document_signing):
+    """Vouchers and receipts are signed under the session's test PKI (the root conftest)."""
 
 
 @pytest.fixture

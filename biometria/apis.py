@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission
@@ -40,7 +40,7 @@ class MatchOutputSerializer(serializers.Serializer):
 class IsEnrollmentStation(BasePermission):
     """Only a device registered as an enrollment station of a sede (an e-gate or kiosk key gets 403)."""
 
-    message = _lazy("Solo una estación de enrolamiento de una sede puede enrolar.")
+    message = gettext_lazy("Solo una estación de enrolamiento de una sede puede enrolar.")
 
     def has_permission(self, request, view):
         return stations.is_enrollment_station(getattr(request, "auth", None))

@@ -116,7 +116,7 @@ def person_records(person_id: int) -> list:
     """The person's biometric enrollments and the duplicate or replacement cases about them (rim.hooks)."""
     from django.db.models import Q
     from django.urls import reverse
-    from django.utils.translation import gettext_lazy as _lazy
+    from django.utils.translation import gettext_lazy
 
     from rim.hooks import PersonRecord
 
@@ -124,7 +124,7 @@ def person_records(person_id: int) -> list:
     for enrollment in Enrollment.objects.filter(person_id=person_id).select_related("office").order_by("-created_at")[:50]:
         where = f" · {enrollment.office.name}" if enrollment.office_id else ""
         records.append(PersonRecord(
-            kind=_lazy("Enrolamiento biométrico"), reference=f"N.º {enrollment.pk}{where}",
+            kind=gettext_lazy("Enrolamiento biométrico"), reference=f"N.º {enrollment.pk}{where}",
             status=enrollment.get_status_display(), when=enrollment.created_at,
             url=reverse("biometria:enrollment_detail", args=[enrollment.pk])))
     cases = (DuplicateCase.objects.filter(Q(enrollment__person_id=person_id) | Q(matched_enrollment__person_id=person_id))

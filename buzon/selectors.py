@@ -136,12 +136,12 @@ def ack_token_read(token: str) -> tuple[int, str] | None:
 
 def person_records(person_id: int) -> list:
     """The notices of a person (title, status, deposit), for the officers' person page (rim.hooks)."""
-    from django.utils.translation import gettext_lazy as _lazy
+    from django.utils.translation import gettext_lazy
 
     from rim.hooks import PersonRecord
 
     return [
-        PersonRecord(kind=_lazy("Notificación"), reference=f"{n.expediente or f'N-{n.pk}'} · {n.title}",
+        PersonRecord(kind=gettext_lazy("Notificación"), reference=f"{n.expediente or f'N-{n.pk}'} · {n.title}",
                      status=n.get_status_display(), when=n.deposited_at)
         for n in Notice.objects.filter(person_id=person_id).order_by("-deposited_at")[:50]
     ]

@@ -82,7 +82,7 @@ def preregistration_encoding(prereg: PreRegistration, dg2_sha256: str, *, actor:
 def person_records(person_id: int) -> list:
     """The person's controls (passed, referred, reviewed), for the officers' person page (rim.hooks)."""
     from django.urls import reverse
-    from django.utils.translation import gettext_lazy as _lazy
+    from django.utils.translation import gettext_lazy
 
     from rim.hooks import PersonRecord
 
@@ -93,7 +93,7 @@ def person_records(person_id: int) -> list:
         if crossing.review != Crossing.Review.NONE:
             status = f"{status} · {crossing.get_review_display()}"
         records.append(PersonRecord(
-            kind=_lazy("Control migratorio"),
+            kind=gettext_lazy("Control migratorio"),
             reference=f"{direction_label(crossing.direction)} · {crossing.crossing_point.name}",
             status=status, when=crossing.created_at, url=reverse("control:crossing", args=[crossing.pk])))
     return records

@@ -171,7 +171,7 @@ def staff_page_read(*, actor: Actor, page: str, purpose: str, applications: list
 def person_records(person_id: int) -> list:
     """The person's passport applications and passports, for the officers' person page (rim.hooks)."""
     from django.urls import reverse
-    from django.utils.translation import gettext_lazy as _lazy
+    from django.utils.translation import gettext_lazy
 
     from rim.hooks import PersonRecord
 
@@ -180,13 +180,13 @@ def person_records(person_id: int) -> list:
                         .order_by("-created_at")[:50]):
         where = f" · {application.office.name}" if application.office_id else ""
         records.append(PersonRecord(
-            kind=_lazy("Solicitud de pasaporte"), reference=f"N.º {application.pk}{where}",
+            kind=gettext_lazy("Solicitud de pasaporte"), reference=f"N.º {application.pk}{where}",
             status=application.get_status_display(), when=application.created_at,
             url=reverse("pasaporte:review", args=[application.pk])))
         passport = getattr(application, "passport", None)
         if passport is not None:
             records.append(PersonRecord(
-                kind=_lazy("Pasaporte"), reference=passport.number, status=passport.get_status_display(),
+                kind=gettext_lazy("Pasaporte"), reference=passport.number, status=passport.get_status_display(),
                 when=passport.created_at, url=reverse("pasaporte:review", args=[application.pk])))
     return records
 

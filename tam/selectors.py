@@ -77,13 +77,13 @@ def seal_check(text: str) -> SealCheck:
 def person_records(person_id: int) -> list:
     """The person's TAMs (each from a control), for the officers' person page (rim.hooks)."""
     from django.urls import reverse
-    from django.utils.translation import gettext_lazy as _lazy
+    from django.utils.translation import gettext_lazy
 
     from control.selectors import direction_label
     from rim.hooks import PersonRecord
 
     return [
-        PersonRecord(kind=_lazy("TAM virtual"), reference=f"{tam.number} · {tam.crossing_point_name}",
+        PersonRecord(kind=gettext_lazy("TAM virtual"), reference=f"{tam.number} · {tam.crossing_point_name}",
                      status=direction_label(tam.direction), when=tam.occurred_at,
                      url=reverse("control:crossing", args=[tam.crossing_id]))
         for tam in Tam.objects.filter(crossing__person_id=person_id).order_by("-occurred_at")[:50]

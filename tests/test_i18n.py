@@ -214,3 +214,22 @@ def test_the_compiled_catalogue_matches_the_po_file():
         compiled.ngettext(b["msgid"], b["msgid_plural"], 1) != b.get("msgstr[0]")
         or compiled.ngettext(b["msgid"], b["msgid_plural"], 5) != b.get("msgstr[1]"))]
     assert stale == []
+
+
+def test_translation_functions_are_imported_under_names_makemessages_reads():
+    # makemessages extracts `_`, `gettext_lazy`, `ngettext`… by name: a string marked with an alias such as
+    # `_lazy` never reaches the catalogue, and its page stays Spanish in English
+    import ast
+
+    root = Path(django_settings.BASE_DIR)
+    names = {"gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy", "npgettext",
+             "npgettext_lazy", "gettext_noop"}
+    wrong = []
+    for path in root.rglob("*.py"):
+        if any(part in {".venv", "var", "node_modules"} for part in path.relative_to(root).parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                wrong += [f"{path.relative_to(root)}: {a.name} as {a.asname}" for a in node.names
+                          if a.name in names and a.asname not in (None, "_")]
+    assert wrong == []

@@ -13,7 +13,8 @@ from mrtd.errors import LDSError
 from mrtd.lds import decode_dg1
 from mrtd.mrz import MRZResult
 from mrtd.pa import PAReport, passive_authentication
-from rim.models import IdentityDocument, Person
+from rim import selectors as rim_selectors
+from rim.models import IdentityDocument, Permit, Person, ResidenceStatus
 
 from . import faces, stay
 from .models import TravelPermit
@@ -139,6 +140,26 @@ def minor_permit(mrz: MRZResult, *, direction: str, today: dt.date) -> CheckOutc
         return outcome("minor_permit", FAIL, "minor_no_permit", age=age_on(birth, today))
     return outcome("minor_permit", PASS, "minor_permit_ok", reference=permit.reference, granted_by=permit.granted_by,
                    date=f"{permit.valid_until:%d/%m/%Y}", details={"permit_id": permit.pk})
+
+
+# Holders of these calidades leave the country only with a permiso especial de viaje in force that day.
+CALIDADES_NEEDING_TRAVEL_PERMIT = (ResidenceStatus.Calidad.CPP, ResidenceStatus.Calidad.PTP)
+
+
+def special_travel_permit(person: Person | None, *, direction: str, today: dt.date) -> CheckOutcome:
+    """A CPP or PTP holder leaving needs a permiso especial de viaje in force today; others are skipped."""
+    if direction != "EXIT":
+        return outcome("special_travel_permit", SKIPPED, "travel_permit_entering", required=False)
+    current = rim_selectors.residence_status_current(person_id=person.pk, on=today) if person is not None else None
+    if current is None or current.calidad not in CALIDADES_NEEDING_TRAVEL_PERMIT:
+        return outcome("special_travel_permit", SKIPPED, "travel_permit_not_needed", required=False)
+    permit = rim_selectors.permits_in_force(person_id=person.pk, kind=Permit.Kind.VIAJE, on=today).first()
+    if permit is None:
+        return outcome("special_travel_permit", FAIL, "travel_permit_missing", calidad=current.calidad,
+                       details={"residence_status_id": current.pk})
+    return outcome("special_travel_permit", PASS, "travel_permit_ok", calidad=current.calidad,
+                   reference=permit.reference or f"N.º {permit.pk}", date=f"{permit.valid_until:%d/%m/%Y}",
+                   details={"permit_id": permit.pk, "residence_status_id": current.pk})
 
 
 def permitted_stay(mrz: MRZResult, person: Person | None, *, direction: str, purpose: str,

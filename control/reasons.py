@@ -28,6 +28,7 @@ CHECK_LABELS = {
     "alerts_interpol_notices": _("Interpol: notificaciones"),
     "permitted_stay": _("Permanencia"),
     "minor_permit": _("Permiso de viaje de menor"),
+    "special_travel_permit": _("Permiso especial de viaje"),
     "direction_sequence": _("Secuencia de ingresos y salidas"),
     "identity_evidence": _("Evidencia de identidad"),
 }
@@ -109,7 +110,7 @@ REASONS = {
     "alerts_rim_clear": _("sin alertas judiciales, de la Alianza del Pacífico ni de MIGRACIONES"),
     # permitted_stay
     "stay_peruvian": _("peruano: sin plazo de permanencia"),
-    "stay_resident": _("extranjero residente (carné o PTP vigente)"),
+    "stay_resident": _("extranjero residente (calidad migratoria, carné o PTP vigente)"),
     "stay_exhausted": _("agotó los 183 días de permanencia del último año"),
     "stay_granted": _("se otorgan %(days)s días de permanencia"),
     "stay_no_entry": _("no hay registro de su ingreso al país"),
@@ -120,6 +121,11 @@ REASONS = {
     "minor_entering": _("menor de edad que ingresa: no requiere permiso"),
     "minor_no_permit": _("menor de %(age)s años sin permiso de viaje vigente"),
     "minor_permit_ok": _("permiso de viaje %(reference)s otorgado por %(granted_by)s, vigente hasta %(date)s"),
+    # special_travel_permit (CPP and PTP holders leaving the country)
+    "travel_permit_entering": _("ingreso: no requiere permiso especial de viaje"),
+    "travel_permit_not_needed": _("no es titular de CPP ni PTP: no requiere permiso especial de viaje"),
+    "travel_permit_missing": _("titular de %(calidad)s sin permiso especial de viaje vigente"),
+    "travel_permit_ok": _("titular de %(calidad)s con permiso especial de viaje %(reference)s, vigente hasta %(date)s"),
     # direction_sequence
     "sequence_ok": _("sin movimiento previo en el mismo sentido"),
     "sequence_entry_twice": _("ya registra un ingreso el %(when)s en %(point)s sin movimiento en sentido contrario"),

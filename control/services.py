@@ -219,6 +219,7 @@ def _run_checks(*, channel: str, direction: str, mrz: MRZResult, chip: ChipData 
 
     outcomes.append(timed(stay_check))
     outcomes.append(timed(lambda: checks.minor_permit(mrz, direction=direction, today=today)))
+    outcomes.append(timed(lambda: checks.special_travel_permit(person, direction=direction, today=today)))
     outcomes.append(timed(lambda: checks.direction_sequence(person, direction=direction)))
     if channel == Movement.Channel.MOBILE:
         outcomes.append(checks.identity_evidence(chip, live))

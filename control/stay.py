@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from core.errors import ApplicationError
 from pagos import selectors as pagos_selectors
+from rim import selectors as rim_selectors
 from rim.models import IdentityDocument, Movement, Person
 
 from .models import Crossing
@@ -37,9 +38,12 @@ class StayOnExit:
 
 
 def is_resident(person: Person | None) -> bool:
-    """A foreigner with a carné de extranjería or PTP in force lives here: no visitor's stay applies."""
+    """A foreigner with a calidad migratoria in force, or a carné de extranjería or PTP in force, lives
+    here: no visitor's stay applies."""
     if person is None:
         return False
+    if rim_selectors.residence_status_current(person_id=person.pk) is not None:
+        return True
     return person.documents.filter(
         kind__in=(IdentityDocument.Kind.CARNE_EXTRANJERIA, IdentityDocument.Kind.PTP),
         status=IdentityDocument.Status.VIGENTE,
@@ -83,13 +87,17 @@ def last_entry(person: Person | None) -> Movement | None:
 
 
 def stay_on_exit(person: Person | None, *, now: dt.datetime | None = None) -> StayOnExit | None:
-    """How long the foreigner stayed since their last entry, and the fine for any days over."""
+    """How long the foreigner stayed since their last entry, and the fine for any days over.
+
+    The days granted are those of the entry plus any prórroga de permanencia recorded on it.
+    """
     now = now or timezone.now()
     entry = last_entry(person)
     if entry is None:
         return None
     granted = (Crossing.objects.filter(movement=entry).values_list("days_granted", flat=True).first()
                or MAX_STAY_DAYS_PER_YEAR)
+    granted += rim_selectors.stay_extension_days(entry_id=entry.pk)
     stayed = (timezone.localtime(now).date() - timezone.localtime(entry.occurred_at).date()).days + 1
     overstay = max(0, stayed - granted)
     return StayOnExit(entry.occurred_at, granted, stayed, overstay, overstay_fine(overstay, on=now.date()))

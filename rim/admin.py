@@ -15,7 +15,10 @@ from .models import (
     FamilyLink,
     IdentityDocument,
     Movement,
+    Permit,
     Person,
+    ResidenceStatus,
+    StayExtension,
     Study,
     Workplace,
 )
@@ -59,6 +62,28 @@ class AlertInline(ReadOnlyAdminMixin, admin.TabularInline):
     fields = ("source", "kind", "document_number", "active_from", "active_until", "reference")
 
 
+class ResidenceStatusInline(ReadOnlyAdminMixin, admin.TabularInline):
+    # Recorded by rim.services (residence_status_set / _extend): the effects of procedures.
+    model = ResidenceStatus
+    extra = 0
+    fields = ("calidad", "valid_from", "valid_until", "status", "reference", "recorded_by", "created_at")
+    readonly_fields = fields
+
+
+class PermitInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Permit
+    extra = 0
+    fields = ("kind", "valid_from", "valid_until", "reference", "revoked", "revoked_reason", "recorded_by")
+    readonly_fields = fields
+
+
+class StayExtensionInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = StayExtension
+    extra = 0
+    fields = ("entry", "extra_days", "reference", "recorded_by", "created_at")
+    readonly_fields = fields
+
+
 @admin.register(Person)
 class PersonAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("full_name", "birth_date", "sex", "nationality", "created_at")
@@ -68,7 +93,8 @@ class PersonAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     show_full_result_count = False  # counting millions of rows on every page is slow
     audit_person_paths = ("id",)
     audit_detail_person_paths = ("family_links__relative_id",)  # relatives are named in the inline
-    inlines = (IdentityDocumentInline, FamilyLinkInline, StudyInline, WorkplaceInline, MovementInline, AlertInline)
+    inlines = (IdentityDocumentInline, ResidenceStatusInline, PermitInline, StayExtensionInline, FamilyLinkInline,
+               StudyInline, WorkplaceInline, MovementInline, AlertInline)
     fieldsets = (
         (_("Nombres"), {"fields": ("given_names", "first_surname", "second_surname", "search_name")}),
         (_("Datos personales"), {"fields": ("birth_date", "sex", "nationality", "user")}),
@@ -123,3 +149,31 @@ class AlertAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("source", "kind", "document_number", "search_name", "birth_date", "active_from", "active_until")
     list_filter = ("source", "kind")
     search_fields = ("=document_number", "search_name", "reference")
+
+
+@admin.register(ResidenceStatus)
+class ResidenceStatusAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    # A calidad changes only through rim.services (the previous one replaced under a lock, audited).
+    list_display = ("person", "calidad", "valid_from", "valid_until", "status", "reference", "created_at")
+    list_filter = ("calidad", "status")
+    search_fields = ("=reference",)
+    show_full_result_count = False
+    list_select_related = ("person",)
+
+
+@admin.register(Permit)
+class PermitAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    # Granted and revoked by rim.services (permit_grant, permit_revoke), audited; control reads them at exit.
+    list_display = ("person", "kind", "valid_from", "valid_until", "revoked", "reference", "created_at")
+    list_filter = ("kind", "revoked")
+    search_fields = ("=reference",)
+    show_full_result_count = False
+    list_select_related = ("person",)
+
+
+@admin.register(StayExtension)
+class StayExtensionAdmin(AuditedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("person", "entry", "extra_days", "reference", "recorded_by", "created_at")
+    search_fields = ("=reference",)
+    show_full_result_count = False
+    list_select_related = ("person", "entry")

@@ -16,6 +16,13 @@ class AuditAction(AuditActions, namespace="rim"):
     ALERT_CREATE = "rim.alert_create"
     ALERT_DEACTIVATE = "rim.alert_deactivate"
     SEED_REGISTRY = "rim.seed_registry"
+    # Calidad migratoria, permisos especiales and prórrogas de permanencia (the effects of procedures).
+    RESIDENCE_STATUS_SET = "rim.residence_status_set"
+    RESIDENCE_STATUS_SUPERSEDE = "rim.residence_status_supersede"
+    RESIDENCE_STATUS_CANCEL = "rim.residence_status_cancel"
+    PERMIT_GRANT = "rim.permit_grant"
+    PERMIT_REVOKE = "rim.permit_revoke"
+    STAY_EXTEND = "rim.stay_extend"
     # Reads of a person's registry data: by staff (search, record, movements), by the person themselves.
     PERSON_SEARCH = Action("rim.person_search", _("encontró su registro en una búsqueda de personas del RIM"))
     PERSON_GET = Action("rim.person_get", _("consultó su registro en el RIM"))

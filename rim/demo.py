@@ -1,4 +1,25 @@
-"""Deterministic demo registry: crossing points and up to millions of persons, loaded in bulk."""
+"""Deterministic demo registry: crossing points and up to millions of persons, loaded in bulk.
+
+Demo persons created once through the services (link demo accounts to them by these numbers):
+
+- JORGE ANTHONY CARDENAS, Peruvian, DNI 70275722 (the demo citizen's account).
+- ROSA ELENA QUISPE MAMANI, Peruvian, DNI 45678912.
+- MARTÍN ALEJANDRO FERNÁNDEZ SOSA, Argentine resident worker: passport ARG AAA501234, carné de
+  extranjería 901234567 (9 digits); calidad TRABAJADOR_RESIDENTE in force until about 60 days from
+  the day the demo is loaded (due for a prórroga de residencia); entered the country years ago.
+- ANA MARÍA RODRÍGUEZ PÉREZ, Venezuelan CPP holder: passport VEN VE1234567 (the number of the demo
+  foreigner's account, ana.rodriguez@example.com, so `selectors.person_for_user` finds her),
+  CPP document (kind PTP) CPP90123456; calidad CPP valid until about a year from the load; entered
+  about 7 months before it (past the 6 months a cambio de calidad to Especial Residente asks).
+  She has no permiso especial de viaje: control refers her exit until she gets one.
+- CAMILA ANDREA RESTREPO GÓMEZ, Colombian tourist (Comunidad Andina): passport COL AO9012345,
+  entered through the counter at Jorge Chávez 60 days before the load with 90 days granted (the
+  control crossing carrying those 90 days is made by `control.demo.demo_entry_crossings`, which
+  `seed_demo` calls: rim sits below control).
+
+Generated foreigners with a carné de extranjería get a resident calidad (by their index) and those
+with a PTP the calidad PTP, with the dates of that document.
+"""
 import csv
 import datetime as dt
 import io
@@ -24,6 +45,7 @@ from .models import (
     IdentityDocument,
     Movement,
     Person,
+    ResidenceStatus,
     Study,
     Workplace,
 )
@@ -46,6 +68,42 @@ DEMO_PERSONS: tuple[dict[str, Any], ...] = (
     ),
 )
 RESERVED_DNIS = frozenset(p["dni"] for p in DEMO_PERSONS)
+
+# Demo foreigners in three typical states (see the module docstring): created once, through the
+# services, with dates relative to the day the demo is loaded. Numbers are outside the generated ranges.
+DEMO_RESIDENT_WORKER_CARNE = "901234567"
+DEMO_CPP_PASSPORT = "VE1234567"
+DEMO_TOURIST_PASSPORT = "AO9012345"
+DEMO_TOURIST_DAYS_GRANTED = 90
+DEMO_FOREIGNERS: tuple[dict[str, Any], ...] = (
+    dict(
+        key="resident_worker", given_names="MARTÍN ALEJANDRO", first_surname="FERNÁNDEZ", second_surname="SOSA",
+        birth_date=dt.date(1984, 9, 30), sex="M", nationality="ARG",
+        passport=("ARG", "AAA501234"), permit_document=(IdentityDocument.Kind.CARNE_EXTRANJERIA,
+                                                        DEMO_RESIDENT_WORKER_CARNE),
+        calidad=ResidenceStatus.Calidad.TRABAJADOR_RESIDENTE, valid_from_days=-365 * 3 - 300, valid_until_days=60,
+        reference="LM-2023-0048211", entered_days=-365 * 4, flight="AR1300", origin="Buenos Aires",
+    ),
+    dict(
+        key="cpp_holder", given_names="ANA MARÍA", first_surname="RODRÍGUEZ", second_surname="PÉREZ",
+        birth_date=dt.date(1992, 11, 8), sex="F", nationality="VEN",
+        passport=("VEN", DEMO_CPP_PASSPORT), permit_document=(IdentityDocument.Kind.PTP, "CPP90123456"),
+        calidad=ResidenceStatus.Calidad.CPP, valid_from_days=-150, valid_until_days=365,
+        reference="CPP-2026-0931127", entered_days=-215, flight="", origin="Caracas",
+    ),
+    dict(
+        key="tourist", given_names="CAMILA ANDREA", first_surname="RESTREPO", second_surname="GÓMEZ",
+        birth_date=dt.date(1996, 2, 14), sex="F", nationality="COL",
+        passport=("COL", DEMO_TOURIST_PASSPORT), permit_document=None, calidad=None,
+        entered_days=-60, flight="AV8481", origin="Bogotá",
+    ),
+)
+# Generated holders of a carné de extranjería get one of these calidades (by their index).
+_CARNE_CALIDADES = (
+    ResidenceStatus.Calidad.TRABAJADOR_RESIDENTE, ResidenceStatus.Calidad.FAMILIAR_RESIDENTE,
+    ResidenceStatus.Calidad.TRABAJADOR_RESIDENTE, ResidenceStatus.Calidad.ESPECIAL_RESIDENTE,
+    ResidenceStatus.Calidad.ESTUDIANTE, ResidenceStatus.Calidad.RESIDENTE_PERMANENTE,
+)
 
 # code, name, kind, ubigeo (demo values: the real list is maintained by MIGRACIONES).
 CROSSING_POINTS: tuple[tuple[str, str, str, str], ...] = (
@@ -140,6 +198,7 @@ class _Batch:
     workplaces: list[tuple] = field(default_factory=list)
     movements: list[tuple] = field(default_factory=list)
     alerts: list[tuple] = field(default_factory=list)
+    residence_statuses: list[tuple] = field(default_factory=list)
 
 
 _PERSON_COLS = (
@@ -155,6 +214,9 @@ _WORK_COLS = ("person_id", "employer", "ruc", "position", "since", "until")
 _MOVEMENT_COLS = (
     "person_id", "direction", "crossing_point_id", "occurred_at", "document_id", "channel", "flight", "origin",
     "destination", "recorded_by", "created_at",
+)
+_RESIDENCE_COLS = (
+    "person_id", "calidad", "valid_from", "valid_until", "status", "reference", "recorded_by", "created_at",
 )
 _ALERT_COLS = (
     "source", "kind", "document_number", "issuing_state", "search_name", "birth_date", "person_id", "active_from",
@@ -183,9 +245,10 @@ def seed_registry(
     """
     started = time.monotonic()
     points = seed_crossing_points()
-    demo_created = _seed_demo_persons()
+    demo_created = _seed_demo_persons() + _seed_demo_foreigners(points)
     existing = Person.objects.count()
-    counts = {"persons": 0, "documents": 0, "family_links": 0, "studies": 0, "workplaces": 0, "movements": 0, "alerts": 0}
+    counts = {"persons": 0, "documents": 0, "family_links": 0, "studies": 0, "workplaces": 0, "movements": 0,
+              "alerts": 0, "residence_statuses": 0}
     if existing >= persons:
         return {**counts, "demo_persons": demo_created, "skipped": True, "total_persons": existing, "seconds": 0.0}
 
@@ -205,7 +268,8 @@ def seed_registry(
             _write_batch(batch)
         for key, rows in (("persons", batch.persons), ("documents", batch.documents), ("family_links", batch.family),
                           ("studies", batch.studies), ("workplaces", batch.workplaces),
-                          ("movements", batch.movements), ("alerts", batch.alerts)):
+                          ("movements", batch.movements), ("alerts", batch.alerts),
+                          ("residence_statuses", batch.residence_statuses)):
             counts[key] += len(rows)
         next_person_id += size
         next_document_id += 2 * size
@@ -231,6 +295,43 @@ def _seed_demo_persons() -> int:
             actor=SEED_ACTOR, person=person, kind=IdentityDocument.Kind.DNI, number=spec["dni"], issuing_state="PER",
             issue_date=dt.date(2019, 4, 2), expiry_date=dt.date(2027, 4, 2),
         )
+        created += 1
+    return created
+
+
+def _seed_demo_foreigners(points: dict[str, CrossingPoint]) -> int:
+    """The three demo foreigners (module docstring), each made once, with dates relative to today."""
+    from django.utils import timezone
+
+    today, now = timezone.localdate(), timezone.now()
+    created = 0
+    for spec in DEMO_FOREIGNERS:
+        state, number = spec["passport"]
+        if IdentityDocument.objects.filter(kind=IdentityDocument.Kind.PASAPORTE_EXTRANJERO, issuing_state=state,
+                                           number=number).exists():
+            continue
+        with transaction.atomic():
+            person = services.person_create(
+                actor=SEED_ACTOR, given_names=spec["given_names"], first_surname=spec["first_surname"],
+                second_surname=spec["second_surname"], birth_date=spec["birth_date"], sex=spec["sex"],
+                nationality=spec["nationality"])
+            passport = services.document_add(
+                actor=SEED_ACTOR, person=person, kind=IdentityDocument.Kind.PASAPORTE_EXTRANJERO, number=number,
+                issuing_state=state, issue_date=today - dt.timedelta(days=900),
+                expiry_date=today + dt.timedelta(days=365 * 4))
+            if spec["calidad"]:
+                valid_from = today + dt.timedelta(days=spec["valid_from_days"])
+                valid_until = today + dt.timedelta(days=spec["valid_until_days"])
+                kind, permit_number = spec["permit_document"]
+                services.document_add(actor=SEED_ACTOR, person=person, kind=kind, number=permit_number,
+                                      issuing_state="PER", issue_date=valid_from, expiry_date=valid_until)
+                services.residence_status_set(actor=SEED_ACTOR, person=person, calidad=spec["calidad"],
+                                              valid_from=valid_from, valid_until=valid_until,
+                                              reference=spec["reference"])
+            services.movement_record(
+                actor=SEED_ACTOR, person=person, direction=Movement.Direction.ENTRY, crossing_point=points["AIJCH"],
+                channel=Movement.Channel.COUNTER, occurred_at=now + dt.timedelta(days=spec["entered_days"]),
+                document=passport, flight=spec["flight"], origin=spec["origin"], destination="Lima")
         created += 1
     return created
 
@@ -311,6 +412,7 @@ def _generate_batch(
         second_doc = _second_document(rng, index=index, person_id=person_id, doc_id=doc_id + 1, nationality=nationality, now=now)
         if second_doc:
             batch.documents.append(second_doc)
+            _add_residence_status(batch, index=index, document=second_doc, now=now)
         travel_doc = second_doc if nationality == "PER" and second_doc else main_doc
         _add_life_details(rng, batch, person_id=person_id, birth=birth, employers=employers)
         _add_movements(rng, batch, person_id=person_id, nationality=nationality, travel_doc=travel_doc, point_ids=point_ids, now=now)
@@ -347,6 +449,19 @@ def _second_document(rng, *, index, person_id, doc_id, nationality, now) -> tupl
         return (doc_id, person_id, IdentityDocument.Kind.PTP, f"PTP{index:08d}", "PER", issue,
                 issue + dt.timedelta(days=365 * 2), IdentityDocument.Status.VIGENTE, now)
     return None
+
+
+def _add_residence_status(batch: _Batch, *, index: int, document: tuple, now) -> None:
+    """A carné's or PTP's holder has the calidad it proves, with its dates (none for a Peruvian passport)."""
+    kind, issue, expiry = document[2], document[5], document[6]
+    if kind == IdentityDocument.Kind.CARNE_EXTRANJERIA:
+        calidad = _CARNE_CALIDADES[index % len(_CARNE_CALIDADES)]
+    elif kind == IdentityDocument.Kind.PTP:
+        calidad = ResidenceStatus.Calidad.PTP
+    else:
+        return
+    batch.residence_statuses.append((document[1], calidad, issue, expiry, ResidenceStatus.Status.VIGENTE, "",
+                                     SEED_ACTOR, now))
 
 
 def _add_life_details(rng, batch: _Batch, *, person_id: int, birth: dt.date, employers) -> None:
@@ -416,6 +531,7 @@ def _drop_taken_documents(batch: _Batch) -> None:
     batch.workplaces = [row for row in batch.workplaces if row[0] not in clash]
     batch.movements = [row for row in batch.movements if row[0] not in clash]
     batch.alerts = [row for row in batch.alerts if row[6] not in clash]
+    batch.residence_statuses = [row for row in batch.residence_statuses if row[0] not in clash]
 
 
 def _write_batch(batch: _Batch) -> None:
@@ -427,6 +543,7 @@ def _write_batch(batch: _Batch) -> None:
         (Workplace, _WORK_COLS, batch.workplaces),
         (Movement, _MOVEMENT_COLS, batch.movements),
         (Alert, _ALERT_COLS, batch.alerts),
+        (ResidenceStatus, _RESIDENCE_COLS, batch.residence_statuses),
     ):
         if rows:
             _insert(model, columns, rows)

@@ -321,3 +321,108 @@ class Alert(models.Model):
     def __str__(self) -> str:
         subject = self.document_number or self.search_name
         return f"{self.get_source_display()} {self.get_kind_display()}: {subject}"
+
+
+class ResidenceStatus(models.Model):
+    """A person's calidad migratoria: which one, from when until when, and whether it is the one in force.
+
+    At most one VIGENTE per person (a partial unique index); a new calidad or a prórroga makes the
+    previous one REEMPLAZADA (rim.services.residence_status_set / residence_status_extend).
+    """
+
+    class Calidad(models.TextChoices):
+        TRABAJADOR_RESIDENTE = "TRABAJADOR_RESIDENTE", _("Trabajador Residente")
+        FAMILIAR_RESIDENTE = "FAMILIAR_RESIDENTE", _("Familiar de Residente")
+        ESPECIAL_RESIDENTE = "ESPECIAL_RESIDENTE", _("Especial Residente")
+        RESIDENTE_PERMANENTE = "RESIDENTE_PERMANENTE", _("Residente Permanente")
+        ESTUDIANTE = "ESTUDIANTE", _("Estudiante")
+        HUMANITARIA = "HUMANITARIA", _("Humanitaria")
+        RENTISTA = "RENTISTA", _("Rentista")
+        RELIGIOSO = "RELIGIOSO", _("Religioso")
+        DESIGNADO = "DESIGNADO", _("Designado")
+        PTP = "PTP", _("Permiso Temporal de Permanencia (PTP)")
+        CPP = "CPP", _("Carné de Permiso Temporal de Permanencia (CPP)")
+
+    class Status(models.TextChoices):
+        VIGENTE = "VIGENTE", _("vigente")
+        REEMPLAZADA = "REEMPLAZADA", _("reemplazada")
+        CANCELADA = "CANCELADA", _("cancelada")
+
+    person = models.ForeignKey(Person, verbose_name=_("persona"), on_delete=models.CASCADE,
+                               related_name="residence_statuses")
+    calidad = models.CharField(_("calidad migratoria"), max_length=24, choices=Calidad.choices)
+    valid_from = models.DateField(_("vigente desde"))
+    valid_until = models.DateField(_("vigente hasta"), null=True, blank=True)  # None: indefinite
+    status = models.CharField(_("estado"), max_length=12, choices=Status.choices, default=Status.VIGENTE)
+    reference = models.CharField(_("referencia"), max_length=40, blank=True)
+    recorded_by = models.CharField(_("registrado por"), max_length=200)
+    created_at = models.DateTimeField(_("registrada"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("calidad migratoria")
+        verbose_name_plural = _("calidades migratorias")
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=models.Q(status="VIGENTE"),
+                                    name="rim_residence_one_vigente"),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=models.F("valid_from")),
+                name="rim_residence_until_after_from",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_calidad_display()} ({self.get_status_display()})"
+
+
+class Permit(models.Model):
+    """A permiso especial granted to a foreigner: to travel abroad (CPP/PTP holders) or to sign contracts."""
+
+    class Kind(models.TextChoices):
+        VIAJE = "VIAJE", _("permiso especial de viaje")
+        FIRMA_CONTRATOS = "FIRMA_CONTRATOS", _("permiso especial para firmar contratos")
+
+    person = models.ForeignKey(Person, verbose_name=_("persona"), on_delete=models.CASCADE, related_name="permits")
+    kind = models.CharField(_("tipo"), max_length=16, choices=Kind.choices)
+    valid_from = models.DateField(_("vigente desde"))
+    valid_until = models.DateField(_("vigente hasta"))
+    reference = models.CharField(_("referencia"), max_length=40, blank=True)
+    revoked = models.BooleanField(_("revocado"), default=False)
+    revoked_reason = models.CharField(_("motivo de la revocación"), max_length=300, blank=True)
+    recorded_by = models.CharField(_("registrado por"), max_length=200)
+    created_at = models.DateTimeField(_("registrado"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-valid_from", "-id"]
+        verbose_name = _("permiso especial")
+        verbose_name_plural = _("permisos especiales")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(valid_until__gte=models.F("valid_from")),
+                                   name="rim_permit_until_after_from"),
+        ]
+        indexes = [models.Index(fields=["person", "kind", "valid_until"], name="rim_permit_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.valid_from:%Y-%m-%d}–{self.valid_until:%Y-%m-%d}"
+
+
+class StayExtension(models.Model):
+    """A prórroga de permanencia: extra days added to the stay granted at one entry of a visitor."""
+
+    person = models.ForeignKey(Person, verbose_name=_("persona"), on_delete=models.CASCADE,
+                               related_name="stay_extensions")
+    entry = models.ForeignKey(Movement, verbose_name=_("ingreso"), on_delete=models.PROTECT,
+                              related_name="stay_extensions")
+    extra_days = models.PositiveSmallIntegerField(_("días adicionales"),
+                                                  validators=[MinValueValidator(1), MaxValueValidator(365)])
+    reference = models.CharField(_("referencia"), max_length=40, blank=True)
+    recorded_by = models.CharField(_("registrado por"), max_length=200)
+    created_at = models.DateTimeField(_("registrada"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("prórroga de permanencia")
+        verbose_name_plural = _("prórrogas de permanencia")
+
+    def __str__(self) -> str:
+        return f"+{self.extra_days} ({self.entry_id})"

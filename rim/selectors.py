@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz
@@ -15,7 +15,7 @@ from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationFailed
 
 from .audit_actions import AuditAction
-from .models import Alert, FamilyLink, IdentityDocument, Movement, Person
+from .models import Alert, FamilyLink, IdentityDocument, Movement, Permit, Person, ResidenceStatus, StayExtension
 from .normalize import looks_like_document_number, normalize_document_number, normalize_name
 
 # Below this re-ranked score a candidate is noise, not a match.
@@ -226,13 +226,15 @@ def _require_purpose(purpose: str) -> str:
 
 
 def person_get(*, person_id: int, actor: Actor, purpose: str) -> Person:
-    """A person's whole record, with documents, family, studies and work; the read is audited."""
+    """A person's whole record, with documents, family, studies, work, calidad migratoria, permisos
+    especiales and prórrogas de permanencia; the read is audited."""
     purpose = _require_purpose(purpose)
     person = (
         Person.objects.filter(pk=person_id)
         .prefetch_related(
-            "documents", "studies", "workplaces",
+            "documents", "studies", "workplaces", "residence_statuses", "permits",
             Prefetch("family_links", queryset=FamilyLink.objects.select_related("relative")),
+            Prefetch("stay_extensions", queryset=StayExtension.objects.select_related("entry__crossing_point")),
         )
         .first()
     )
@@ -331,3 +333,38 @@ def person_for_user(user: Any) -> Person | None:
                                       documents__issuing_state=user.nationality)
                 .exclude(documents__kind=IdentityDocument.Kind.DNI).distinct().first())
     return None
+
+
+# ---- Calidad migratoria, permisos especiales, prórrogas (plain reads: the callers audit what they decide) ----
+
+def residence_status_current(*, person_id: int, on: dt.date | None = None) -> ResidenceStatus | None:
+    """The person's calidad migratoria in force on `on` (today by default): VIGENTE and within its dates."""
+    on = on or timezone.localdate()
+    return (ResidenceStatus.objects.filter(person_id=person_id, status=ResidenceStatus.Status.VIGENTE,
+                                           valid_from__lte=on)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on)).first())
+
+
+def permits_in_force(*, person_id: int, kind: str, on: dt.date | None = None) -> QuerySet[Permit]:
+    """The person's permisos especiales of `kind` not revoked and valid on `on` (today by default), latest end first."""
+    on = on or timezone.localdate()
+    return (Permit.objects.filter(person_id=person_id, kind=kind, revoked=False, valid_from__lte=on,
+                                  valid_until__gte=on).order_by("-valid_until", "-id"))
+
+
+def travel_permit_days_used(*, person_id: int, since: dt.date) -> int:
+    """Days covered by the person's travel permits (not revoked) from `since` on, each day counted once.
+
+    A CPP holder may travel at most 30 days per exit and 90 in all: the caller compares with those.
+    """
+    days: set[dt.date] = set()
+    for start, end in (Permit.objects.filter(person_id=person_id, kind=Permit.Kind.VIAJE, revoked=False,
+                                             valid_until__gte=since).values_list("valid_from", "valid_until")):
+        first = max(start, since)
+        days.update(first + dt.timedelta(days=n) for n in range((end - first).days + 1))
+    return len(days)
+
+
+def stay_extension_days(*, entry_id: int) -> int:
+    """Days added by prórrogas de permanencia to the stay granted at that entry."""
+    return StayExtension.objects.filter(entry_id=entry_id).aggregate(total=Sum("extra_days"))["total"] or 0

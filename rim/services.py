@@ -21,11 +21,15 @@ from .models import (
     FamilyLink,
     IdentityDocument,
     Movement,
+    Permit,
     Person,
+    ResidenceStatus,
+    StayExtension,
     Study,
     Workplace,
 )
 from .normalize import normalize_document_number, normalize_name
+from .workflows import RESIDENCE_STATUS
 
 # Fields of a person that person_update may change; search_name follows the names.
 PERSON_UPDATABLE_FIELDS = frozenset({
@@ -341,3 +345,134 @@ def alert_deactivate(*, actor: Actor, alert: Alert, reason: str, at: dt.datetime
     audit_record(actor=actor, action=AuditAction.ALERT_DEACTIVATE, obj=alert, person_id=alert.person_id,
                  details={"reason": reason.strip()})
     return alert
+
+
+# ---- Calidad migratoria, permisos especiales, prórrogas de permanencia ---------------------------------
+# The effects of procedures (tramites) land here; control reads them at the border (control/stay.py, checks.py).
+
+def _residence_dates_check(valid_from: dt.date, valid_until: dt.date | None) -> None:
+    if valid_until is not None and valid_until < valid_from:
+        raise ValidationFailed(_("Vigencia inconsistente."),
+                               fields={"valid_until": _("Debe ser igual o posterior a «vigente desde».")})
+
+
+def _lock_person(person: Person) -> Person:
+    """The person's row, locked: two changes of one person's calidad or stay are made one after the other."""
+    return Person.objects.select_for_update().get(pk=person.pk)
+
+
+def _supersede_current(actor: Actor, person: Person, *, reason: str) -> ResidenceStatus | None:
+    """The calidad in force (VIGENTE, whatever its dates) becomes REEMPLAZADA; returns it, or None."""
+    current = (ResidenceStatus.objects.select_for_update()
+               .filter(person_id=person.pk, status=ResidenceStatus.Status.VIGENTE).first())
+    if current is None:
+        return None
+    return RESIDENCE_STATUS.apply(current, "supersede", actor=actor, reason=reason)
+
+
+def _residence_create(actor: Actor, person: Person, *, calidad: str, valid_from: dt.date, valid_until: dt.date | None,
+                      reference: str, replaced: ResidenceStatus | None) -> ResidenceStatus:
+    status = ResidenceStatus(person=person, calidad=calidad, valid_from=valid_from, valid_until=valid_until,
+                             reference=reference.strip(), recorded_by=actor_repr(actor))
+    # The one-VIGENTE index is the database's (the previous one was replaced under the lock above).
+    _validate(status, constraints=False, unique=False)
+    details = {"calidad": calidad, "valid_from": valid_from.isoformat(),
+               "valid_until": valid_until.isoformat() if valid_until else None, "reference": status.reference,
+               "replaces": replaced.pk if replaced else None}
+    return RESIDENCE_STATUS.create(status, "set", actor=actor, details=details)
+
+
+@transaction.atomic
+def residence_status_set(*, actor: Actor, person: Person, calidad: str, valid_from: dt.date,
+                         valid_until: dt.date | None, reference: str = "") -> ResidenceStatus:
+    """Record the person's calidad migratoria (a change of calidad, or the first one); the one in force
+    until now becomes REEMPLAZADA in the same transaction. `valid_until` None is indefinite."""
+    if calidad not in ResidenceStatus.Calidad.values:
+        raise ValidationFailed(_("Calidad migratoria desconocida."), fields={"calidad": _("Valor no válido.")})
+    _residence_dates_check(valid_from, valid_until)
+    person = _lock_person(person)
+    replaced = _supersede_current(actor, person, reason=_("cambio de calidad migratoria"))
+    return _residence_create(actor, person, calidad=calidad, valid_from=valid_from, valid_until=valid_until,
+                             reference=reference, replaced=replaced)
+
+
+@transaction.atomic
+def residence_status_extend(*, actor: Actor, person: Person, valid_until: dt.date,
+                            reference: str = "") -> ResidenceStatus:
+    """A prórroga de residencia: the same calidad with a later end; the previous record becomes REEMPLAZADA.
+
+    Refused when no calidad is in force today, when the one in force has no end, or when the new end
+    is not later than the current one.
+    """
+    from .selectors import residence_status_current
+
+    person = _lock_person(person)
+    current = residence_status_current(person_id=person.pk)
+    if current is None:
+        raise Conflict(_("La persona no tiene una calidad migratoria vigente que prorrogar."),
+                       fields={"person": _("Sin calidad migratoria vigente.")})
+    if current.valid_until is None:
+        raise Conflict(_("La calidad migratoria vigente no tiene fecha de término: no se prorroga."),
+                       fields={"valid_until": _("Calidad de vigencia indefinida.")})
+    if valid_until <= current.valid_until:
+        message = _("La nueva fecha debe ser posterior al %(date)s, fin de la vigencia actual.") % {
+            "date": f"{current.valid_until:%d/%m/%Y}"}
+        raise ValidationFailed(message, fields={"valid_until": message})
+    replaced = _supersede_current(actor, person, reason=_("prórroga de residencia"))
+    return _residence_create(actor, person, calidad=current.calidad, valid_from=current.valid_from,
+                             valid_until=valid_until, reference=reference, replaced=replaced)
+
+
+@transaction.atomic
+def permit_grant(*, actor: Actor, person: Person, kind: str, valid_from: dt.date, valid_until: dt.date,
+                 reference: str = "") -> Permit:
+    """Record a permiso especial (to travel, or to sign contracts) valid from one day to another, both included."""
+    if kind not in Permit.Kind.values:
+        raise ValidationFailed(_("Tipo de permiso desconocido."), fields={"kind": _("Valor no válido.")})
+    _residence_dates_check(valid_from, valid_until)
+    permit = Permit(person=person, kind=kind, valid_from=valid_from, valid_until=valid_until,
+                    reference=reference.strip(), recorded_by=actor_repr(actor))
+    _validate(permit, constraints=False)
+    permit.save()
+    audit_record(actor=actor, action=AuditAction.PERMIT_GRANT, obj=permit, person_id=person.pk,
+                 details={"kind": kind, "valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat(),
+                          "reference": permit.reference})
+    return permit
+
+
+@transaction.atomic
+def permit_revoke(*, actor: Actor, permit: Permit, reason: str) -> Permit:
+    """Revoke a permiso especial with the reason; control stops honouring it at once."""
+    if not reason.strip():
+        raise ValidationFailed(_("Indique el motivo."), fields={"reason": _("Este campo es obligatorio.")})
+    permit = Permit.objects.select_for_update().get(pk=permit.pk)
+    if permit.revoked:
+        raise Conflict(_("El permiso ya fue revocado."), fields={"permit": _("Permiso ya revocado.")})
+    permit.revoked, permit.revoked_reason = True, reason.strip()[:300]
+    permit.save(update_fields=["revoked", "revoked_reason"])
+    audit_record(actor=actor, action=AuditAction.PERMIT_REVOKE, obj=permit, person_id=permit.person_id,
+                 details={"kind": permit.kind, "reason": permit.revoked_reason})
+    return permit
+
+
+@transaction.atomic
+def stay_extend(*, actor: Actor, person: Person, extra_days: int, reference: str = "") -> StayExtension:
+    """A prórroga de permanencia: `extra_days` more on the stay granted at the person's last entry.
+
+    Refused when the person is not in the country (their last movement is not an entry).
+    """
+    if not isinstance(extra_days, int) or extra_days < 1:
+        raise ValidationFailed(_("Indique los días de la prórroga."),
+                               fields={"extra_days": _("Debe ser un número entero positivo.")})
+    person = _lock_person(person)
+    last = Movement.objects.filter(person_id=person.pk).order_by("-occurred_at", "-id").first()
+    if last is None or last.direction != Movement.Direction.ENTRY:
+        raise Conflict(_("La persona no se encuentra en el país: no tiene un ingreso sin salida posterior."),
+                       fields={"person": _("Sin ingreso vigente.")})
+    extension = StayExtension(person=person, entry=last, extra_days=extra_days, reference=reference.strip(),
+                              recorded_by=actor_repr(actor))
+    _validate(extension)
+    extension.save()
+    audit_record(actor=actor, action=AuditAction.STAY_EXTEND, obj=extension, person_id=person.pk,
+                 details={"entry_id": last.pk, "extra_days": extra_days, "reference": extension.reference})
+    return extension

@@ -2,6 +2,7 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import NotFound
@@ -61,5 +62,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         raise Http404(_("No existe esa persona en el RIM."))
     return render(request, "rim/person_detail.html", {
         "person": person, "documents": person.documents.all(), "sections": person_records(person.pk),
+        "residence_statuses": person.residence_statuses.all(), "permits": person.permits.all(),
+        "stay_extensions": person.stay_extensions.all(), "today": timezone.localdate(),
         "purpose_code": form.cleaned_data["finalidad"], "purpose": _(form.purpose_text()),
     })

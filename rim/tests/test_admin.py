@@ -33,3 +33,26 @@ def test_change_page_shows_documents_inline(admin_client_logged):
     response = admin_client_logged.get(reverse("admin:rim_person_change", args=[document.person_id]))
     assert response.status_code == 200
     assert "70275788" in response.content.decode()
+
+
+def test_change_page_shows_calidad_and_permits_read_only(admin_client_logged):
+    import datetime as dt
+
+    from rim import services
+
+    # given a CPP holder with a travel permit
+    person = PersonFactory(nationality="VEN")
+    services.residence_status_set(actor="sistema:prueba", person=person, calidad="CPP", valid_from=dt.date(2026, 1, 5),
+                                  valid_until=dt.date(2027, 1, 4), reference="CPP-2026-0931")
+    services.permit_grant(actor="sistema:prueba", person=person, kind="VIAJE", valid_from=dt.date(2026, 12, 1),
+                          valid_until=dt.date(2026, 12, 20), reference="PEV-2026-0042")
+    # when a supervisor opens the person and the registry lists
+    body = admin_client_logged.get(reverse("admin:rim_person_change", args=[person.pk])).content.decode()
+    # then both are shown, in words, and cannot be edited or added there
+    assert "Carné de Permiso Temporal de Permanencia (CPP)" in body and "CPP-2026-0931" in body
+    assert "permiso especial de viaje" in body and "PEV-2026-0042" in body
+    assert 'name="residence_statuses-0-calidad"' not in body
+    for name in ("residencestatus", "permit", "stayextension"):
+        listing = admin_client_logged.get(reverse(f"admin:rim_{name}_changelist"))
+        assert listing.status_code == 200
+        assert admin_client_logged.get(reverse(f"admin:rim_{name}_add")).status_code == 403

@@ -64,6 +64,9 @@ class Command(BaseCommand):
         from rim.demo import seed_registry
 
         stats = seed_registry(persons=persons, seed=seed)
+        from control.demo import demo_entry_crossings
+
+        demo_entry_crossings()  # the demo tourist's 90 days granted on entry (rim.demo made the entry)
         self._posts()
         self._buzon()
         path = settings.VAR_DIR / "demo_credentials.json"

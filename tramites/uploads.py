@@ -81,6 +81,8 @@ class StoredUploadAltered(ApplicationError):
 def upload_check(*, field: str, name: str, data: bytes, accept: tuple[str, ...] = KINDS,
                  max_bytes: int = MAX_UPLOAD_BYTES, max_pages: int | None = None) -> CheckedUpload:
     """Check one uploaded file for the form field `field`; raise 415, 413 or 400 naming the file."""
+    if not set(accept) <= set(KINDS):
+        raise ValueError(f"accept must be among {KINDS}")
     name = clean_file_name(name)
     if not data:
         raise _refused(ValidationFailed, field, _(

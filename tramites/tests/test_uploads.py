@@ -396,3 +396,11 @@ def test_no_bytes_make_the_gate_fail_other_than_with_its_three_refusals(data, ma
         assert "«x.pdf»" in error.message
     else:
         assert checked.kind in ("pdf", "jpeg", "png") and checked.sha256 == hashlib.sha256(data).hexdigest()
+
+
+@hypothesis.given(name=st.text(max_size=400))
+def test_any_client_file_name_becomes_a_short_plain_last_part(name):
+    cleaned = clean_file_name(name)
+    assert 0 < len(cleaned) <= 120 and cleaned == cleaned.strip()
+    assert "/" not in cleaned and "\\" not in cleaned and cleaned.strip(".")
+    assert not any(ch < " " or "\u202a" <= ch <= "\u202e" or "\u2066" <= ch <= "\u2069" for ch in cleaned)

@@ -96,6 +96,20 @@ def test_jpeg_and_png_photos_pass_without_pages(fmt, kind, content_type):
     assert checked.sha256 == hashlib.sha256(data).hexdigest() and checked.size == len(data)
 
 
+def test_pdfs_as_a_scanner_app_and_an_html_printer_write_them_pass():
+    # given two photographed pages saved as one PDF (JPEG inside, as phone scanner apps do)
+    scan = io.BytesIO()
+    photos = [Image.new("RGB", (1240, 1754), (250, 248, 240)) for _ in range(2)]
+    photos[0].save(scan, format="PDF", save_all=True, append_images=photos[1:], resolution=150)
+    # and a printed web page with a link (weasyprint, as the portal prints its own documents)
+    import weasyprint
+
+    printed = weasyprint.HTML(string='<p>Constancia de trámite</p><a href="https://www.gob.pe">gob.pe</a>').write_pdf()
+    # then both pass with their pages
+    assert upload_check(field="documento", name="escaneo.pdf", data=scan.getvalue()).pages == 2
+    assert upload_check(field="documento", name="constancia.pdf", data=printed).pages == 1
+
+
 def test_the_type_comes_from_the_bytes_so_a_pdf_named_jpg_is_a_pdf():
     checked = upload_check(field="documento", name="escaneo.jpg", data=pdf_bytes(2))
     assert (checked.kind, checked.content_type, checked.pages) == ("pdf", "application/pdf", 2)

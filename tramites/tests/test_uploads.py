@@ -239,6 +239,24 @@ def test_a_pdf_link_that_launches_a_program_is_refused():
     assert "programas" in refused(ValidationFailed, name="enlace.pdf", data=data).message
 
 
+def test_a_pdf_made_of_two_hundred_thousand_tiny_objects_is_refused_as_too_complex():
+    # a small file whose check alone would be the slow part: 200,001 empty dictionaries in 800 KB
+    data = raw_pdf(b"<< /Type /Catalog /Pages 2 0 R /Filler [" + b"<<>>" * 200_001 + b"] >>",
+                   b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", PAGE)
+    assert len(data) < 3 * MB
+    assert "demasiado complejo" in refused(ValidationFailed, name="lento.pdf", data=data).message
+
+
+def test_a_tagged_pdf_with_a_large_structure_tree_passes():
+    # a long report exported "accessible": one structure element per paragraph, for screen readers
+    elements = b"<< /S /P /P 4 0 R /Pg 3 0 R /K 0 >>" * 60_000
+    data = raw_pdf(b"<< /Type /Catalog /Pages 2 0 R /MarkInfo << /Marked true >> /StructTreeRoot 4 0 R >>",
+                   b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>", PAGE,
+                   b"<< /Type /StructTreeRoot /K [" + elements + b"] >>")
+    assert len(data) < 3 * MB
+    assert upload_check(field="documento", name="informe.pdf", data=data).pages == 1
+
+
 def test_a_pdf_that_runs_javascript_on_opening_is_refused():
     pdf = pikepdf.open(io.BytesIO(pdf_bytes(1)))
     pdf.Root.OpenAction = pdf.make_indirect(pikepdf.Dictionary(
@@ -327,6 +345,18 @@ def test_a_stored_file_that_changed_or_vanished_is_refused_on_reading(media_root
     stored.unlink()
     with pytest.raises(StoredUploadAltered):
         upload_open(path)
+
+
+def test_the_same_file_stored_at_once_by_several_requests_ends_as_one_whole_file(media_root):
+    from concurrent.futures import ThreadPoolExecutor
+
+    checked = upload_check(field="documento", name="a.pdf", data=pdf_bytes(20))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        paths = set(pool.map(lambda _: upload_store(checked), range(16)))
+    assert len(paths) == 1
+    stored = media_root / paths.pop()
+    assert [p.name for p in stored.parent.iterdir()] == [checked.sha256] and upload_open(
+        str(stored.relative_to(media_root))) == checked.data
 
 
 @pytest.mark.parametrize("path", ["../settings.py", "tramites/ab/../../x", "tramites/00/" + "a" * 64,

@@ -43,6 +43,10 @@ PURPOSE_LABELS: dict[str, Any] = {
     "verificación pública del documento": _("verificación pública del documento"),
     "envío de la TAM a su titular": _("envío de la TAM a su titular"),
     "notificación electrónica": _("notificación electrónica"),
+    # Online procedures (tramites.selectors, tramites.workflows)
+    "consulta de su propio trámite": _("consulta de su propio trámite"),
+    "evaluación de trámite": _("evaluación de su trámite por un servidor"),
+    "trámite en línea": _("trámite en línea"),
     "el titular descarga su documento": _("el titular descarga su documento"),
     # The admin site (auditoria.admin_mixins.ADMIN_PURPOSE)
     "admin": _("gestión del registro por un supervisor"),

@@ -227,6 +227,10 @@ CELERY_TASK_ROUTES = {
     "outbox.tasks.outbox_sweep_task": {"queue": "default"},
     "pagos.tasks.payment_receipt_verify_task": {"queue": "validation"},
     "pagos.tasks.payments_resume_pending_task": {"queue": "validation"},
+    "tramites.tasks.case_start_task": {"queue": "validation"},
+    "tramites.tasks.case_checks_resume_task": {"queue": "validation"},
+    "tramites.tasks.case_constancia_task": {"queue": "notifications"},
+    "tramites.tasks.cases_deadlines_task": {"queue": "default"},
 }
 CELERY_BEAT_SCHEDULE: dict = {
     "pasaporte-resume-pending-validations": {
@@ -238,6 +242,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "cuentas-device-nonces-purge": {"task": "cuentas.tasks.device_nonces_purge", "schedule": 600.0},
     "buzon-alerts-retry": {"task": "buzon.tasks.notice_alerts_retry_task", "schedule": 300.0},
     "buzon-deem-unopened": {"task": "buzon.tasks.notices_deem_task", "schedule": 3600.0},
+    # Cases: notifications that took effect, finality, observations lapsed, abandonment, positive silence.
+    "tramites-deadlines": {"task": "tramites.tasks.cases_deadlines_task", "schedule": 3600.0},
+    "tramites-checks-resume": {"task": "tramites.tasks.case_checks_resume_task", "schedule": 300.0},
     "outbox-sweep": {"task": "outbox.tasks.outbox_sweep_task",
                      "schedule": env.float("OUTBOX_SWEEP_INTERVAL_S", default=30.0)},
 }
@@ -405,6 +412,9 @@ THROTTLE_RATES = {
     # MigraCheck pre-registration (anonymous, with a 1 MB chip photo): per address and per document.
     "migracheck_ip": env.str("THROTTLE_MIGRACHECK_IP", default="20/hour"),
     "migracheck_document": env.str("THROTTLE_MIGRACHECK_DOCUMENT", default="5/hour"),
+    # Tying a foreigner's account to their record (four data to guess): per address and per account.
+    "tramites_link_ip": env.str("THROTTLE_TRAMITES_LINK_IP", default="20/hour"),
+    "tramites_link_user": env.str("THROTTLE_TRAMITES_LINK_USER", default="5/hour"),
 }
 
 # Content-Security-Policy (django-csp): scripts and styles only from the portal or carrying the

@@ -40,6 +40,7 @@ urlpatterns = [
     path("api/v1/pagos/", include("pagos.api_urls")),
     path("citas/", include("citas.urls")),
     path("buzon/", include("buzon.urls")),
+    path("tramites/", include("tramites.urls")),
     path("api/v1/buzon/", include("buzon.api_urls")),
     path("", include("documentos.urls")),  # /verificar/
     path("admin/", admin.site.urls),

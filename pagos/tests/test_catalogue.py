@@ -124,9 +124,9 @@ def test_an_amount_already_loaded_is_never_rewritten(tmp_path):
 
 
 @pytest.mark.parametrize("entry, field", [
-    ('[[fee]]\ncode = "1"\nprocedure = "X"\nname_es = "x"\nname_en = "x"\nvalid_from = 2026-01-01\n', "fee[14]"),
+    ('[[fee]]\ncode = "1"\nprocedure = "X"\nname_es = "x"\nname_en = "x"\nvalid_from = 2026-01-01\n', "fee[16]"),
     ('[[fee]]\ncode = "1"\nprocedure = "X"\nname_es = "x"\nname_en = "x"\namount = 3\nvalid_from = 2026-01-01\n',
-     "fee[14].amount"),
+     "fee[16].amount"),
     ('[[uit]]\nyear = 2026\namount = "1.00"\n', "uit"),
 ])
 def test_a_bad_file_is_refused_naming_the_entry_and_changes_nothing(tmp_path, entry, field):

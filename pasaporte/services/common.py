@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from auditoria.services import actor_repr  # noqa: F401  (payments.py names the actor of the PAID event)
 from core.actor import Actor
-from core.errors import PermissionDenied
+from cuentas.scoping import staff_check_office  # noqa: F401  (the services import it from here)
 
 from ..models import Application
 from ..workflows import APPLICATION
@@ -16,21 +16,6 @@ S = Application.Status
 TRANSITIONS: dict[str, frozenset[str]] = {state: APPLICATION.targets_from(state) for state in S.values}
 # Still in progress: the states in which a person cannot open a second application.
 OPEN_STATUSES = frozenset(s for s in S.values if s not in {S.DELIVERED, S.REJECTED, S.CANCELLED, S.EXPIRED})
-
-
-def staff_check_office(*, actor: Actor, office_id: int | None) -> None:
-    """Staff act only on their own sede's citas and applications; staff without a sede are refused.
-
-    System actors (a string: the beat's no-show release, validation) are the server's own code.
-    """
-    if isinstance(actor, str):
-        return
-    if not getattr(actor, "is_staff_role", False):
-        raise PermissionDenied(_("Su rol no permite esta operación."), fields={"actor": _("Sin rol de servidor.")})
-    if actor.office_id is None:
-        raise PermissionDenied(_("Su usuario no tiene una sede asignada."), fields={"office": _("Sin sede.")})
-    if office_id != actor.office_id:
-        raise PermissionDenied(_("La solicitud es de otra sede."), fields={"office": _("Otra sede.")})
 
 
 def application_lock(application_id: int) -> Application:

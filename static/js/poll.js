@@ -2,7 +2,8 @@
 // update one region in the background instead of reloading themselves: every data-poll-interval
 // seconds the page asks its own address with "X-Poll: 1" and gets only the region back. The status
 // line (aria-live) says when it was last updated; after data-poll-max tries (if set) it stops and
-// shows the [data-poll-giveup] block; a region that carries data-poll-next sends the browser there.
+// shows the [data-poll-giveup] block; a region that carries data-poll-next sends the browser there,
+// and one that carries [data-poll-stop] ends the polling (what the page waited for has arrived).
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -43,6 +44,8 @@
         var summary = region.querySelector("[data-poll-summary]");
         say(script.getAttribute("data-updated").replace("{time}", clock()) +
             (summary ? " " + summary.getAttribute("data-poll-summary") : ""));
+        // What the page waited for is here (e.g. a signed document): nothing more to follow.
+        if (region.querySelector("[data-poll-stop]")) { return; }
         next();
       })
       .catch(function () {

@@ -34,13 +34,14 @@ SERVICES = [
     ("pasaporte:home", _("Pasaporte electrónico"), _("Pague, reserve su cita y siga su trámite."), "Electronic passport",
      {roles.CITIZEN}),
     ("tam:download", _("TAM virtual"), _("Descargue y verifique su Tarjeta Andina de Migración."), "Virtual TAM", None),
-    (None, _("Trámites para extranjeros"), _("Prórroga, cambio de calidad migratoria, permisos, PTP, CME."),
+    ("tramites:catalogue", _("Trámites para extranjeros"),
+     _("Prórroga, cambio de calidad migratoria, permisos, duplicado de carné, actualización de datos."),
      "Procedures for foreigners", None),
     (None, _("Carné de extranjería"), _("Carné electrónico verificable."), "Foreigner ID card", None),
     ("control:migracheck", _("Control migratorio"), _("Puertas electrónicas y control en ventanilla."), "Border control",
      None),
-    (None, _("Certificado de movimiento migratorio"), _("Sus entradas y salidas del país."), "Travel history certificate",
-     None),
+    ("tramites:catalogue", _("Certificado de movimiento migratorio"),
+     _("Sus entradas y salidas del país, en un PDF firmado, en minutos."), "Travel history certificate", None),
     ("buzon:home", _("Casilla electrónica"), _("Reciba y descargue las notificaciones de sus trámites."),
      "Electronic mailbox", {roles.CITIZEN, roles.FOREIGNER}),
 ]
@@ -200,9 +201,13 @@ def my_summary(request):
     if user.is_staff_role:
         return redirect("home")
     passport = passport_next_step(user) if user.has_role(roles.CITIZEN) else None
+    from tramites.summary import cases_attention
+
+    cases, case_count = cases_attention(user)
     return render(request, "mi_cuenta.html", {
         "passport": passport, "foreigner": user.has_role(roles.FOREIGNER),
         "unread": notices_unread_count(user), "casilla": casilla_active(user),
+        "cases": cases, "case_count": case_count,
     })
 
 

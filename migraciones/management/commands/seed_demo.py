@@ -34,8 +34,19 @@ DEMO_USERS = [
     {"role": roles.FOREIGNER, "username": "ana.rodriguez@example.com", "password": "Extranjera-2026!",
      "first_name": "ANA MARÍA", "last_name": "RODRÍGUEZ PÉREZ", "document_type": "PASAPORTE",
      "document_number": "VE1234567", "nationality": "VEN", "email": "ana.rodriguez@example.com"},
+    # The Agencia Digital's demo foreigners (rim.demo): a resident worker due for a prórroga de residencia
+    # and an Andean tourist; their accounts are tied to their RIM records as the link step would.
+    {"role": roles.FOREIGNER, "username": "martin.fernandez@example.com", "password": "Extranjero-2026!",
+     "first_name": "MARTÍN ALEJANDRO", "last_name": "FERNÁNDEZ SOSA", "document_type": "CE",
+     "document_number": "901234567", "nationality": "ARG", "email": "martin.fernandez@example.com"},
+    {"role": roles.FOREIGNER, "username": "camila.restrepo@example.com", "password": "Turista-2026!",
+     "first_name": "CAMILA ANDREA", "last_name": "RESTREPO GÓMEZ", "document_type": "PASAPORTE",
+     "document_number": "AO9012345", "nationality": "COL", "email": "camila.restrepo@example.com"},
     {"role": roles.OFFICER, "username": "oficial.brena", "password": "Oficial-2026!", "office": "LIM-BRE",
      "first_name": "LUCÍA", "last_name": "HUAMÁN TORRES", "email": "lhuaman@migraciones.gob.pe"},
+    # A second officer of the sede: procedures with a second approval need another officer than the drafter.
+    {"role": roles.OFFICER, "username": "oficial2.brena", "password": "Oficial2-2026!", "office": "LIM-BRE",
+     "first_name": "JORGE", "last_name": "SALAS VEGA", "email": "jsalas@migraciones.gob.pe"},
     {"role": roles.SUPERVISOR, "username": "supervisor.brena", "password": "Supervisor-2026!", "office": "LIM-BRE",
      "first_name": "CARLOS", "last_name": "MENDOZA RÍOS", "email": "cmendoza@migraciones.gob.pe"},
     {"role": roles.INSTITUTION, "username": "banco.demo", "password": "Institucion-2026!",
@@ -69,6 +80,7 @@ class Command(BaseCommand):
         demo_entry_crossings()  # the demo tourist's 90 days granted on entry (rim.demo made the entry)
         self._posts()
         self._buzon()
+        self._tramites_links()
         path = settings.VAR_DIR / "demo_credentials.json"
         path.write_text(json.dumps({"users": creds}, indent=2, ensure_ascii=False))
         self.stdout.write(f"Demo listo: {len(offices)} sedes, {len(creds)} usuarios, registro: {stats}")
@@ -111,6 +123,20 @@ class Command(BaseCommand):
                            title_en="Welcome to your electronic mailbox",
                            body_en="From today, MIGRACIONES will notify you here of the decisions on your procedures.",
                            record_kind="demo.bienvenida", record_id=user.pk, actor="seed_demo")
+
+    def _tramites_links(self) -> None:
+        """Tie the demo foreigners' accounts to their RIM records (what tramites' link step does after the
+        person proves document, birth date, nationality and last entry)."""
+        from rim.models import Person
+
+        links = {"ana.rodriguez@example.com": ("PASAPORTE_EXTRANJERO", "VE1234567"),
+                 "martin.fernandez@example.com": ("CARNE_EXTRANJERIA", "901234567"),
+                 "camila.restrepo@example.com": ("PASAPORTE_EXTRANJERO", "AO9012345")}
+        for username, (kind, number) in links.items():
+            person = Person.objects.filter(documents__kind=kind, documents__number=number).first()
+            user = get_user_model().objects.filter(username=username).first()
+            if person is not None and user is not None and person.user_id in (None, user.pk):
+                Person.objects.filter(pk=person.pk).update(user=user)
 
     def _user(self, spec: dict, offices: dict[str, Office]) -> dict:
         User = get_user_model()

@@ -23,3 +23,16 @@ def pdf_attachment(data: bytes, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def pdf_engine_warm() -> None:
+    """Load what the first document would pay for (weasyprint's fonts and layout engine, the signing key
+    and certificates): a worker process calls it when it starts, so the first act it issues takes tens
+    of milliseconds rather than seconds (docs/BENCHMARKS.md, issue 13)."""
+    from weasyprint import HTML
+
+    from .signing import Stamp, pdf_sign
+
+    pdf = HTML(string="<p style='font-family: DejaVu Sans'>MIGRACIONES · ñáé</p>").write_pdf()
+    pdf_sign(pdf, stamp=Stamp(qr_text="https://migraciones.gob.pe/verificar/WARM", caption="warm-up"),
+             reason="warm-up")

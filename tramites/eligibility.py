@@ -112,7 +112,8 @@ def _not_calidad(ctx: Context, *, calidades: list[str]) -> str | None:
 @rule("not_resident")
 def _not_resident(ctx: Context) -> str | None:
     if ctx.status is not None:
-        return _("Usted es residente: este trámite es para turistas.")
+        return _("Usted es residente (%(calidad)s): este trámite es para quienes están en el Perú como turistas.") % {
+            "calidad": ctx.status.get_calidad_display()}
     return None
 
 

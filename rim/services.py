@@ -426,7 +426,10 @@ def residence_status_extend(*, actor: Actor, person: Person, valid_until: dt.dat
 @transaction.atomic
 def permit_grant(*, actor: Actor, person: Person, kind: str, valid_from: dt.date, valid_until: dt.date,
                  reference: str = "") -> Permit:
-    """Record a permiso especial (to travel, or to sign contracts) valid from one day to another, both included."""
+    """Record a permiso especial (to travel, or to sign contracts) valid from one day to another, both included.
+
+    How many days a travel permit may cover (30 per exit, 90 in all for a CPP holder) is the
+    procedure's rule (tramites' data), checked there with selectors.travel_permit_days_used."""
     if kind not in Permit.Kind.values:
         raise ValidationFailed(_("Tipo de permiso desconocido."), fields={"kind": _("Valor no válido.")})
     _residence_dates_check(valid_from, valid_until)

@@ -199,3 +199,13 @@ def test_the_person_page_shows_calidad_permits_and_prorrogas_in_words(client, of
     assert "del 5 de enero de 2026 al 4 de enero de 2027" in body and "referencia CPP-2026-0931" in body
     assert "Permiso especial de viaje" in body and "PEV-2026-0042" in body and "vigente" in body
     assert "30 días más sobre el ingreso del" in body and "Aeropuerto Internacional Jorge Chávez" in body
+
+
+def test_a_peruvians_page_has_no_migratory_state_sections(client):
+    # given a Peruvian with nothing of the sort
+    person = PersonFactory(nationality="PER")
+    staff = staff_factories.staff("oficial.brena", "officer", staff_factories.office())
+    staff_factories.login_staff(client, staff)
+    body = client.get(reverse("rim:person_detail", args=[person.pk]), {"finalidad": "ATENCION_SEDE"}).content.decode()
+    # then the page does not ask about a calidad migratoria
+    assert person.full_name in body and "Calidad migratoria" not in body and "Prórrogas de permanencia" not in body

@@ -433,9 +433,11 @@ def case_submit(*, user, case_id: int, submit_key: str, actor: Actor) -> Case:
                 "submit_key": submit_key, "applicant_active_at": now,
                 "form_data": form_errors(spec, case.form_data, complete=True)[0]})
     except IntegrityError:
-        existing = Case.objects.filter(submit_key=submit_key).first()
+        # The same key won a race a moment ago (a double click on two connections): that filing is this one.
+        existing = Case.objects.filter(submit_key=submit_key, applicant=user).first()
         if existing is None:
-            raise
+            raise Conflict(_("La clave de envío ya fue usada. Vuelva a la página y presente de nuevo."),
+                           fields={"submit_key": _("Ya usada.")}) from None
         return existing
     enqueue_task(CONSTANCIA_TASK, kwargs={"case_id": case.pk}, queue="notifications")
     enqueue_task(START_TASK, kwargs={"case_id": case.pk})

@@ -67,3 +67,18 @@ def test_migracheck_keeps_the_chip_photo_when_another_answer_fails(client, faces
     # then the trip is registered with the chip photo
     assert response.status_code == 200 and "Hay un problema" not in response.content.decode()
     assert PreRegistration.objects.count() == 1  # refused without the chip photo when signed out
+
+
+def test_without_the_cache_nothing_is_said_to_be_kept(officer_client, crossing_points, external_systems, faces,
+                                                      foreign_pki, settings):
+    # given the cache (Redis) down
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0",
+                                   "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}}}
+    good = td3(number="PW1234567")
+    chip = make_chip(good, faces.portrait, foreign_pki)
+    # when the counter refuses an MRZ typo
+    page = unescape(_counter(officer_client, mrz="\n".join([good[0], good[1].replace("PW1234567", "PW1234S67")]),
+                             **_chip_files(chip)).content.decode())
+    # then the refusal is the same, and the page does not claim to keep files it could not keep
+    assert "La MRZ no cuadra" in page and "Archivo aceptado" not in page

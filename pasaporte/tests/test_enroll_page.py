@@ -67,3 +67,20 @@ def test_an_officer_starting_the_page_again_gets_no_file_kept_from_before(citize
     assert "Archivo aceptado" not in page
     page = client.post(url, {"face": SimpleUploadedFile("cara.jpg", good["face"])}).content.decode()
     assert '<a href="#id_finger_1">Huella: pulgar derecho: Falta esta imagen.</a>' in page
+
+
+def test_delivery_keeps_the_fingerprint_when_the_finger_is_not_said(ready, officer, client):
+    # given a ready passport and the holder's fingerprint sent without saying which finger it is
+    factories.login_staff(client, officer)
+    url = reverse("pasaporte:deliver", args=[ready.pk])
+    page = client.post(url, {"finger": SimpleUploadedFile("huella.png", factories.read(
+        "fingerprints/sourceafis_probe.png"))}).content.decode()
+    # then the page asks for the finger and names the fingerprint it keeps
+    assert "Indique qué dedo es." in page and "Archivo aceptado: huella.png — puede cambiarlo" in page
+    # when the officer chooses the finger and sends the page again without choosing the file
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(url, {"finger_position": "1"})
+    # then the holder is checked with the kept fingerprint and the passport is delivered
+    assert response.status_code == 302
+    ready.refresh_from_db()
+    assert ready.status == Application.Status.DELIVERED

@@ -14,8 +14,9 @@ from .engine import FingerCapture, FingerPosition, MissingFinger, MissingReason,
 from .engine.errors import ImageTooLarge
 from .engine.images import MAX_IMAGE_BYTES
 
-# Fields the capture page sends back after an error: images already accepted, so none is taken twice.
-KEPT_PREFIX = "kept_"
+# The capture page's image fields (face, fingers by ISO code, signature): kept after an error (cuentas.kept_files).
+def image_fields(finger_codes: list[int]) -> list[str]:
+    return ["face", "signature", *(f"finger_{code}" for code in finger_codes)]
 
 
 def image_bytes(data: Mapping[str, Any], files: Mapping[str, Any], name: str, *, required: bool = True) -> bytes | None:
@@ -26,9 +27,6 @@ def image_bytes(data: Mapping[str, Any], files: Mapping[str, Any], name: str, *,
             raise ImageTooLarge(_("La imagen supera el límite de 10 MB."), fields={name: f"{upload.size} bytes"})
         return upload.read()
     text = data.get(name)
-    if text in (None, ""):
-        # On the capture page: the image accepted before an error, sent back with the page.
-        text = data.get(f"{KEPT_PREFIX}{name}")
     if text in (None, ""):
         if required:
             raise ValidationFailed(_("Falta la imagen."), fields={name: _("requerido")})
@@ -61,19 +59,12 @@ def _json_list(value: Any, *, field: str) -> list:
 
 
 def finger_captures(data: Mapping[str, Any], files: Mapping[str, Any]) -> list[FingerCapture]:
-    """Fingers as files `finger_<ISO code>` (multipart) or `fingers: [{position, image}]` (JSON); on the
-    capture page, also `kept_finger_<code>` (base64): an image accepted before an error, unless replaced."""
+    """Fingers as files `finger_<ISO code>` (multipart) or `fingers: [{position, image}]` (JSON)."""
     captures = []
     for name in sorted(files):
         if name.startswith("finger_"):
             position = parse_position(name.removeprefix("finger_"), field=name)
             captures.append(capture_finger(image_bytes(data, files, name), position=position, field=name))
-    for name in sorted(k for k in data if k.startswith(f"{KEPT_PREFIX}finger_")):
-        field = name.removeprefix(KEPT_PREFIX)
-        if field in files or not data.get(name):
-            continue
-        position = parse_position(field.removeprefix("finger_"), field=field)
-        captures.append(capture_finger(decode_base64(str(data[name]), field=field), position=position, field=field))
     for index, item in enumerate(_json_list(data.get("fingers"), field="fingers")):
         field = f"fingers[{index}]"
         if not isinstance(item, dict):
@@ -115,9 +106,9 @@ def single_finger(data: Mapping[str, Any], files: Mapping[str, Any]) -> FingerCa
     return capture_finger(image_bytes(data, files, "finger"), position=position, field="finger")
 
 
-def accepted_images(data: Mapping[str, Any], files: Mapping[str, Any], *, finger_codes: list[int]) -> dict[str, str]:
+def accepted_images(data: Mapping[str, Any], files: Mapping[str, Any], *, finger_codes: list[int]) -> dict[str, bytes]:
     """After a failed submission: each image (face, finger_<code>, signature) that passes its own capture,
-    as base64 for the page to send back, so the officer repeats only what failed."""
+    so the page keeps it and the officer repeats only what failed."""
     from .engine import capture_face, capture_signature
 
     for upload in files.values():
@@ -126,13 +117,13 @@ def accepted_images(data: Mapping[str, Any], files: Mapping[str, Any], *, finger
         (f"finger_{code}", lambda raw, code=code: capture_finger(raw, position=parse_position(code, field="finger"),
                                                                  field=f"finger_{code}"))
         for code in finger_codes]
-    kept = {}
+    accepted = {}
     for name, check in checks:
         try:
             raw = image_bytes(data, files, name, required=False)
             if raw:
                 check(raw)
-                kept[name] = base64.b64encode(raw).decode("ascii")
+                accepted[name] = raw
         except ApplicationError:
             continue
-    return kept
+    return accepted

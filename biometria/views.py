@@ -15,13 +15,16 @@ from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cuentas import roles
-from core.errors import ApplicationError, ValidationFailed
+from cuentas.kept_files import KeptFiles
+from cuentas.web import show_error
+from core.errors import ApplicationError
 
 from . import inputs, selectors, services, stations
+from .forms import CaseDecisionForm
 from .audit_actions import AuditAction
 from .engine import FingerPosition, MissingReason, capture_face, capture_signature
 from .engine.finger import POSITION_LABELS
-from .models import DuplicateCase, Enrollment
+from .models import Enrollment
 
 REVIEW_PURPOSE = "revisión por servidor de MIGRACIONES"
 CASE_PURPOSE = "revisión de un caso biométrico"
@@ -60,11 +63,12 @@ FINGER_NAMES = {
 
 
 def _capture_context(request: HttpRequest | None = None, **extra) -> dict:
-    """The capture form; after an error, what the officer entered and the images already accepted."""
+    """The capture form; after an error, what the officer entered and the names of the images kept."""
     posted = request.POST if request is not None and request.method == "POST" else {}
     kept = extra.pop("kept", {})
     positions = [{"code": code, "label": FINGER_NAMES[code],
-                  "missing": posted.get(f"missing_{code}", ""), "kept": kept.get(f"finger_{code}", "")}
+                  "missing": posted.get(f"missing_{code}", ""), "kept": kept.get(f"finger_{code}", ""),
+                  "input_id": f"finger-{code}", "field": f"finger_{code}"}
                  for code in FINGER_CODES]
     return {
         "document_kinds": Enrollment.DocumentKind.choices,
@@ -78,23 +82,31 @@ def _capture_context(request: HttpRequest | None = None, **extra) -> dict:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def capture(request: HttpRequest) -> HttpResponse:
-    """The enrollment form: face (file or camera), fingers by position, signature."""
+    """The enrollment form: face (file or camera), fingers by position, signature. After an error the images
+    that pass on their own are kept on the server (cuentas.kept_files) and named on the page."""
+    kept = KeptFiles(request, "biometria.capture")
+    fields = inputs.image_fields(FINGER_CODES)
     if request.method == "GET":
+        kept.clear()
         return render(request, "biometria/capture.html", _capture_context(request))
+    files = kept.files(request.FILES, request.POST, fields=fields)
     try:
-        face = capture_face(inputs.image_bytes(request.POST, request.FILES, "face"))
-        signature = inputs.image_bytes(request.POST, request.FILES, "signature", required=False)
+        face = capture_face(inputs.image_bytes(request.POST, files, "face"))
+        signature = inputs.image_bytes(request.POST, files, "signature", required=False)
         outcome = services.enrollment_create(
             actor=request.user, person_id=int(request.POST.get("person_id") or 0),
             document_kind=request.POST.get("document_kind", ""), face=face,
-            fingers=inputs.finger_captures(request.POST, request.FILES),
+            fingers=inputs.finger_captures(request.POST, files),
             missing_fingers=inputs.missing_fingers(request.POST),
             signature_png=capture_signature(signature) if signature else None,
         )
     except ApplicationError as exc:
-        kept = inputs.accepted_images(request.POST, request.FILES, finger_codes=FINGER_CODES)
-        return render(request, "biometria/capture.html", _capture_context(request, error=exc, kept=kept, page_has_errors=True),
+        accepted = inputs.accepted_images(request.POST, files, finger_codes=FINGER_CODES)
+        kept.keep_accepted(files, request.POST, accepted, fields=fields, text_name=_("foto de la cámara"))
+        return render(request, "biometria/capture.html",
+                      _capture_context(request, error=exc, kept=kept.names(), page_has_errors=True),
                       status=exc.status)
+    kept.clear()
     if outcome.duplicate_case:
         messages.warning(request, _("El rostro coincide con otra identidad: se abrió un caso para revisión."))
         return redirect("biometria:case_detail", pk=outcome.duplicate_case.pk)
@@ -155,22 +167,20 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if case is None:
         raise Http404
     error = None
-    if request.method == "POST":
-        choices = ({"approve": True, "refuse": False} if case.kind == DuplicateCase.Kind.REPLACEMENT
-                   else {"different": True, "same": False})
+    form = CaseDecisionForm(request.POST or None, kind=case.kind)
+    if request.method == "POST" and form.is_valid():
         try:
-            if request.POST.get("decision") not in choices:
-                raise ValidationFailed(_("Elija una decisión."), fields={"decision": ", ".join(choices)})
-            services.case_decide(actor=request.user, case_id=case.pk, accept=choices[request.POST["decision"]],
-                                 reason=request.POST.get("reason", ""))
+            services.case_decide(actor=request.user, case_id=case.pk, accept=form.accept(),
+                                 reason=form.cleaned_data["reason"])
             messages.success(request, _("Decisión registrada."))
             return redirect("biometria:case_list")
         except ApplicationError as exc:
             error = exc
+            show_error(request, exc, form)
     selectors.page_read_record(actor=request.user, action=AuditAction.PAGE_CASE, obj=case, purpose=CASE_PURPOSE,
                                person_ids=[case.enrollment.person_id, case.matched_enrollment.person_id])
-    return render(request, "biometria/case.html", {"case": case, "error": error},
-                  status=error.status if error else 200)
+    return render(request, "biometria/case.html", {"case": case, "form": form},
+                  status=error.status if error else 400 if form.errors else 200)
 
 
 @staff_required

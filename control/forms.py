@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext, gettext_lazy as _
 
 from core.errors import ApplicationError
+from cuentas.web import decision_field
 from mrtd.errors import MRZError
 from mrtd.mrz import MSG_CHECK_DIGIT, parse_mrz
 from rim.models import CrossingPoint
@@ -124,18 +125,11 @@ def _mrz_problem(name: str, message: str) -> str:
     return gettext("%(field)s (valor no válido)") % {"field": mrz_field_label(name)}
 
 
-class ChoiceRadioSelect(forms.RadioSelect):
-    """Radio buttons whose label and error-summary link point at the first option (not at nothing)."""
-
-    def id_for_label(self, id_, index=None):
-        return super().id_for_label(id_, "0" if index is None else index)
-
-
 class ReviewForm(forms.Form):
-    # No default: the officer chooses, and a missing choice says so on the field.
-    admit = forms.TypedChoiceField(label=_("Decisión"), coerce=lambda v: v == "1", widget=ChoiceRadioSelect,
-                                   choices=[("1", _("Admitir")), ("0", _("No admitir"))],
-                                   error_messages={"required": _("Elija si admite o no admite al viajero.")})
+    # No default: the officer chooses, and a missing choice says so on the fieldset.
+    admit = decision_field(label=_("Decisión"), coerce=lambda v: v == "1",
+                           choices=[("1", _("Admitir")), ("0", _("No admitir"))],
+                           required_message=_("Elija si admite o no admite al viajero."))
     reason = forms.CharField(label=_("Motivo"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": _("Escriba el motivo de su decisión.")})
 

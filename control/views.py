@@ -16,6 +16,7 @@ from . import selectors, services
 from .audit_actions import AuditAction
 from .checks import ChipData
 from .forms import CounterForm, PreRegistrationForm, ReviewForm, chip_photo_too_large_message
+from cuentas.kept_files import KeptFiles
 from cuentas.throttling import request_throttle, throttle_hit
 from cuentas.web import application_error_page, role_required, show_error
 from .uploads import FORM_OVERHEAD_BYTES, MAX_DG_BYTES, FieldSizeLimitHandler, check_content_length
@@ -35,20 +36,25 @@ def _post(request: HttpRequest):
 def counter(request: HttpRequest) -> HttpResponse:
     """The officer's counter: MRZ typed, from a photo or from the chip; every check shown at once."""
     point = _post(request)
+    kept = KeptFiles(request, "control.counter")
     if request.method == "POST" and "mrz_fix" in request.POST:
-        return _counter_with_fix(request, point)
-    form = CounterForm(request.POST or None, request.FILES or None, crossing_point=point)
+        return _counter_with_fix(request, point, kept)
+    form = CounterForm(request.POST or None, kept.form_files(CounterForm), crossing_point=point)
     if request.method == "POST" and form.is_valid():
         try:
             decision = _decide_at_counter(request, form.cleaned_data)
         except ApplicationError as exc:
             show_error(request, exc, form)
         else:
+            kept.clear()
             return redirect("control:crossing", crossing_id=decision.crossing_id)
+    if request.method == "POST":
+        kept.keep_form(form)  # the chip files and photos already read are not asked for again
+    kept.show(form)
     return render(request, "control/counter.html", {"form": form, "mrz_fix": getattr(form, "mrz_fix", None)})
 
 
-def _counter_with_fix(request: HttpRequest, point) -> HttpResponse:
+def _counter_with_fix(request: HttpRequest, point, kept: KeptFiles) -> HttpResponse:
     """The officer took the suggested MRZ: the form again with it in place, for them to check against
     the document and submit. Nothing is decided or recorded here."""
     fields = CounterForm.base_fields
@@ -56,7 +62,7 @@ def _counter_with_fix(request: HttpRequest, point) -> HttpResponse:
                if name in request.POST and not isinstance(fields[name], forms.FileField)}
     initial["mrz"] = request.POST["mrz_fix"]
     initial.pop("mrz_as_printed", None)
-    form = CounterForm(initial=initial, crossing_point=point)
+    form = kept.show(CounterForm(initial=initial, crossing_point=point))
     messages.info(request, _("Se puso la MRZ corregida en el formulario. Revísela con el documento a la vista y pulse "
                              "«Verificar y registrar»: aún no se registró nada."))
     return render(request, "control/counter.html", {"form": form})
@@ -151,6 +157,7 @@ def _migracheck_refused(request: HttpRequest, exc: ApplicationError, *, keep_inp
     initial = request.POST.dict() if keep_input else {}
     initial.pop("csrfmiddlewaretoken", None)
     initial.pop("dg2", None)
+    KeptFiles(request, "control.migracheck").forget("dg2")
     form = PreRegistrationForm(initial=initial)
     form.cleaned_data = {}
     form.add_error("dg2", chip_photo_too_large_message())
@@ -159,13 +166,15 @@ def _migracheck_refused(request: HttpRequest, exc: ApplicationError, *, keep_inp
 
 @csrf_protect
 def _migracheck(request: HttpRequest) -> HttpResponse:
+    kept = KeptFiles(request, "control.migracheck")
     if request.method != "POST":
+        kept.clear()
         return render(request, "control/migracheck.html", {"form": PreRegistrationForm()})
     request.FILES  # noqa: B018  (parsed here, under the limit, if the CSRF check has not already)
     oversize = request._migracheck_limit.error()
     if oversize is not None:
         return _migracheck_refused(request, oversize, keep_input=True)
-    form = PreRegistrationForm(request.POST, request.FILES)
+    form = PreRegistrationForm(request.POST, kept.form_files(PreRegistrationForm))
     try:
         request_throttle(request, address_scope="migracheck_ip")
     except ApplicationError as exc:
@@ -182,8 +191,10 @@ def _migracheck(request: HttpRequest) -> HttpResponse:
                 return _migracheck_refused(request, exc)
             show_error(request, exc, form)
         else:
+            kept.clear()
             return render(request, "control/migracheck_done.html", {"prereg": prereg})
-    return render(request, "control/migracheck.html", {"form": form})
+    kept.keep_form(form)  # the chip photo is not read again when another answer failed
+    return render(request, "control/migracheck.html", {"form": kept.show(form)})
 
 
 def migracheck_confirm(request: HttpRequest, token: str) -> HttpResponse:

@@ -1,6 +1,7 @@
 """Page helpers shared by every app: role checks, domain errors on forms, the designed error pages."""
 from functools import wraps
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -23,6 +24,14 @@ def role_required(*roles: str):
             return view(request, *args, **kwargs)
         return wrapper
     return decorator
+
+
+def decision_field(*, label, choices, required_message, coerce=None) -> forms.ChoiceField:
+    """A decision among radio buttons with none chosen in advance: `templates/includes_form.html` puts
+    them in a <fieldset> whose <legend> is `label`, with a missing choice said on the fieldset."""
+    kwargs = {"label": label, "choices": choices, "widget": forms.RadioSelect, "initial": None,
+              "error_messages": {"required": required_message, "invalid_choice": required_message}}
+    return forms.TypedChoiceField(coerce=coerce, **kwargs) if coerce else forms.ChoiceField(**kwargs)
 
 
 def show_error(request: HttpRequest, exc: ApplicationError, form=None) -> None:

@@ -1,12 +1,10 @@
 """Forms of the e-passport pages (input shape only; the services decide)."""
-import base64
-import binascii
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from biometria.engine.images import MAX_IMAGE_BYTES
+from cuentas.web import decision_field
 
 
 def _within_image_limit(upload) -> None:
@@ -26,8 +24,8 @@ class ReceiptForm(forms.Form):
 
 
 class EnrollmentForm(forms.Form):
-    """Face, fingers and signature; after an error the images already accepted come back as `kept_<name>`
-    (base64, hidden), so the officer repeats only what failed."""
+    """Face, fingers and signature; after an error the images already accepted are kept on the server
+    (cuentas.kept_files), so the officer repeats only what failed."""
 
     IMAGES = ("face", "finger_1", "finger_2", "finger_6", "finger_7", "signature")
     REQUIRED = frozenset({"face", "finger_1", "finger_2", "signature"})
@@ -38,41 +36,21 @@ class EnrollmentForm(forms.Form):
     finger_6 = _image_field(_("Huella: pulgar izquierdo"), required=False)
     finger_7 = _image_field(_("Huella: índice izquierdo"), required=False)
     signature = _image_field(_("Firma"), required=False)
-    kept_face = forms.CharField(required=False, widget=forms.HiddenInput)
-    kept_finger_1 = forms.CharField(required=False, widget=forms.HiddenInput)
-    kept_finger_2 = forms.CharField(required=False, widget=forms.HiddenInput)
-    kept_finger_6 = forms.CharField(required=False, widget=forms.HiddenInput)
-    kept_finger_7 = forms.CharField(required=False, widget=forms.HiddenInput)
-    kept_signature = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def clean(self):
         data = super().clean()
         self.images: dict[str, bytes] = {}
         for name in self.IMAGES:
-            upload, kept = data.get(name), data.get(f"kept_{name}")
+            upload = data.get(name)
             if upload:
+                upload.seek(0)
                 self.images[name] = upload.read()
-            elif kept:
-                try:
-                    self.images[name] = base64.b64decode(kept, validate=True)
-                except (binascii.Error, ValueError):
-                    self.add_error(name, _("Vuelva a subir esta imagen."))
-            elif name in self.REQUIRED:
+            elif name in self.REQUIRED and name not in self.errors:
                 self.add_error(name, _("Falta esta imagen."))
         return data
 
     def fingers(self) -> dict[int, bytes]:
         return {int(name.split("_")[1]): raw for name, raw in self.images.items() if name.startswith("finger_")}
-
-    def keep(self, accepted: set[str]) -> None:
-        """Send the accepted images back with the page (the others are to be repeated)."""
-        self.data = self.data.copy()
-        for name in self.IMAGES:
-            self.data[f"kept_{name}"] = base64.b64encode(self.images[name]).decode("ascii") \
-                if name in accepted and name in self.images else ""
-
-    def kept_labels(self) -> list[str]:
-        return [str(self.fields[name].label) for name in self.IMAGES if self.data.get(f"kept_{name}")]
 
 
 class DeliveryForm(forms.Form):
@@ -101,26 +79,31 @@ class DeliveryForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(label=_("Decisión"), choices=[("approve", _("Continuar el trámite")),
-                                                                ("reject", _("Rechazar"))])
-    reason = forms.CharField(label=_("Motivo"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+    # No default: the officer chooses, and a missing choice says so on the fieldset.
+    decision = decision_field(label=_("Decisión"), choices=[("approve", _("Continuar el trámite")),
+                                                            ("reject", _("Rechazar"))],
+                              required_message=_("Elija si continúa el trámite o lo rechaza."))
+    reason = forms.CharField(label=_("Motivo"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Escriba el motivo de su decisión.")})
 
 
 class DuplicateDecisionForm(forms.Form):
     """The officer's decision on a biometric duplicate case (recorded in biometria)."""
 
-    decision = forms.ChoiceField(label=_("Decisión"), choices=[
+    decision = decision_field(label=_("Decisión"), choices=[
         ("different", _("Personas distintas: continuar el trámite")),
-        ("same", _("Misma persona con otra identidad: rechazar"))])
-    reason = forms.CharField(label=_("Motivo"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+        ("same", _("Misma persona con otra identidad: rechazar"))],
+        required_message=_("Elija si son personas distintas o la misma persona."))
+    reason = forms.CharField(label=_("Motivo"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("Escriba el motivo de su decisión.")})
 
 
 class LossReportForm(forms.Form):
     """The confirmation of a passport's cancellation: what happened (no default) and the holder's words."""
 
-    status = forms.ChoiceField(label=_("¿Qué pasó con su pasaporte?"), widget=forms.RadioSelect,
-                               choices=[("PERDIDO", _("Lo perdí")), ("ROBADO", _("Me lo robaron"))],
-                               error_messages={"required": _("Elija si lo perdió o se lo robaron.")})
+    status = decision_field(label=_("¿Qué pasó con su pasaporte?"),
+                            choices=[("PERDIDO", _("Lo perdí")), ("ROBADO", _("Me lo robaron"))],
+                            required_message=_("Elija si lo perdió o se lo robaron."))
     reason = forms.CharField(label=_("Cuéntenos qué pasó"), max_length=300,
                              help_text=_("Por ejemplo: dónde y cuándo lo perdió, o el número de la denuncia policial."),
                              widget=forms.Textarea(attrs={"rows": 3}),

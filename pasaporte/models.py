@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import notes
+
 
 class Application(models.Model):
     """A passport application (trámite de pasaporte) with declared states; events are its timeline."""
@@ -30,6 +32,8 @@ class Application(models.Model):
     office = models.ForeignKey("cuentas.Office", null=True, blank=True, on_delete=models.PROTECT)
     status = models.CharField(_("estado"), max_length=20, choices=Status.choices, default=Status.PAID)
     status_reason = models.CharField(_("motivo"), max_length=300, blank=True)
+    # The reason as msgids and parameters (pasaporte.notes), to show it in the reader's language.
+    status_reason_parts = models.JSONField(default=list, blank=True)
     person_id = models.BigIntegerField(_("persona (RIM)"), null=True, blank=True)
     # Face, fingers and signature live in biometria (encrypted, audited reads); this is the link.
     biometric_enrollment = models.OneToOneField(
@@ -59,6 +63,11 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"Solicitud {self.pk} ({self.dni})"
 
+    @property
+    def status_text(self) -> str:
+        """The status reason in the reader's language (as stored, for rows written before its parts)."""
+        return notes.render(self.status_reason_parts) if self.status_reason_parts else self.status_reason
+
 
 class ApplicationEvent(models.Model):
     """One transition of an application, or one step around it (`step`: a cita moved or cancelled, a
@@ -77,6 +86,8 @@ class ApplicationEvent(models.Model):
     # Empty for a transition; a step leaves the status as it was (from_status == to_status).
     step = models.CharField(_("paso"), max_length=30, choices=Step.choices, blank=True, default="")
     note = models.CharField(_("detalle"), max_length=300, blank=True)
+    # The note as msgids and parameters (pasaporte.notes); empty on rows written before, which show `note`.
+    note_parts = models.JSONField(default=list, blank=True)
     actor_repr = models.CharField(_("actor"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
     # When the citizen was e-mailed about this step: a task run twice (outbox sweep) sends once.
@@ -88,6 +99,11 @@ class ApplicationEvent(models.Model):
     @property
     def label(self) -> str:
         return self.get_step_display() if self.step else self.get_to_status_display()
+
+    @property
+    def note_text(self) -> str:
+        """The note in the reader's language (as stored, for rows written before its parts were kept)."""
+        return notes.render(self.note_parts) if self.note_parts else self.note
 
 
 class CheckResult(models.Model):

@@ -31,8 +31,8 @@ def _status_text(application: Application, status: str, event: ApplicationEvent 
             "",
             _("Su solicitud de pasaporte N.º %(id)s pasó a: %(step)s.") % {"id": application.pk, "step": label},
         ]
-        if event and event.note:
-            lines.append(event.note)
+        if event and event.note_text:
+            lines.append(event.note_text)
         if status == Application.Status.READY:
             lines += ["", *ready_lines(application)]
         if status == Application.Status.BOOKED:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cuentas.kept_files import KeptFiles
 from cuentas.web import role_required, show_error
 from core.errors import ApplicationError, Conflict
 
@@ -287,7 +288,8 @@ def office_today(request: HttpRequest) -> HttpResponse:
 @role_required("officer")
 def enroll(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _staff_application(application_id, request, page="enroll")
-    form = EnrollmentForm(request.POST or None, request.FILES or None)
+    kept = KeptFiles(request, f"pasaporte.enroll:{application.pk}")
+    form = EnrollmentForm(request.POST or None, kept.form_files(EnrollmentForm))
     quality = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -295,31 +297,39 @@ def enroll(request: HttpRequest, application_id: int) -> HttpResponse:
                 actor=request.user, application_id=application.pk, face=form.images["face"],
                 fingers=form.fingers(), signature=form.images["signature"],
             )
-            if application.status == Application.Status.OBSERVED:
-                messages.error(request, application.status_reason)
-                return redirect("pasaporte:review", application_id=application.pk)
-            messages.success(request, _("Biometría registrada. El pasaporte pasa a personalización."))
-            return redirect("pasaporte:office_today")
         except ApplicationError as exc:
             show_error(request, exc, form)
             quality = exc.extra.get("quality")  # the ICAO report, so the officer sees what to correct
-            form.keep(biometrics.accepted_images(form.images))  # repeat only what failed
-    elif request.method == "POST":
-        form.keep(biometrics.accepted_images(getattr(form, "images", {})))
+        else:
+            kept.clear()
+            if application.status == Application.Status.OBSERVED:
+                messages.error(request, application.status_text)
+                return redirect("pasaporte:review", application_id=application.pk)
+            messages.success(request, _("Biometría registrada. El pasaporte pasa a personalización."))
+            return redirect("pasaporte:office_today")
+    if request.method == "POST":  # repeat only what failed
+        kept.keep_form(form, accepted=biometrics.accepted_images(getattr(form, "images", {})))
+    kept.show(form)
     return render(request, "pasaporte/enroll.html", {"application": application, "form": form, "quality": quality})
 
 
 @role_required("officer")
 def deliver(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _staff_application(application_id, request, page="deliver")
-    form = DeliveryForm(request.POST or None, request.FILES or None)
+    kept = KeptFiles(request, f"pasaporte.deliver:{application.pk}")
+    form = DeliveryForm(request.POST or None, kept.form_files(DeliveryForm))
     if request.method == "POST" and form.is_valid():
         try:
             services.passport_deliver(actor=request.user, application_id=application.pk, **form.biometric())
-            messages.success(request, _("Pasaporte entregado. El pasaporte anterior quedó cancelado."))
-            return redirect("pasaporte:office_today")
         except ApplicationError as exc:
             show_error(request, exc, form)
+        else:
+            kept.clear()
+            messages.success(request, _("Pasaporte entregado. El pasaporte anterior quedó cancelado."))
+            return redirect("pasaporte:office_today")
+    if request.method == "POST":
+        kept.keep_form(form)
+    kept.show(form)
     return render(request, "pasaporte/deliver.html", {
         "application": application, "form": form, "positions": selectors.enrolled_finger_positions(application)})
 

@@ -7,6 +7,7 @@ from workflow.machine import Change, Effect, Machine, Transition
 
 from .audit_actions import AuditAction as A
 from .models import Application, ApplicationEvent, Passport
+from .notes import parts_of
 
 S = Application.Status
 
@@ -14,7 +15,8 @@ S = Application.Status
 def _event(change: Change[Application]) -> None:
     # The citizen's timeline: one row per step, with who did it and why.
     ApplicationEvent.objects.create(application=change.obj, from_status=change.source, to_status=change.target,
-                                    note=change.reason[:300], actor_repr=actor_name(change.actor))
+                                    note=change.reason[:300], note_parts=parts_of(change.reason),
+                                    actor_repr=actor_name(change.actor))
 
 
 def _effects(change: Change[Application]) -> list[Effect]:

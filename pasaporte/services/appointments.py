@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_noop
 
 from citas import selectors as citas_selectors
 from citas import services as citas_services
@@ -17,6 +17,7 @@ from cuentas.models import Office
 from outbox.services import enqueue_task
 
 from ..models import Application
+from ..notes import note
 from .common import application_lock, application_transition, staff_check_office
 from .steps import Step, step_notify, step_record
 
@@ -53,8 +54,8 @@ def application_cita_changed(appointment: Appointment, event: str, actor: Actor)
     application.save(update_fields=["office", "updated_at"])
     if event == "booked" and application.status == S.PAID:
         application_transition(actor=actor, application_id=application.pk, to=S.BOOKED,
-                               reason=_("Cita en %(office)s el %(when)s") % {
-                                   "office": appointment.slot.office.name, "when": _when(appointment)})
+                               reason=note(gettext_noop("Cita en %(office)s el %(when)s"),
+                                           office=appointment.slot.office.name, when=_when(appointment)))
         enqueue_task("pasaporte.tasks.validate_application_task", queue="validation",
                      kwargs={"application_id": application.pk})
         return
@@ -62,8 +63,8 @@ def application_cita_changed(appointment: Appointment, event: str, actor: Actor)
         _voucher_revoke_moved(appointment)
     step = Step.APPOINTMENT_RESCHEDULED if event == "rescheduled" else Step.APPOINTMENT_BOOKED
     step_record(application=application, step=step, actor=actor,
-                note=_("Cita en %(office)s el %(when)s") % {"office": appointment.slot.office.name,
-                                                            "when": _when(appointment)})
+                note=note(gettext_noop("Cita en %(office)s el %(when)s"), office=appointment.slot.office.name,
+                          when=_when(appointment)))
 
     def text() -> tuple[str, str]:
         where = {"office": appointment.slot.office.name, "address": appointment.slot.office.address,
@@ -94,8 +95,8 @@ def _cita_cancelled(appointment: Appointment, actor: Actor) -> None:
     application = Application.objects.select_related("user").get(pk=appointment.record_id)
     appointment_voucher_revoke(appointment_id=appointment.pk, reason=_("Cita anulada"), actor="system:pasaporte")
     step_record(application=application, step=Step.APPOINTMENT_CANCELLED, actor=actor,
-                note=_("Cita del %(when)s en %(office)s anulada. Motivo: %(reason)s") % {
-                    "when": _when(appointment), "office": appointment.slot.office.name, "reason": appointment.reason})
+                note=note(gettext_noop("Cita del %(when)s en %(office)s anulada. Motivo: %(reason)s"),
+                          when=_when(appointment), office=appointment.slot.office.name, reason=appointment.reason))
 
     def text() -> tuple[str, str]:
         return (_("MIGRACIONES · Su cita fue anulada"),

@@ -8,6 +8,7 @@ from core.actor import Actor
 from cuentas.scoping import staff_check_office  # noqa: F401  (the services import it from here)
 
 from ..models import Application
+from ..notes import parts_of
 from ..workflows import APPLICATION
 
 S = Application.Status
@@ -29,4 +30,5 @@ def application_transition(*, actor: Actor, application_id: int, to: str, reason
     application = application_lock(application_id)
     transition = APPLICATION.named_for(source=application.status, target=to)
     return APPLICATION.apply(application, transition.name, actor=actor, reason=reason,
-                             changes={"status_reason": reason[:300]})
+                             changes={"status_reason": reason[:300],
+                                                                      "status_reason_parts": parts_of(reason)})

@@ -3,7 +3,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_noop
 
 from auditoria.services import audit_record
 from biometria import services as biometria_services
@@ -17,6 +17,7 @@ from rim.selectors import person_by_document
 from .. import biometrics
 from ..audit_actions import AuditAction
 from ..models import Application, CheckResult, Passport
+from ..notes import note
 from ..workflows import PASSPORT
 from .common import OPEN_STATUSES, application_lock, application_transition, staff_check_office
 from .steps import Step, step_notify, step_record
@@ -99,8 +100,9 @@ def _deliver(*, actor: Actor, application_id: int, check: dict) -> Application:
     application.delivered_at = timezone.now()
     application.save(update_fields=["delivered_at", "updated_at"])
     return application_transition(actor=actor, application_id=application.pk, to=S.DELIVERED,
-                                  reason=_("Entregado tras verificación biométrica 1:1 (%(modality)s).")
-                                  % {"modality": _("rostro") if check["modality"] == "face" else _("huella")})
+                                  reason=note(gettext_noop("Entregado tras verificación biométrica 1:1 (%(modality)s)."),
+                                              modality=note(gettext_noop("rostro") if check["modality"] == "face"
+                                                            else gettext_noop("huella"))))
 
 
 @transaction.atomic
@@ -117,7 +119,7 @@ def passport_expire_uncollected(*, application_id: int) -> Application:
     if passport.status != Passport.Status.CANCELLED:  # reported lost before it was collected: cancelled already
         PASSPORT.apply(passport, "cancel_uncollected", actor="sistema:no_recogidos", reason=_("No recogido en 60 días"))
     return application_transition(actor="sistema:no_recogidos", application_id=application.pk, to=S.EXPIRED,
-                                  reason=_("No se recogió en 60 días: pasaporte cancelado."))
+                                  reason=note(gettext_noop("No se recogió en 60 días: pasaporte cancelado.")))
 
 
 def passports_expire_uncollected(*, now: dt.datetime | None = None) -> int:
@@ -168,7 +170,7 @@ def _loss_step(*, actor: Actor, document: IdentityDocument, stolen: bool, reason
     number = document.number
     if application is not None:
         step_record(application=application, step=Step.PASSPORT_STOLEN if stolen else Step.PASSPORT_LOST, actor=actor,
-                    note=_("Pasaporte N.º %(n)s anulado. Motivo: %(reason)s") % {"n": number, "reason": reason})
+                    note=note(gettext_noop("Pasaporte N.º %(n)s anulado. Motivo: %(reason)s"), n=number, reason=reason))
 
     def text() -> tuple[str, str]:
         what = _("robo") if stolen else _("pérdida")

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_noop
 
 from auditoria.services import audit_record
 from biometria import selectors as biometria_selectors
@@ -21,6 +21,7 @@ from outbox.services import enqueue_task
 from .. import biometrics
 from ..audit_actions import AuditAction
 from ..models import Application, CheckResult
+from ..notes import note
 from .appointments import RECORD_KIND, SERVICE
 from .common import application_lock, application_transition, staff_check_office
 from .validation import rim_person_for
@@ -109,8 +110,8 @@ def _enroll(*, actor: Actor, application_id: int, person_id: int, capture: biome
                                    detail={"gallery": "sin coincidencias", "replacement_case": case.pk})
         return application_transition(
             actor=actor, application_id=application.pk, to=S.OBSERVED,
-            reason=_("La persona ya tiene biometría vigente: otro servidor de la sede revisa el reemplazo "
-                     "(caso biométrico N.º %(case)s).") % {"case": case.pk},
+            reason=note(gettext_noop("La persona ya tiene biometría vigente: otro servidor de la sede revisa el "
+                                     "reemplazo (caso biométrico N.º %(case)s)."), case=case.pk),
         )
     if case is not None:
         CheckResult.objects.create(application=application, source=R.BIOMETRIC_1_N, outcome=O.HIT, detail={
@@ -118,12 +119,12 @@ def _enroll(*, actor: Actor, application_id: int, person_id: int, capture: biome
             "face_score": case.face_score})
         return application_transition(
             actor=actor, application_id=application.pk, to=S.OBSERVED,
-            reason=_("Posible duplicado: el rostro coincide con otra identidad ya enrolada. "
-                     "Caso biométrico N.º %(case)s abierto; un servidor decide.") % {"case": case.pk},
+            reason=note(gettext_noop("Posible duplicado: el rostro coincide con otra identidad ya enrolada. "
+                                     "Caso biométrico N.º %(case)s abierto; un servidor decide."), case=case.pk),
         )
     CheckResult.objects.create(application=application, source=R.BIOMETRIC_1_N, outcome=O.CLEAR,
                                detail={"gallery": "sin coincidencias"})
-    return enrollment_accept(actor=actor, application=application, reason=_("Biometría registrada en ventanilla."))
+    return enrollment_accept(actor=actor, application=application, reason=note(gettext_noop("Biometría registrada en ventanilla.")))
 
 
 @transaction.atomic
@@ -156,16 +157,18 @@ def application_duplicate_continue(*, actor: Actor, application_id: int) -> Appl
                        fields={"duplicate_case": str(case.pk)})
     replacement = case.kind == CaseKind.REPLACEMENT
     if case.accepted:
-        reason = (_("Caso biométrico N.º %(case)s: reemplazo aprobado (%(why)s). Continúa el trámite.")
+        reason = (gettext_noop("Caso biométrico N.º %(case)s: reemplazo aprobado (%(why)s). Continúa el trámite.")
                   if replacement else
-                  _("Caso biométrico N.º %(case)s: personas distintas (%(why)s). Continúa el trámite."))
+                  gettext_noop("Caso biométrico N.º %(case)s: personas distintas (%(why)s). Continúa el trámite."))
         return enrollment_accept(actor=actor, application=application,
-                                 reason=reason % {"case": case.pk, "why": case.reason})
-    reason = (_("Caso biométrico N.º %(case)s: el reemplazo de la biometría vigente fue rechazado (%(why)s).")
+                                 reason=note(reason, case=case.pk, why=case.reason))
+    reason = (gettext_noop("Caso biométrico N.º %(case)s: el reemplazo de la biometría vigente fue rechazado "
+                           "(%(why)s).")
               if replacement else
-              _("Caso biométrico N.º %(case)s: la misma persona ya está enrolada con otra identidad (%(why)s)."))
+              gettext_noop("Caso biométrico N.º %(case)s: la misma persona ya está enrolada con otra identidad "
+                           "(%(why)s)."))
     return application_transition(actor=actor, application_id=application.pk, to=S.REJECTED,
-                                  reason=reason % {"case": case.pk, "why": case.reason})
+                                  reason=note(reason, case=case.pk, why=case.reason))
 
 
 @transaction.atomic

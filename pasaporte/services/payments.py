@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_noop
 
 from core.actor import Actor
 from core.errors import Conflict, NotFound, ValidationFailed
@@ -13,7 +13,9 @@ from pagos import selectors as pagos_selectors
 from pagos import services as pagos_services
 from pagos.models import Fee, Payment
 
+from .. import notes
 from ..models import Application, ApplicationEvent
+from ..notes import note
 from .common import OPEN_STATUSES, actor_repr
 
 PASSPORT_FEE_CODE = "01810"
@@ -65,10 +67,11 @@ def application_open_for_payment(*, actor: Actor, payment: Payment) -> int:
                                                      payment=payment)
     except IntegrityError as exc:
         raise Conflict(_("Ya tiene una solicitud de pasaporte en curso."), fields={"application": _("En curso.")}) from exc
+    paid = note(gettext_noop("Pago %(method)s, comprobante %(receipt)s"),
+                method=notes.label(Payment.Method(payment.method).label), receipt=payment.receipt_number)
     ApplicationEvent.objects.create(
         application=application, to_status=Application.Status.PAID, actor_repr=actor_repr(actor),
-        note=_("Pago %(method)s, comprobante %(receipt)s")
-        % {"method": payment.get_method_display(), "receipt": payment.receipt_number},
+        note=paid, note_parts=notes.parts_of(paid),
     )
     enqueue_task("pasaporte.tasks.notify_status_task", queue="notifications",
                  kwargs={"application_id": application.pk, "status": Application.Status.PAID.value})

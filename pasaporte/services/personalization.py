@@ -12,7 +12,7 @@ from typing import Iterator
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_noop
 
 from biometria import selectors as biometria_selectors
 from biometria import services as biometria_services
@@ -30,6 +30,7 @@ from rim.models import IdentityDocument, Person
 from .. import biometrics
 from ..models import Application, CheckResult, Passport, PassportNumberCounter
 from ..workflows import PASSPORT
+from ..notes import note, parts_of
 from .common import application_lock, application_transition
 
 S = Application.Status
@@ -100,7 +101,7 @@ def passport_number_allocate(*, application_id: int) -> Passport:
         return existing
     if application.status == S.ENROLLED:
         application_transition(actor=ACTOR, application_id=application.pk, to=S.PERSONALIZING,
-                               reason=_("Personalización del pasaporte en curso."))
+                               reason=note(gettext_noop("Personalización del pasaporte en curso.")))
     counter, _created = PassportNumberCounter.objects.select_for_update().get_or_create(
         name=COUNTER_NAME, defaults={"next_value": FIRST_NUMBER})
     number = f"{counter.next_value:09d}"
@@ -232,8 +233,9 @@ def _finish(application_id: int, passport_id: int, mrz_lines: list[str], files: 
                                outcome=CheckResult.Outcome.CLEAR if report.passed else CheckResult.Outcome.HIT,
                                detail=report.as_dict())
     if not report.passed:
-        application.status_reason = _("Control de calidad fallido; se repetirá la personalización.")[:300]
-        application.save(update_fields=["status_reason", "updated_at"])
+        failed = note(gettext_noop("Control de calidad fallido; se repetirá la personalización."))
+        application.status_reason, application.status_reason_parts = failed[:300], parts_of(failed)
+        application.save(update_fields=["status_reason", "status_reason_parts", "updated_at"])
         return passport
     document = rim_services.document_add(
         actor=ACTOR, person=Person.objects.get(pk=application.person_id), kind=IdentityDocument.Kind.PASAPORTE,
@@ -244,5 +246,5 @@ def _finish(application_id: int, passport_id: int, mrz_lines: list[str], files: 
     application.ready_at = timezone.now()
     application.save(update_fields=["ready_at", "updated_at"])
     application_transition(actor=ACTOR, application_id=application.pk, to=S.READY,
-                           reason=_("Pasaporte N.º %(n)s listo para entrega.") % {"n": passport.number})
+                           reason=note(gettext_noop("Pasaporte N.º %(n)s listo para entrega."), n=passport.number))
     return passport

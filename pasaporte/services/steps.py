@@ -13,6 +13,7 @@ from buzon.services import notice_deposit
 from core.actor import Actor, actor_name
 
 from ..models import Application, ApplicationEvent
+from ..notes import parts_of
 
 Step = ApplicationEvent.Step
 RECORD_KIND = "pasaporte.application"
@@ -22,6 +23,7 @@ def step_record(*, application: Application, step: str, note: str, actor: Actor)
     """One timeline row for a step; the application keeps its status."""
     return ApplicationEvent.objects.create(application=application, from_status=application.status,
                                            to_status=application.status, step=step, note=note[:300],
+                                           note_parts=parts_of(note),
                                            actor_repr=actor_name(actor))
 
 

@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_noop
 
 from integraciones import interpol, pnp, reniec
 from integraciones.errors import IntegrationError, NotFound as RemoteNotFound, ServiceUnavailable
@@ -15,6 +15,7 @@ from rim.models import IdentityDocument
 from pagos.selectors import payment_is_confirmed
 
 from ..models import Application, CheckResult
+from ..notes import join, note, parts_of
 from .common import application_lock, application_transition, staff_check_office
 
 S = Application.Status
@@ -59,13 +60,14 @@ def _check_reniec(findings: _Findings, dni: str) -> reniec.Citizen | None:
     try:
         citizen = _ask(findings, R.RENIEC, lambda: reniec.get_client().lookup(dni, with_photo=False))
     except RemoteNotFound:
-        findings.add(R.RENIEC, O.HIT, {"found": False}, reason=_("RENIEC no registra el DNI."))
+        findings.add(R.RENIEC, O.HIT, {"found": False}, reason=note(gettext_noop("RENIEC no registra el DNI.")))
         return None
     if citizen is None:
         return None
     detail = {"status": citizen.status, "name": citizen.full_name, "birth_date": citizen.birth_date.isoformat()}
     if citizen.status != STATUS_ACTIVE:
-        findings.add(R.RENIEC, O.HIT, detail, reason=_("RENIEC registra el DNI como %(s)s.") % {"s": citizen.status})
+        findings.add(R.RENIEC, O.HIT, detail, reason=note(gettext_noop("RENIEC registra el DNI como %(s)s."),
+                                                                  s=citizen.status))
     else:
         findings.add(R.RENIEC, O.CLEAR, detail)
     return citizen
@@ -82,9 +84,9 @@ def _check_pnp(findings: _Findings, dni: str) -> None:
     if result.clear:
         findings.add(R.PNP, O.CLEAR, detail)
     elif result.requisitorias:
-        findings.add(R.PNP, O.HIT, detail, reason=_("La PNP registra una requisitoria."))
+        findings.add(R.PNP, O.HIT, detail, reason=note(gettext_noop("La PNP registra una requisitoria.")))
     else:
-        findings.add(R.PNP, O.HIT, detail, reason=_("La PNP registra un impedimento de salida."))
+        findings.add(R.PNP, O.HIT, detail, reason=note(gettext_noop("La PNP registra un impedimento de salida.")))
 
 
 def _check_interpol(findings: _Findings, previous: str) -> None:
@@ -96,8 +98,8 @@ def _check_interpol(findings: _Findings, previous: str) -> None:
         return
     detail = {"previous_passport": previous, "hit": result.hit, "status": result.status}
     if result.hit:
-        findings.add(R.INTERPOL, O.HIT, detail, reason=_("Interpol SLTD: el pasaporte anterior %(n)s figura como %(s)s.")
-                     % {"n": previous, "s": result.status})
+        findings.add(R.INTERPOL, O.HIT, detail, reason=note(
+            gettext_noop("Interpol SLTD: el pasaporte anterior %(n)s figura como %(s)s."), n=previous, s=result.status))
     else:
         findings.add(R.INTERPOL, O.CLEAR, detail)
 
@@ -107,7 +109,7 @@ def _check_payment(findings: _Findings, payment) -> None:
     if payment_is_confirmed(payment):
         findings.add(R.PAYMENT, O.CLEAR, detail)
     else:
-        findings.add(R.PAYMENT, O.HIT, detail, reason=_("El pago no está confirmado por el monto de la tasa."))
+        findings.add(R.PAYMENT, O.HIT, detail, reason=note(gettext_noop("El pago no está confirmado por el monto de la tasa.")))
 
 
 def rim_person_for(application: Application, citizen: reniec.Citizen | None) -> tuple[int | None, str]:
@@ -167,18 +169,18 @@ def _apply(application_id: int, findings: _Findings, person_id: int | None, prev
     application.save(update_fields=["person_id", "previous_passport", "updated_at"])
     if findings.hits:
         return application_transition(actor=VALIDATION_ACTOR, application_id=application.pk, to=S.OBSERVED,
-                                      reason=" ".join(findings.hits))
+                                      reason=join(findings.hits))
     if findings.unavailable:
-        reason = _("Esperando respuesta de: %(s)s. Se reintentará automáticamente.") % {
-            "s": ", ".join(findings.unavailable)}
+        reason = note(gettext_noop("Esperando respuesta de: %(s)s. Se reintentará automáticamente."),
+                      s=", ".join(findings.unavailable))
         if application.status != S.VALIDATION_PENDING:
             return application_transition(actor=VALIDATION_ACTOR, application_id=application.pk,
                                           to=S.VALIDATION_PENDING, reason=reason)
-        application.status_reason = reason[:300]
-        application.save(update_fields=["status_reason", "updated_at"])
+        application.status_reason, application.status_reason_parts = reason[:300], parts_of(reason)
+        application.save(update_fields=["status_reason", "status_reason_parts", "updated_at"])
         return application
     return application_transition(actor=VALIDATION_ACTOR, application_id=application.pk, to=S.VALIDATED,
-                                  reason=_("RENIEC, PNP, Interpol y pago conformes."))
+                                  reason=note(gettext_noop("RENIEC, PNP, Interpol y pago conformes.")))
 
 
 @transaction.atomic

@@ -210,6 +210,11 @@ def test_with_the_bank_down_a_receipt_stays_visibly_pending_and_opens_nothing(ci
     assert response.status_code == 200 and 'id="pago-pendiente"' in body and "no responde" in body
     assert Payment.objects.get(user=citizen).status == Payment.Status.PENDING
     assert not Application.objects.filter(user=citizen).exists()
+    # and in English the reason is English too
+    citizen_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = citizen_client.get(reverse("pasaporte:home")).content.decode()
+    assert "Banco de la Nación does not answer: the receipt will be checked as soon as it does." in english
+    assert "no responde" not in english
 
 
 def test_an_order_paid_while_an_application_is_open_stays_paid_with_the_reason_for_a_refund(client, citizen):

@@ -7,5 +7,5 @@ from .applicant import (APPEAL_BUSINESS_DAYS, FINE_PURPOSE, PAYMENT_PURPOSE, amo
                         observation_deadline, payment_state, submission_problems)
 from .deadlines import (case_finality, case_notification_sync, case_observation_lapse,  # noqa: F401
                         case_positive_silence, cases_deadlines_apply)
-from .evaluation import (case_checks_run, case_decide_automatic, case_observe, case_resolution_confirm,  # noqa: F401
+from .evaluation import (case_assign, case_checks_run, case_decide_automatic, case_observe, case_resolution_confirm,  # noqa: F401
                          case_resolve, case_start, case_take, checks_state)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _, gettext_noop
 
 from auditoria.services import audit_record
 from core.actor import Actor
-from core.errors import Conflict, ValidationFailed
+from core.errors import Conflict, PermissionDenied, ValidationFailed
 from cuentas.scoping import staff_check_office
 from integraciones.errors import IntegrationError
 from integraciones.interpol import client as interpol_client
@@ -150,6 +150,27 @@ def case_take(*, actor: Actor, case_id: int) -> Case:
         audit_record(actor=actor, action=AuditAction.CASE_ASSIGN, obj=case, person_id=case.person_id)
         return case
     CASE.refuse_unless(case, "evaluate")
+    return case
+
+
+@transaction.atomic
+def case_assign(*, actor: Actor, case_id: int, officer_id: int) -> Case:
+    """A supervisor gives an open case to an officer of the same sede."""
+    from cuentas import roles
+    from cuentas.selectors import staff_member_of_office
+
+    if not (isinstance(actor, str) or actor.has_role(roles.SUPERVISOR)):
+        raise PermissionDenied(_("Solo un supervisor asigna expedientes."), fields={"actor": _("Sin permiso.")})
+    case = _officer_lock(actor, case_id)
+    if case.status not in (S.FILED, S.IN_EVALUATION, S.CORRECTED, S.APPEALED):
+        raise Conflict(_("Este expediente ya no se evalúa."), fields={"status": case.status})
+    officer = staff_member_of_office(office=case.office, user_id=officer_id)
+    if officer is None:
+        raise ValidationFailed(_("Elija un servidor de la sede."), fields={"officer": _("No es de la sede.")})
+    case.assigned_to = officer
+    case.save(update_fields=["assigned_to", "updated_at"])
+    audit_record(actor=actor, action=AuditAction.CASE_ASSIGN, obj=case, person_id=case.person_id,
+                 details={"officer": officer.pk})
     return case
 
 

@@ -348,3 +348,18 @@ def test_a_late_data_update_carries_the_fine_of_one_percent_uit_a_month(worker_u
     # 100 days after the change, 70 past the 30-day term: three months begun, 1 % of S/ 5,500 each
     assert [(line["procedure"], str(line["amount"]), line["units"]) for line in lines] == [
         ("ACTUALIZACION_DATOS", "20.20", 1), ("MULTA_ACTUALIZACION_DATOS", "165.00", 3)]
+
+
+def test_a_supervisor_assigns_a_case_to_an_officer_of_the_sede_and_an_officer_cannot(
+        worker_user, worker, office, officers, bank_receipt):
+    evaluator, other = officers
+    supervisor = officer(office, role="supervisor")
+    case = _draft_prorroga(worker_user, bank_receipt)
+    services.case_submit(user=worker_user, case_id=case.pk, submit_key="k", actor=worker_user)
+    services.case_assign(actor=supervisor, case_id=case.pk, officer_id=other.pk)
+    assert Case.objects.get(pk=case.pk).assigned_to == other
+    with pytest.raises(PermissionDenied):
+        services.case_assign(actor=evaluator, case_id=case.pk, officer_id=evaluator.pk)
+    with pytest.raises(ValidationFailed):
+        services.case_assign(actor=supervisor, case_id=case.pk, officer_id=worker_user.pk)
+    assert Case.objects.get(pk=case.pk).assigned_to == other

@@ -39,6 +39,8 @@ PASSWORD_MRZ = 1
 PASSWORD_CAN = 2
 
 KDF_ENC, KDF_MAC, KDF_PI = 1, 2, 3
+# 16 bytes: one AES block, two 3DES blocks (what real PACE-3DES chips send too).
+NONCE_LENGTH = 16
 
 # protocol OID -> (cipher, key length)
 _ALGORITHMS = {
@@ -283,9 +285,9 @@ class PACETerminal:
         """Decrypt the nonce (80) and send the mapping public key (81)."""
         self._expect(1)
         z = parse_dynamic_data(response, 0x80, "step 1 response")
-        if len(z) != self.params.block:
-            raise PACEError(f"PACE step 1: the encrypted nonce has {len(z)} bytes, expected {self.params.block}",
-                            SW_WRONG_DATA)
+        if not z or len(z) % self.params.block or len(z) > 64:
+            raise PACEError(f"PACE step 1: the encrypted nonce has {len(z)} bytes, not whole "
+                            f"{self.params.block}-byte blocks", SW_WRONG_DATA)
         self._nonce = _block_encrypt(self.params, self._k_pi, z, decrypt=True)
         curve = self.params.curve
         self._sk_map = random_scalar(curve, self._rng)
@@ -393,7 +395,7 @@ class PACEChip:
                 raise PACEError("PACE step 1: the command's 7C must be empty", SW_WRONG_DATA)
         except TLVError as exc:
             raise PACEError(str(exc), SW_WRONG_DATA) from exc
-        self._nonce = self._rng(self._params.block)
+        self._nonce = self._rng(NONCE_LENGTH)
         return dynamic_data(0x80, _block_encrypt(self._params, self._k_pi, self._nonce))
 
     def _step2(self, data: bytes) -> bytes:

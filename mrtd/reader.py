@@ -16,7 +16,7 @@ from mrtd.errors import (
 )
 from mrtd.lds import FID, decode_dg1, decode_ef_com
 from mrtd.mrz import bac_key_seed_info, parse_mrz
-from mrtd.pace import PACEParams, PACETerminal, choose, mrz_password
+from mrtd.pace import PASSWORD_MRZ, PACEParams, PACETerminal, choose, mrz_password
 from mrtd.sm import SecureMessaging
 from mrtd.tlv import tlv_total_length
 
@@ -194,13 +194,14 @@ class _Session:
             buf += chunk
         return bytes(buf)
 
-    def pace(self, params: PACEParams, password: bytes, *, rng: Callable[[int], bytes] | None = None) -> None:
+    def pace(self, params: PACEParams, password: bytes, *, password_ref: int = PASSWORD_MRZ,
+             rng: Callable[[int], bytes] | None = None) -> None:
         """PACE with the chip (MSE:Set AT, GENERAL AUTHENTICATE x4), then SELECT eMRTD under SM.
 
         PACEAuthenticationError when the chip refuses our token (6300: a wrong MRZ) or its token
         does not verify; PACEError for any other refusal or malformed answer.
         """
-        terminal = PACETerminal(params, password, **({"rng": rng} if rng else {}))
+        terminal = PACETerminal(params, password, password_ref=password_ref, **({"rng": rng} if rng else {}))
         _, sw = self.command(_apdu(0x00, 0x22, 0xC1, 0xA4, terminal.mse_set_at()))
         if sw != SW_OK:
             raise PACEError(f"MSE:Set AT rechazado / refused: {sw:04X}", sw)
@@ -216,7 +217,7 @@ class _Session:
         resp, sw = self.command(_apdu(cla, 0x86, 0x00, 0x00, data, 256))
         if sw == 0x6300 and step == "4":
             raise PACEAuthenticationError(
-                "PACE rechazado (6300): la MRZ no corresponde al chip / PACE refused: wrong MRZ", sw)
+                "PACE rechazado (6300): la MRZ (o el CAN) no corresponde al chip / PACE refused: wrong MRZ or CAN", sw)
         if sw != SW_OK:
             raise PACEError(f"PACE GENERAL AUTHENTICATE {step} rechazado / refused: {sw:04X}", sw)
         return resp

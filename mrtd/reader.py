@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable, Protocol
 
 from mrtd.apdu import SW_OK, SW_SECURITY_NOT_SATISFIED, SW_TEXT, split_response
 from mrtd.bac import BACTerminal, derive_keys_from_info
-from mrtd.cardaccess import FID_CARD_ACCESS, decode_card_access
+from mrtd.cardaccess import FID_CARD_ACCESS, SFI_CARD_ACCESS, decode_card_access
 from mrtd.errors import (
     BACError, CardAccessError, CardError, MRTDError, PACEAuthenticationError, PACEError, ReaderError, SMError,
 )
@@ -175,13 +175,19 @@ class _Session:
         self.sm = SecureMessaging(keys.ks_enc, keys.ks_mac, keys.ssc)
 
     def read_card_access(self) -> bytes | None:
-        """EF.CardAccess from the master file, read in the clear; None when the chip has none."""
-        _, sw = self.command(b"\x00\xA4\x02\x0C\x02" + FID_CARD_ACCESS.to_bytes(2, "big"))
-        if sw != SW_OK:
-            return None
-        data, sw = self.command(b"\x00\xB0\x00\x00" + bytes((CHUNK,)))
+        """EF.CardAccess from the master file, read in the clear; None when the chip has none.
+
+        First by its short file identifier 1C (one APDU, what most readers do), then by SELECT 011C
+        for chips that only know the long form.
+        """
+        data, sw = self.command(b"\x00\xB0" + bytes((0x80 | SFI_CARD_ACCESS, 0x00, CHUNK)))
         if sw not in (SW_OK, 0x6282) or not data:
-            return None
+            _, sw = self.command(b"\x00\xA4\x02\x0C\x02" + FID_CARD_ACCESS.to_bytes(2, "big"))
+            if sw != SW_OK:
+                return None
+            data, sw = self.command(b"\x00\xB0\x00\x00" + bytes((CHUNK,)))
+            if sw not in (SW_OK, 0x6282) or not data:
+                return None
         try:
             total = tlv_total_length(data[:_HEADER_READ])
         except MRTDError:

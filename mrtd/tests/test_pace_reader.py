@@ -41,6 +41,18 @@ def test_unsupported_pace_falls_back_to_bac_and_says_why(passport):
     assert result.files == passport
 
 
+def test_card_access_is_found_by_select_when_the_short_identifier_is_not_known(passport):
+    class _LongFormOnly:
+        def __init__(self, chip):
+            self.chip = chip
+
+        def transmit(self, apdu):
+            return bytes.fromhex("6A86") if apdu[:3] == bytes.fromhex("00B09C") else self.chip.transmit(apdu)
+
+    result = read_chip(mrz_lines=MRZ, transport=_LongFormOnly(VirtualChip(passport, access="pace")), run_pa=False)
+    assert result.access.startswith("PACE ")
+
+
 def test_pace_only_chip_refuses_bac_with_a_clear_error(passport):
     with pytest.raises(BACError, match="PACE"):
         read_chip(mrz_lines=MRZ, transport=VirtualChip(passport, access="pace"), prefer_pace=False)
@@ -53,9 +65,9 @@ def test_wrong_mrz_on_a_pace_chip_is_a_clear_error(passport):
 
 @pytest.mark.parametrize("status", ["9000", "6A82"])
 def test_a_reply_without_its_mac_inside_a_pace_session_stops_the_read(passport, status):
-    # SELECT 011C, READ, MSE:Set AT, 4 x GENERAL AUTHENTICATE, SELECT eMRTD (protected); the 9th
+    # READ EF.CardAccess, MSE:Set AT, 4 x GENERAL AUTHENTICATE, SELECT eMRTD (protected); the 8th
     # reply (SELECT EF.COM) comes plain from someone between reader and chip
-    transport = _Downgrading(VirtualChip(passport, access="pace"), at=9, status=bytes.fromhex(status))
+    transport = _Downgrading(VirtualChip(passport, access="pace"), at=8, status=bytes.fromhex(status))
     with pytest.raises(ReaderError, match="sin mensajería segura"):
         read_chip(mrz_lines=MRZ, transport=transport)
 

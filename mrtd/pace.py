@@ -208,14 +208,15 @@ def dynamic_data(tag: int, value: bytes = b"") -> bytes:
     return encode_tlv(0x7C, encode_tlv(tag, value) if tag else b"")
 
 
-def parse_dynamic_data(data: bytes, tag: int, what: str) -> bytes:
-    """The value of `tag` inside 7C; other objects beside it are refused (CAM's 8A is not ours)."""
+def parse_dynamic_data(data: bytes, tag: int, what: str, *, also: tuple[int, ...] = ()) -> bytes:
+    """The value of `tag` inside 7C; other objects than those in `also` are refused (CAM's 8A is not ours)."""
     try:
         inner = list(iter_tlv(expect_tlv(data, 0x7C, what=f"PACE {what} dynamic authentication data")))
     except TLVError as exc:
         raise PACEError(str(exc), SW_WRONG_DATA) from exc
     found = [value for t, value in inner if t == tag]
-    if len(found) != 1 or len(inner) != 1:
+    others = [t for t, _ in inner if t != tag]
+    if len(found) != 1 or any(t not in also for t in others) or len(set(others)) != len(others):
         raise PACEError(f"PACE {what}: 7C must hold exactly one {tag:02X} object, found {[hex(t) for t, _ in inner]}",
                         SW_WRONG_DATA)
     return found[0]
@@ -318,7 +319,8 @@ class PACETerminal:
     def complete(self, response: bytes) -> PACEResult:
         """Verify the chip's token (86); PACEAuthenticationError if it does not verify."""
         self._expect(4)
-        token = parse_dynamic_data(response, 0x86, "step 4 response")
+        # 87 / 88 (the chip's CARs) may follow the token when the terminal also runs Terminal Authentication.
+        token = parse_dynamic_data(response, 0x86, "step 4 response", also=(0x87, 0x88))
         if not hmac.compare_digest(token, self._expected):
             raise PACEAuthenticationError("PACE: the chip's authentication token does not verify", SW_AUTH_FAILED)
         self.result = PACEResult(self.params, *self._keys)

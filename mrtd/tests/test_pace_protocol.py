@@ -174,3 +174,16 @@ def test_virtual_chip_answers_malformed_general_authenticate_with_a_status_word(
     apdu = bytes((cla, 0x86, 0, 0, len(data))) + data + b"\x00" if 0 < len(data) < 256 else bytes((cla, 0x86, 0, 0))
     response = chip.transmit(apdu)
     assert response[-2:] != H("6F00")  # 6F00 would be an unexpected exception inside the chip
+
+
+def test_the_chips_certification_authority_references_beside_its_token_are_accepted():
+    from mrtd.tlv import encode_tlv
+    chip, terminal, data = _chip_after(3)
+    token = chip.general_authenticate(data)[4:]
+    reply = encode_tlv(0x7C, encode_tlv(0x86, token) + encode_tlv(0x87, b"DECVCAeID00102"))
+    assert terminal.complete(reply).ks_mac == chip.result.ks_mac
+    # but not an object PACE-GM does not define (8A is Chip Authentication Mapping's)
+    chip, terminal, data = _chip_after(3)
+    token = chip.general_authenticate(data)[4:]
+    with pytest.raises(PACEError, match="exactly one 86"):
+        terminal.complete(encode_tlv(0x7C, encode_tlv(0x86, token) + encode_tlv(0x8A, bytes(32))))

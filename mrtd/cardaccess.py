@@ -3,6 +3,7 @@ control, PACEInfo above all. Decoding for the terminal and encoding for the virt
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mrtd.errors import CardAccessError, TLVError
@@ -126,7 +127,7 @@ class CardAccess:
     others: tuple[SecurityInfo, ...] = ()
 
     def encode(self) -> bytes:
-        return encode_card_access(list(self.pace), list(self.others))
+        return encode_card_access(self.pace, self.others)
 
 
 def _security_info(der: bytes, value: bytes, index: int) -> PACEInfo | SecurityInfo:
@@ -184,7 +185,7 @@ def decode_card_access(data: bytes) -> CardAccess:
     return CardAccess(tuple(pace), tuple(others))
 
 
-def encode_card_access(pace: list[PACEInfo], others: list[SecurityInfo] = ()) -> bytes:  # type: ignore[assignment]
+def encode_card_access(pace: Sequence[PACEInfo], others: Sequence[SecurityInfo] = ()) -> bytes:
     """EF.CardAccess for the given PACEInfos (DER: the SET's elements sorted by encoding)."""
     if not pace:
         raise CardAccessError("EF.CardAccess: at least one PACEInfo is needed")

@@ -263,6 +263,7 @@ class PACETerminal:
         self._mapped: tuple[int, int] | None = None
         self._public = b""
         self._expected = b""
+        self._keys = (b"", b"")
         self.result: PACEResult | None = None
 
     def mse_set_at(self, *, with_parameter_id: bool = False) -> bytes:
@@ -352,7 +353,8 @@ class PACEChip:
         self._nonce = b""
         self._sk_map = self._sk = 0
         self._mapped: tuple[int, int] | None = None
-        self._public = b""
+        self._public = self._their_public = b""
+        self._shared_x = 0
         self.result: PACEResult | None = None
 
     def mse_set_at(self, data: bytes) -> None:

@@ -388,8 +388,8 @@ def read_chip(
     transport = transport or PcscTransport(reader_name)
     try:
         session = _Session(transport)
-        access, fallback = open_chip(session, mrz_info, prefer_pace=prefer_pace)
         try:
+            access, fallback = open_chip(session, mrz_info, prefer_pace=prefer_pace)
             files, skipped = read_files(session, progress)
         except SMError as exc:
             raise ReaderError(f"sesión segura perdida (¿tarjeta retirada?) / secure session lost: {exc}") from exc

@@ -77,10 +77,11 @@ def test_wrong_mrz_on_a_pace_chip_is_a_clear_error(passport):
 
 
 @pytest.mark.parametrize("status", ["9000", "6A82"])
-def test_a_reply_without_its_mac_inside_a_pace_session_stops_the_read(passport, status):
-    # READ EF.CardAccess, MSE:Set AT, 4 x GENERAL AUTHENTICATE, SELECT eMRTD (protected); the 8th
-    # reply (SELECT EF.COM) comes plain from someone between reader and chip
-    transport = _Downgrading(VirtualChip(passport, access="pace"), at=8, status=bytes.fromhex(status))
+@pytest.mark.parametrize("at", [7, 8])
+def test_a_reply_without_its_mac_inside_a_pace_session_stops_the_read(passport, status, at):
+    # READ EF.CardAccess, MSE:Set AT, 4 x GENERAL AUTHENTICATE, then SELECT eMRTD (7th) and
+    # SELECT EF.COM (8th), both protected: that reply comes plain from someone in between
+    transport = _Downgrading(VirtualChip(passport, access="pace"), at=at, status=bytes.fromhex(status))
     with pytest.raises(ReaderError, match="sin mensajería segura"):
         read_chip(mrz_lines=MRZ, transport=transport)
 

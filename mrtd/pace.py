@@ -3,8 +3,9 @@
 Nonce s encrypted with K_pi (from the MRZ or the CAN), mapping G' = s*G + H with H from a first
 ECDH, an ephemeral ECDH on G', session keys KS_enc / KS_mac and the two authentication tokens.
 
-The elliptic-curve arithmetic is ours (on mrtd.curves): the cryptography package cannot compute
-on a mapped generator, nor return the whole ECDH point that H is. Scalar multiplication is a
+Multiples of a curve's standard generator come from the cryptography package; the rest of the
+elliptic-curve arithmetic is ours (on mrtd.curves), because cryptography cannot compute on a
+mapped generator nor return the whole ECDH point that H is. Our scalar multiplication is a
 Montgomery ladder (the same operations whatever the key bits; Python integers are not constant
 time, which is acceptable for a reader and a virtual chip, not for a real card).
 """
@@ -16,6 +17,8 @@ import hmac
 import os
 from dataclasses import dataclass
 from typing import Callable
+
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from mrtd.bac import adjust_parity, pad, retail_mac, tdes_decrypt, tdes_encrypt
 from mrtd.cardaccess import (
@@ -165,6 +168,24 @@ def multiply(curve: _Curve, k: int, point: tuple[int, int]) -> tuple[int, int]:
     return _to_affine(curve, r0)
 
 
+# Curves OpenSSL knows by name: multiples of their standard generator come from cryptography
+# (constant time, and faster); the mapped generator G' always needs our own arithmetic.
+_OPENSSL_CURVES = {
+    "secp192r1": ec.SECP192R1, "secp224r1": ec.SECP224R1, "secp256r1": ec.SECP256R1, "secp384r1": ec.SECP384R1,
+    "secp521r1": ec.SECP521R1, "brainpoolP256r1": ec.BrainpoolP256R1, "brainpoolP384r1": ec.BrainpoolP384R1,
+    "brainpoolP512r1": ec.BrainpoolP512R1,
+}
+
+
+def base_multiply(curve: _Curve, k: int) -> tuple[int, int]:
+    """k * G for the curve's standard generator."""
+    named = _OPENSSL_CURVES.get(curve.name)
+    if named is None or not 0 < k < curve.n:
+        return multiply(curve, k, (curve.gx, curve.gy))
+    numbers = ec.derive_private_key(k, named()).public_key().public_numbers()
+    return numbers.x, numbers.y
+
+
 def add(curve: _Curve, one: tuple[int, int], two: tuple[int, int]) -> tuple[int, int]:
     return _to_affine(curve, _add(curve, (one[0], one[1], 1), (two[0], two[1], 1)))
 
@@ -197,7 +218,7 @@ def random_scalar(curve: _Curve, rng: Callable[[int], bytes]) -> int:
 def generic_mapping(curve: _Curve, nonce: bytes, h: tuple[int, int]) -> tuple[int, int]:
     """G' = s*G + H (Part 11 section 4.4.3.3.1)."""
     s = int.from_bytes(nonce, "big")
-    return add(curve, multiply(curve, s, (curve.gx, curve.gy)), h)
+    return add(curve, base_multiply(curve, s), h)
 
 
 # --- dynamic authentication data -------------------------------------------------------------
@@ -293,7 +314,7 @@ class PACETerminal:
         self._nonce = _block_encrypt(self.params, self._k_pi, z, decrypt=True)
         curve = self.params.curve
         self._sk_map = random_scalar(curve, self._rng)
-        return dynamic_data(0x81, encode_point(curve, multiply(curve, self._sk_map, (curve.gx, curve.gy))))
+        return dynamic_data(0x81, encode_point(curve, base_multiply(curve, self._sk_map)))
 
     def step3(self, response: bytes) -> bytes:
         """Map the nonce with the chip's mapping key (82) and send our ephemeral key (83)."""
@@ -407,7 +428,7 @@ class PACEChip:
         curve = self._params.curve
         pk_map_ifd = decode_point(curve, parse_dynamic_data(data, 0x81, "step 2"), "PK_map,IFD")
         self._sk_map = random_scalar(curve, self._rng)
-        public = multiply(curve, self._sk_map, (curve.gx, curve.gy))
+        public = base_multiply(curve, self._sk_map)
         self._mapped = generic_mapping(curve, self._nonce, multiply(curve, self._sk_map, pk_map_ifd))
         return dynamic_data(0x82, encode_point(curve, public))
 

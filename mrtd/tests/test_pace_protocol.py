@@ -187,3 +187,13 @@ def test_the_chips_certification_authority_references_beside_its_token_are_accep
     token = chip.general_authenticate(data)[4:]
     with pytest.raises(PACEError, match="exactly one 86"):
         terminal.complete(encode_tlv(0x7C, encode_tlv(0x86, token) + encode_tlv(0x8A, bytes(32))))
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.sampled_from(sorted(set(PARAMETER_CURVES.values()))), k=st.integers(min_value=1))
+def test_our_scalar_multiplication_agrees_with_openssl(name, k):
+    from mrtd.curves import CURVES
+    from mrtd.pace import base_multiply, multiply
+    curve = CURVES[name]
+    k = k % (curve.n - 1) + 1
+    assert base_multiply(curve, k) == multiply(curve, k, (curve.gx, curve.gy))

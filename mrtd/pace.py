@@ -42,8 +42,11 @@ PASSWORD_MRZ = 1
 PASSWORD_CAN = 2
 
 KDF_ENC, KDF_MAC, KDF_PI = 1, 2, 3
-# 16 bytes: one AES block, two 3DES blocks (what real PACE-3DES chips send too).
-NONCE_LENGTH = 16
+
+def nonce_length(params: "PACEParams") -> int:
+    """Bytes of the nonce s (section 4.4.3.3): the smallest multiple of the block size at least as
+    long as the key, 3DES counting as 128 bits: 16 for 3DES and AES-128, 32 for AES-192/256."""
+    return 16 if params.key_length == 16 else 32
 
 # protocol OID -> (cipher, key length)
 _ALGORITHMS = {
@@ -420,7 +423,7 @@ class PACEChip:
                 raise PACEError("PACE step 1: the command's 7C must be empty", SW_WRONG_DATA)
         except TLVError as exc:
             raise PACEError(str(exc), SW_WRONG_DATA) from exc
-        self._nonce = self._rng(NONCE_LENGTH)
+        self._nonce = self._rng(nonce_length(self._params))
         return dynamic_data(0x80, _block_encrypt(self._params, self._k_pi, self._nonce))
 
     def _step2(self, data: bytes) -> bytes:

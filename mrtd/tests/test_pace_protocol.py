@@ -197,3 +197,12 @@ def test_our_scalar_multiplication_agrees_with_openssl(name, k):
     curve = CURVES[name]
     k = k % (curve.n - 1) + 1
     assert base_multiply(curve, k) == multiply(curve, k, (curve.gx, curve.gy))
+
+
+@pytest.mark.parametrize("protocol, length", [(PACE_ECDH_GM_3DES, 16), (PACE_ECDH_GM_AES_128, 16),
+                                              (PACE_ECDH_GM_AES_192, 32), (PACE_ECDH_GM_AES_256, 32)])
+def test_the_encrypted_nonce_is_as_long_as_section_4_4_3_3_says(protocol, length):
+    # l: the smallest multiple of the block size with l >= k, 3DES counting as k = 128
+    chip, _, _ = _chip_after(0, PACEInfo(protocol, 2, 13))
+    reply = chip.general_authenticate(dynamic_data(0))
+    assert reply[2:4] == bytes((0x80, length)) and len(reply) == 4 + length

@@ -21,6 +21,11 @@ PACE_ECDH_GM_3DES = f"{PACE_ECDH_GM}.1"
 PACE_ECDH_GM_AES_128 = f"{PACE_ECDH_GM}.2"
 PACE_ECDH_GM_AES_192 = f"{PACE_ECDH_GM}.3"
 PACE_ECDH_GM_AES_256 = f"{PACE_ECDH_GM}.4"
+PACE_ECDH_IM = f"{ID_PACE}.4"
+PACE_ECDH_IM_3DES = f"{PACE_ECDH_IM}.1"
+PACE_ECDH_IM_AES_128 = f"{PACE_ECDH_IM}.2"
+PACE_ECDH_IM_AES_192 = f"{PACE_ECDH_IM}.3"
+PACE_ECDH_IM_AES_256 = f"{PACE_ECDH_IM}.4"
 PACE_MAPPINGS = {"1": "DH-GM", "2": "ECDH-GM", "3": "DH-IM", "4": "ECDH-IM", "6": "ECDH-CAM"}
 
 # Standardized domain parameters (Part 11 section 9.5.1, table 13): the elliptic curves.

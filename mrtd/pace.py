@@ -1,7 +1,8 @@
-"""PACE with ECDH Generic Mapping (ICAO 9303 Part 11 section 4.4), terminal and chip side.
+"""PACE with ECDH Generic or Integrated Mapping (ICAO 9303 Part 11 section 4.4), terminal and chip side.
 
-Nonce s encrypted with K_pi (from the MRZ or the CAN), mapping G' = s*G + H with H from a first
-ECDH, an ephemeral ECDH on G', session keys KS_enc / KS_mac and the two authentication tokens.
+Nonce s encrypted with K_pi (from the MRZ or the CAN); mapping G' = s*G + H with H from a first
+ECDH (Generic), or G' = f_G(R_p(s, t)) with the terminal's nonce t (Integrated); an ephemeral
+ECDH on G', session keys KS_enc / KS_mac and the two authentication tokens.
 
 Multiples of a curve's standard generator come from the cryptography package; the rest of the
 elliptic-curve arithmetic is ours (on mrtd.curves), because cryptography cannot compute on a
@@ -22,8 +23,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from mrtd.bac import adjust_parity, pad, retail_mac, tdes_decrypt, tdes_encrypt
 from mrtd.cardaccess import (
-    PACE_ECDH_GM_3DES, PACE_ECDH_GM_AES_128, PACE_ECDH_GM_AES_192, PACE_ECDH_GM_AES_256, PARAMETER_CURVES,
-    PACEInfo, encode_oid,
+    PACE_ECDH_GM_3DES, PACE_ECDH_GM_AES_128, PACE_ECDH_GM_AES_192, PACE_ECDH_GM_AES_256, PACE_ECDH_IM_3DES,
+    PACE_ECDH_IM_AES_128, PACE_ECDH_IM_AES_192, PACE_ECDH_IM_AES_256, PARAMETER_CURVES, PACEInfo, encode_oid,
 )
 from mrtd.curves import CURVES, _add, _Curve, _double, _Point
 from mrtd.errors import PACEAuthenticationError, PACEError, TLVError
@@ -48,12 +49,16 @@ def nonce_length(params: "PACEParams") -> int:
     long as the key, 3DES counting as 128 bits: 16 for 3DES and AES-128, 32 for AES-192/256."""
     return 16 if params.key_length == 16 else 32
 
-# protocol OID -> (cipher, key length)
+# protocol OID -> (mapping, cipher, key length)
 _ALGORITHMS = {
-    PACE_ECDH_GM_3DES: ("3DES", 16),
-    PACE_ECDH_GM_AES_128: ("AES", 16),
-    PACE_ECDH_GM_AES_192: ("AES", 24),
-    PACE_ECDH_GM_AES_256: ("AES", 32),
+    PACE_ECDH_GM_3DES: ("GM", "3DES", 16),
+    PACE_ECDH_GM_AES_128: ("GM", "AES", 16),
+    PACE_ECDH_GM_AES_192: ("GM", "AES", 24),
+    PACE_ECDH_GM_AES_256: ("GM", "AES", 32),
+    PACE_ECDH_IM_3DES: ("IM", "3DES", 16),
+    PACE_ECDH_IM_AES_128: ("IM", "AES", 16),
+    PACE_ECDH_IM_AES_192: ("IM", "AES", 24),
+    PACE_ECDH_IM_AES_256: ("IM", "AES", 32),
 }
 SUPPORTED_PROTOCOLS = tuple(_ALGORITHMS)
 
@@ -67,6 +72,7 @@ class PACEParams:
     key_length: int
     parameter_id: int
     curve: _Curve
+    mapping: str = "GM"  # "GM" Generic Mapping, "IM" Integrated Mapping
 
     @property
     def block(self) -> int:
@@ -80,24 +86,34 @@ class PACEParams:
 def pace_params(protocol: str, parameter_id: int | None) -> PACEParams:
     """The configuration for a PACEInfo's protocol and parameterId; PACEError if we lack it."""
     if protocol not in _ALGORITHMS:
-        raise PACEError(f"PACE: protocol {protocol} not supported (only ECDH Generic Mapping)", SW_WRONG_DATA)
+        raise PACEError(f"PACE: protocol {protocol} not supported (only ECDH Generic and Integrated Mapping)",
+                        SW_WRONG_DATA)
     if parameter_id not in PARAMETER_CURVES:
         raise PACEError(f"PACE: domain parameters {parameter_id} not supported (only the standardized curves)",
                         SW_WRONG_DATA)
-    cipher, key_length = _ALGORITHMS[protocol]
-    return PACEParams(protocol, cipher, key_length, parameter_id, CURVES[PARAMETER_CURVES[parameter_id]])
+    mapping, cipher, key_length = _ALGORITHMS[protocol]
+    curve = CURVES[PARAMETER_CURVES[parameter_id]]
+    if mapping == "IM" and curve.p % 4 != 3:
+        # The point encoding of Appendix B takes square roots the p = 3 mod 4 way (P-224 is not).
+        raise PACEError(f"PACE: Integrated Mapping on {curve.name} not supported", SW_WRONG_DATA)
+    return PACEParams(protocol, cipher, key_length, parameter_id, curve, mapping)
 
 
 def supported(info: PACEInfo) -> bool:
-    return info.protocol in _ALGORITHMS and info.parameter_id in PARAMETER_CURVES
+    try:
+        pace_params(info.protocol, info.parameter_id)
+    except PACEError:
+        return False
+    return True
 
 
 def choose(infos: tuple[PACEInfo, ...] | list[PACEInfo]) -> PACEParams | None:
-    """The strongest PACEInfo we support (AES over 3DES, longer keys, bigger curves), if any."""
+    """The strongest PACEInfo we support (AES over 3DES, longer keys, bigger curves, then Generic
+    Mapping, the one most chips offer), if any."""
     candidates = [pace_params(i.protocol, i.parameter_id) for i in infos if supported(i)]
     if not candidates:
         return None
-    return max(candidates, key=lambda p: (p.cipher == "AES", p.key_length, p.curve.p.bit_length()))
+    return max(candidates, key=lambda p: (p.cipher == "AES", p.key_length, p.curve.p.bit_length(), p.mapping == "GM"))
 
 
 # --- keys ------------------------------------------------------------------------------------
@@ -224,6 +240,51 @@ def generic_mapping(curve: _Curve, nonce: bytes, h: tuple[int, int]) -> tuple[in
     return add(curve, base_multiply(curve, s), h)
 
 
+# --- Integrated Mapping (section 4.4.3.3.2, Appendix B) ----------------------------------------
+
+_C0 = {16: bytes.fromhex("a668892a7c41e3ca739f40b057d85904"),
+       32: bytes.fromhex("d463d65234124ef7897054986dca0a174e28df758cbaa03f240616414d5a1676")}
+_C1 = {16: bytes.fromhex("a4e136ac725f738b01c1f60217c188ad"),
+       32: bytes.fromhex("54bd7255f0aaf831bec3423fcf39d69b6cbf066677d0faae5aadd99df8e53517")}
+
+
+def pseudo_random(params: PACEParams, s: bytes, t: bytes) -> int:
+    """R_p(s, t): the block cipher in CBC mode with IV 0 keyed by t, then by each k_i (truncated to
+    the key size), n blocks of output with n*l >= log2 p + 64; the result mod p."""
+    length = len(s)
+    if length not in _C0 or len(t) != params.key_length:
+        raise PACEError(f"PACE Integrated Mapping: nonces of {len(s)} and {len(t)} bytes", SW_WRONG_DATA)
+    n = -(-(params.curve.p.bit_length() + 64) // (8 * length))
+    key = _block_encrypt(params, t, s)
+    out = b""
+    for _ in range(n):
+        key = key[:params.key_length]
+        out += _block_encrypt(params, key, _C1[length])
+        key = _block_encrypt(params, key, _C0[length])
+    return int.from_bytes(out, "big") % params.curve.p
+
+
+def point_encode(curve: _Curve, t: int) -> tuple[int, int]:
+    """f_G(t) of Appendix B.2 (affine coordinates, p = 3 mod 4, cofactor 1)."""
+    p, a, b = curve.p, curve.a, curve.b
+    alpha = -t * t % p
+    both = (alpha + alpha * alpha) % p
+    x2 = -b * (1 + both) * pow(a * both % p, p - 2, p) % p
+    x3 = alpha * x2 % p
+    h2 = (pow(x2, 3, p) + a * x2 + b) % p
+    u = pow(t, 3, p) * h2 % p
+    big_a = pow(h2, p - 1 - (p + 1) // 4, p)
+    point = (x2, big_a * h2 % p) if big_a * big_a * h2 % p == 1 else (x3, big_a * u % p)
+    if not curve.contains(*point):
+        raise PACEError("PACE Integrated Mapping: the encoded point is not on the curve", SW_WRONG_DATA)
+    return point
+
+
+def integrated_mapping(params: PACEParams, s: bytes, t: bytes) -> tuple[int, int]:
+    """G' = f_G(R_p(s, t))."""
+    return point_encode(params.curve, pseudo_random(params, s, t))
+
+
 # --- dynamic authentication data -------------------------------------------------------------
 
 
@@ -316,6 +377,10 @@ class PACETerminal:
                             f"{self.params.block}-byte blocks", SW_WRONG_DATA)
         self._nonce = _block_encrypt(self.params, self._k_pi, z, decrypt=True)
         curve = self.params.curve
+        if self.params.mapping == "IM":
+            t = self._rng(self.params.key_length)  # the terminal's nonce, sent in clear
+            self._mapped = integrated_mapping(self.params, self._nonce, t)
+            return dynamic_data(0x81, t)
         self._sk_map = random_scalar(curve, self._rng)
         return dynamic_data(0x81, encode_point(curve, base_multiply(curve, self._sk_map)))
 
@@ -323,8 +388,14 @@ class PACETerminal:
         """Map the nonce with the chip's mapping key (82) and send our ephemeral key (83)."""
         self._expect(2)
         curve = self.params.curve
-        pk_map_ic = decode_point(curve, parse_dynamic_data(response, 0x82, "step 2 response"), "PK_map,IC")
-        self._mapped = generic_mapping(curve, self._nonce, multiply(curve, self._sk_map, pk_map_ic))
+        mapping_data = parse_dynamic_data(response, 0x82, "step 2 response")
+        if self.params.mapping == "IM":
+            if mapping_data:
+                raise PACEError("PACE step 2: 82 must be empty for the Integrated Mapping", SW_WRONG_DATA)
+        else:
+            pk_map_ic = decode_point(curve, mapping_data, "PK_map,IC")
+            self._mapped = generic_mapping(curve, self._nonce, multiply(curve, self._sk_map, pk_map_ic))
+        assert self._mapped is not None
         self._sk = random_scalar(curve, self._rng)
         self._public = encode_point(curve, multiply(curve, self._sk, self._mapped))
         return dynamic_data(0x83, self._public)
@@ -429,7 +500,11 @@ class PACEChip:
     def _step2(self, data: bytes) -> bytes:
         assert self._params is not None
         curve = self._params.curve
-        pk_map_ifd = decode_point(curve, parse_dynamic_data(data, 0x81, "step 2"), "PK_map,IFD")
+        mapping_data = parse_dynamic_data(data, 0x81, "step 2")
+        if self._params.mapping == "IM":
+            self._mapped = integrated_mapping(self._params, self._nonce, mapping_data)
+            return dynamic_data(0x82)
+        pk_map_ifd = decode_point(curve, mapping_data, "PK_map,IFD")
         self._sk_map = random_scalar(curve, self._rng)
         public = base_multiply(curve, self._sk_map)
         self._mapped = generic_mapping(curve, self._nonce, multiply(curve, self._sk_map, pk_map_ifd))

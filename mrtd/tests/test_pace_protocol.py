@@ -6,15 +6,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mrtd.cardaccess import (
-    PACE_ECDH_GM_3DES, PACE_ECDH_GM_AES_128, PACE_ECDH_GM_AES_192, PACE_ECDH_GM_AES_256, PARAMETER_CURVES,
-    PACEInfo,
+    PACE_ECDH_GM_3DES, PACE_ECDH_GM_AES_128, PACE_ECDH_GM_AES_192, PACE_ECDH_GM_AES_256, PACE_ECDH_IM_3DES,
+    PACE_ECDH_IM_AES_128, PACE_ECDH_IM_AES_192, PACE_ECDH_IM_AES_256, PARAMETER_CURVES, PACEInfo,
 )
 from mrtd.chip import EMRTD_AID, VirtualChip
 from mrtd.errors import MRTDError, PACEAuthenticationError, PACEError
 from mrtd.lds import encode_dg1, encode_ef_com
 from mrtd.mrz import bac_key_seed_info, parse_mrz
 from mrtd.pace import (
-    PASSWORD_CAN, PACEChip, PACETerminal, can_password, dynamic_data, mrz_password, pace_params,
+    PASSWORD_CAN, PACEChip, PACETerminal, can_password, dynamic_data, mrz_password, pace_params, supported,
 )
 from mrtd.reader import _Session
 
@@ -23,7 +23,12 @@ MRZ = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F120
 INFO = bac_key_seed_info(parse_mrz(MRZ))
 OTHER_INFO = INFO[:10] + "7408130" + INFO[17:]  # someone else's birth date
 FILES = {"EF_COM": encode_ef_com(["DG1"]), "DG1": encode_dg1(MRZ)}
-PROTOCOLS = [PACE_ECDH_GM_3DES, PACE_ECDH_GM_AES_128, PACE_ECDH_GM_AES_192, PACE_ECDH_GM_AES_256]
+PROTOCOLS = [PACE_ECDH_GM_3DES, PACE_ECDH_GM_AES_128, PACE_ECDH_GM_AES_192, PACE_ECDH_GM_AES_256,
+             PACE_ECDH_IM_3DES, PACE_ECDH_IM_AES_128, PACE_ECDH_IM_AES_192, PACE_ECDH_IM_AES_256]
+# Every configuration we support: all curves for Generic Mapping; for Integrated Mapping those
+# with p = 3 mod 4 (all but secp224r1), as the point encoding of Appendix B requires.
+CONFIGURATIONS = [(protocol, pid) for protocol in PROTOCOLS for pid in sorted(PARAMETER_CURVES)
+                  if supported(PACEInfo(protocol, 2, pid))]
 
 
 def _pace(chip: VirtualChip, info: PACEInfo, password: bytes, **kwargs) -> _Session:
@@ -32,8 +37,12 @@ def _pace(chip: VirtualChip, info: PACEInfo, password: bytes, **kwargs) -> _Sess
     return session
 
 
-@pytest.mark.parametrize("parameter_id", sorted(PARAMETER_CURVES))
-@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_configurations_cover_every_curve_and_cipher_for_both_mappings():
+    assert len(CONFIGURATIONS) == 8 * len(PARAMETER_CURVES) - 4  # IM on secp224r1 (id 10) is refused
+    assert not supported(PACEInfo(PACE_ECDH_IM_AES_128, 2, 10))
+
+
+@pytest.mark.parametrize("protocol, parameter_id", CONFIGURATIONS)
 def test_round_trip_every_curve_and_cipher_then_dg1_under_secure_messaging(protocol, parameter_id):
     # Given a PACE-only chip offering this one configuration
     info = PACEInfo(protocol, 2, parameter_id)
@@ -41,7 +50,7 @@ def test_round_trip_every_curve_and_cipher_then_dg1_under_secure_messaging(proto
     # when our terminal runs PACE with the right MRZ
     session = _pace(chip, info, mrz_password(INFO))
     # then both sides hold the same session and DG1 reads back under its secure messaging
-    assert session.sm.cipher == ("3DES" if protocol == PACE_ECDH_GM_3DES else "AES")
+    assert session.sm.cipher == ("3DES" if protocol in (PACE_ECDH_GM_3DES, PACE_ECDH_IM_3DES) else "AES")
     assert session.select(0x0101) == 0x9000
     assert session.read(0, 8) == FILES["DG1"][:8]
     assert chip.authenticated
@@ -142,13 +151,15 @@ _garbage = st.one_of(
     st.tuples(st.sampled_from([0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x8A]), st.binary(max_size=140))
     .map(lambda t: dynamic_data(t[0], t[1])),
     st.binary(min_size=64, max_size=64).map(lambda b: dynamic_data(0x81, b"\x04" + b)),
+    st.binary(min_size=16, max_size=16).map(lambda b: dynamic_data(0x81, b)),  # an IM nonce t
 )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(steps=st.integers(min_value=0, max_value=3), data=_garbage)
-def test_chip_side_malformed_data_is_a_pace_error_with_a_status_word(steps, data):
-    chip, _, _ = _chip_after(steps)
+@given(steps=st.integers(min_value=0, max_value=3), data=_garbage,
+       protocol=st.sampled_from([PACE_ECDH_GM_AES_128, PACE_ECDH_IM_AES_128]))
+def test_chip_side_malformed_data_is_a_pace_error_with_a_status_word(steps, data, protocol):
+    chip, _, _ = _chip_after(steps, PACEInfo(protocol, 2, 13))
     try:
         chip.general_authenticate(data)
     except PACEError as exc:
@@ -156,9 +167,10 @@ def test_chip_side_malformed_data_is_a_pace_error_with_a_status_word(steps, data
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(steps=st.integers(min_value=0, max_value=3), data=_garbage)
-def test_terminal_side_malformed_chip_data_only_raises_mrtd_errors(steps, data):
-    _, terminal, _ = _chip_after(steps)
+@given(steps=st.integers(min_value=0, max_value=3), data=_garbage,
+       protocol=st.sampled_from([PACE_ECDH_GM_AES_128, PACE_ECDH_IM_AES_128]))
+def test_terminal_side_malformed_chip_data_only_raises_mrtd_errors(steps, data, protocol):
+    _, terminal, _ = _chip_after(steps, PACEInfo(protocol, 2, 13))
     step = (terminal.step2, terminal.step3, terminal.step4, terminal.complete)[steps]
     try:
         step(data)

@@ -33,6 +33,15 @@ def test_strongest_offered_configuration_is_used(passport):
     assert result.files == passport
 
 
+def test_integrated_mapping_chip_is_read_and_generic_mapping_preferred_when_both_offered(passport):
+    im = PACEInfo("0.4.0.127.0.7.2.2.4.4.2", 2, 13)
+    result = read_chip(mrz_lines=MRZ, transport=VirtualChip(passport, access="pace", pace_infos=(im,)), run_pa=False)
+    assert (result.access, result.files) == (f"PACE {im.protocol} 13", passport)
+    both = (im, PACEInfo("0.4.0.127.0.7.2.2.4.2.2", 2, 13))
+    result = read_chip(mrz_lines=MRZ, transport=VirtualChip(passport, access="pace", pace_infos=both), run_pa=False)
+    assert result.access == "PACE 0.4.0.127.0.7.2.2.4.2.2 13"
+
+
 def test_unsupported_pace_falls_back_to_bac_and_says_why(passport):
     chip = VirtualChip(passport, access="both", pace_infos=DH_GM_ONLY)
     result = read_chip(mrz_lines=MRZ, transport=chip, run_pa=False)

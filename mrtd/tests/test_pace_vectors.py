@@ -217,3 +217,75 @@ def test_real_aes_secure_messaging_select_and_read_byte_for_byte():
     assert chip.unwrap_command(H("0ca4020c1d87110147ee2e3bd440fb596167f2bb6cd6395e8e08a105747484314bcf00")) == \
         H("00a4020c02011d")
     assert chip.wrap_response(H("9000")) == H("990290008e085f570baddd1002d29000")
+
+
+# --- ICAO 9303 Part 11, Appendix H.1: Integrated Mapping, brainpoolP256r1, AES-128, CAN 123456 --
+IM_CAN = "123456"
+IM_K_PI = H("591468CDA83D65219CCCB8560233600F")
+IM_Z = H("143DC40C08C8E891FBED7DEDB92B64AD")
+IM_S = H("2923BE84E16CD6AE529049F1F1BBE9EB")
+IM_T = H("5DD4CBFC96F5453B130D890A1CDBAE32")  # the terminal's nonce
+IM_R = H("E4447E2DFB3586BAC05DDB00156B57FBB2179A3949294C9725418980 0C517BAA8DA0FF397ED8C445D3E421E4FEB57322"
+         .replace(" ", ""))
+IM_RP = H("A2F8FF2DF50E52C6599F386ADCB595D229F6A167ADE2BE5F2C3296ADD5B7430E")
+IM_MAPPED = H("048E82D31559ED0FDE92A4D0498ADD3C23BABA94FB77691E31E90AEA77FB17D427"
+              "4C1AE14BD0C3DBAC0C871B7F3608169364437CA30AC243A089D3F266C1E60FAD")
+IM_PK_IFD = H("0489CBA23FFE96AA18D824627C3E934E54A9FD0B87A95D1471DC1C0ABFDCD640D4"
+              "6755DE9B7B778280B6BEBD57439ADFEB0E21FD4ED6DF42578C13418A59B34C37")
+IM_PK_IC = H("0467F78E5F7F7686082B293E8D087E056916D0F74BC01A5F8957D0DE45691E51E8"
+             "932B69A962B52A0985AD2C0A271EE6A13A8ADDDCD1A3A994B9DED257F4D22753")
+IM_SHARED = H("4F150FDE1D4F0E38E95017B891BAE17133A0DF45B0D3E18B60BA7BEAFDC2C713")
+IM_KS_ENC, IM_KS_MAC = H("0D3FEB33251A6370893D62AE8DAAF51B"), H("B01E89E3D9E8719E586B50B4A7506E0B")
+IM_T_IFD, IM_T_IC = H("450F02B86F6A0909"), H("75D4D96E8D5B0308")
+
+
+def test_appendix_h_integrated_mapping_every_intermediate_value():
+    from mrtd.cardaccess import PACE_ECDH_IM_AES_128
+    from mrtd.pace import can_password, integrated_mapping, point_encode, pseudo_random
+    from mrtd.sm import aes_cbc
+    params = pace_params(PACE_ECDH_IM_AES_128, 13)
+    assert password_key(params, can_password(IM_CAN)) == IM_K_PI
+    assert aes_cbc(IM_K_PI, IM_Z, decrypt=True) == IM_S
+    assert IM_RP == (int.from_bytes(IM_R, "big") % BP256.p).to_bytes(32, "big")
+    assert pseudo_random(params, IM_S, IM_T) == int.from_bytes(IM_RP, "big")
+    assert encode_point(BP256, point_encode(BP256, int.from_bytes(IM_RP, "big"))) == IM_MAPPED
+    mapped = integrated_mapping(params, IM_S, IM_T)
+    assert encode_point(BP256, multiply(BP256, int.from_bytes(G_SK_IFD, "big"), mapped)) == IM_PK_IFD
+    assert encode_point(BP256, multiply(BP256, int.from_bytes(G_SK_IC, "big"), mapped)) == IM_PK_IC
+    shared = multiply(BP256, int.from_bytes(G_SK_IFD, "big"), decode_point(BP256, IM_PK_IC, "PK_DH,IC"))
+    assert shared[0].to_bytes(32, "big") == IM_SHARED
+    assert (kdf(IM_SHARED, 1, "AES", 16), kdf(IM_SHARED, 2, "AES", 16)) == (IM_KS_ENC, IM_KS_MAC)
+    assert token_mac(params, IM_KS_MAC, public_key_data(params, IM_PK_IC)) == IM_T_IFD
+    assert token_mac(params, IM_KS_MAC, public_key_data(params, IM_PK_IFD)) == IM_T_IC
+
+
+def test_appendix_h_terminal_and_chip_exchange_the_published_objects():
+    from mrtd.cardaccess import PACE_ECDH_IM_AES_128, PACEInfo
+    from mrtd.pace import PASSWORD_CAN, can_password
+    params = pace_params(PACE_ECDH_IM_AES_128, 13)
+    # the chip's key is the one of the example (SK_IC of App. H.1 equals App. G.1's)
+    chip = PACEChip([PACEInfo(PACE_ECDH_IM_AES_128, 2, 13)], {PASSWORD_CAN: can_password(IM_CAN)},
+                    rng=_replay(IM_S, G_SK_IC))
+    terminal = PACETerminal(params, can_password(IM_CAN), password_ref=PASSWORD_CAN, rng=_replay(IM_T, G_SK_IFD))
+    chip.mse_set_at(terminal.mse_set_at())
+    expected = [  # (terminal's command data, chip's response data)
+        (H("7C00"), H("7C128010") + IM_Z),
+        (H("7C128110") + IM_T, H("7C028200")),
+        (H("7C438341") + IM_PK_IFD, H("7C438441") + IM_PK_IC),
+        (H("7C0A8508") + IM_T_IFD, H("7C0A8608") + IM_T_IC),
+    ]
+    command = terminal.step1()
+    for (sent, answer), step in zip(expected, (terminal.step2, terminal.step3, terminal.step4, terminal.complete)):
+        assert command == sent
+        response = chip.general_authenticate(command)
+        assert response == answer
+        command = step(response)
+    assert (command.ks_enc, command.ks_mac) == (chip.result.ks_enc, chip.result.ks_mac) == (IM_KS_ENC, IM_KS_MAC)
+
+
+def test_can_password_keys_for_aes_192_and_256_use_sha256():
+    # K_pi for CAN 123456 with AES-192, as the AusweisApp test suite (Governikus) reproduces it
+    from mrtd.pace import can_password
+    k192 = kdf(can_password("123456"), 3, "AES", 24)
+    assert k192 == H("8df3278fb32026e66277357fcd6c826dbeb3de32088b2531")
+    assert kdf(can_password("123456"), 3, "AES", 32)[:24] == k192

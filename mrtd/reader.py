@@ -272,7 +272,12 @@ def open_chip(session: _Session, mrz_info: str, *, prefer_pace: bool = True) -> 
             except PACEError as exc:
                 session.sm = None
                 fallback = f"PACE: {exc}"
-    session.bac(mrz_info)
+    try:
+        session.bac(mrz_info)
+    except BACError as exc:
+        if fallback is None:
+            raise
+        raise BACError(f"{exc} (antes / before: {fallback})") from exc
     return "BAC", fallback
 
 

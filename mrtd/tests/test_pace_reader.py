@@ -62,17 +62,25 @@ def test_card_access_is_found_by_select_when_the_short_identifier_is_not_known(p
     assert result.access.startswith("PACE ")
 
 
+class _RefusesMSE:
+    """A chip whose EF.CardAccess promises more than its MSE:Set AT accepts."""
+
+    def __init__(self, chip):
+        self.chip = chip
+
+    def transmit(self, apdu):
+        return bytes.fromhex("6A80") if apdu[1] == 0x22 else self.chip.transmit(apdu)
+
+
 def test_a_chip_refusing_our_pace_step_is_read_with_bac_and_the_reason_kept(passport):
-    class _RefusesMSE:  # a chip whose EF.CardAccess promises more than its MSE:Set AT accepts
-        def __init__(self, chip):
-            self.chip = chip
-
-        def transmit(self, apdu):
-            return bytes.fromhex("6A80") if apdu[1] == 0x22 else self.chip.transmit(apdu)
-
     result = read_chip(mrz_lines=MRZ, transport=_RefusesMSE(VirtualChip(passport, access="both")), run_pa=False)
     assert (result.access, result.files) == ("BAC", passport)
     assert "6A80" in result.fallback and result.to_dict()["fallback"] == result.fallback
+
+
+def test_pace_only_chip_that_refuses_our_pace_names_both_failures(passport):
+    with pytest.raises(BACError, match="PACE-only.*MSE:Set AT.*6A80"):
+        read_chip(mrz_lines=MRZ, transport=_RefusesMSE(VirtualChip(passport, access="pace")), run_pa=False)
 
 
 def test_pace_only_chip_refuses_bac_with_a_clear_error(passport):

@@ -1,4 +1,4 @@
-"""Virtual eMRTD chip: an ISO 7816-4 file system with BAC and secure messaging, in process or behind pcscd's vpcd socket."""
+"""Virtual eMRTD chip: an ISO 7816-4 file system with BAC and/or PACE and secure messaging, in process or behind pcscd's vpcd socket."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from mrtd.apdu import (
     SW_WRONG_OFFSET, SW_WRONG_PARAMS, CommandAPDU, sw_bytes,
 )
 from mrtd.bac import BACChip, derive_keys_from_info
-from mrtd.errors import BACError, CardError, LDSError, MRTDError, ReaderError, SMError
+from mrtd.cardaccess import FID_CARD_ACCESS, PACE_ECDH_GM_AES_128, SFI_CARD_ACCESS, PACEInfo, encode_card_access
+from mrtd.errors import BACError, CardError, LDSError, MRTDError, PACEError, ReaderError, SMError
 from mrtd.lds import FID, decode_dg1, read_lds_dir
 from mrtd.mrz import bac_key_seed_info, parse_mrz
+from mrtd.pace import INS_GENERAL_AUTHENTICATE, INS_MSE, PASSWORD_CAN, PASSWORD_MRZ, PACEChip, can_password, mrz_password
 from mrtd.sm import SecureMessaging
 
 log = logging.getLogger(__name__)
@@ -26,6 +28,10 @@ log = logging.getLogger(__name__)
 EMRTD_AID = bytes.fromhex("A0000002471001")
 VPCD_PORT = 35963
 _SW_UNKNOWN = 0x6F00
+_MF = 0x3F00
+ACCESS_MODES = ("bac", "pace", "both")
+# What most PACE passports offer: ECDH Generic Mapping, AES-128, brainpoolP256r1.
+DEFAULT_PACE_INFOS = (PACEInfo(PACE_ECDH_GM_AES_128, 2, 13),)
 
 
 def build_atr(historical: bytes = b"MRTD-PE") -> bytes:
@@ -38,10 +44,12 @@ def build_atr(historical: bytes = b"MRTD-PE") -> bytes:
 
 
 class VirtualChip:
-    """An eMRTD application holding LDS files, with BAC keys from the MRZ.
+    """An eMRTD application holding LDS files, with BAC and/or PACE keys from the MRZ.
 
+    `access` is "bac" (no EF.CardAccess, BAC only), "pace" (EF.CardAccess with `pace_infos`,
+    BAC refused with 6982) or "both". `can` adds the card access number as a PACE password.
     `transmit` takes a command APDU and returns the response APDU; it never raises.
-    `rng` (n -> n random bytes) is injectable so tests can replay ICAO's worked example.
+    `rng` (n -> n random bytes) is injectable so tests can replay ICAO's worked examples.
     """
 
     def __init__(
@@ -52,7 +60,12 @@ class VirtualChip:
         mrz_info: str | None = None,
         rng: Callable[[int], bytes] = os.urandom,
         atr: bytes | None = None,
+        access: str = "bac",
+        pace_infos: tuple[PACEInfo, ...] | list[PACEInfo] = DEFAULT_PACE_INFOS,
+        can: str | None = None,
     ):
+        if access not in ACCESS_MODES:
+            raise PACEError(f"access: one of {ACCESS_MODES}, not {access!r}")
         if mrz_info is None:
             if mrz_lines is None:
                 if "DG1" not in files:
@@ -64,8 +77,17 @@ class VirtualChip:
             raise LDSError(f"files: archivos LDS desconocidos / unknown LDS files: {sorted(unknown)}")
         self.files_by_fid: dict[int, bytes] = {FID[name]: data for name, data in files.items()}
         self.keys = derive_keys_from_info(mrz_info)
-        self.atr = atr or build_atr()
+        self.access = access
+        self.card_access: bytes | None = None
+        self._pace: PACEChip | None = None
         self._rng = rng
+        if access != "bac":
+            self.card_access = encode_card_access(list(pace_infos))
+            passwords = {PASSWORD_MRZ: mrz_password(mrz_info)}
+            if can is not None:
+                passwords[PASSWORD_CAN] = can_password(can)
+            self._pace = PACEChip(pace_infos, passwords, rng=rng)
+        self.atr = atr or build_atr()
         self.apdu_count = 0
         self.reset()
 
@@ -80,6 +102,8 @@ class VirtualChip:
         self._current: int | None = None
         self._bac = BACChip(self.keys)
         self._sm: SecureMessaging | None = None
+        if self._pace is not None:
+            self._pace.reset()
 
     @property
     def authenticated(self) -> bool:
@@ -120,7 +144,8 @@ class VirtualChip:
         return self._sm.wrap_response(response)
 
     def _dispatch(self, cmd: CommandAPDU) -> bytes:
-        if cmd.cla & 0xF3 != 0x00:
+        cla = cmd.cla & ~0x10 if cmd.ins == INS_GENERAL_AUTHENTICATE else cmd.cla  # steps 1-3 are chained
+        if cla & 0xF3 != 0x00:
             return sw_bytes(SW_CLA_NOT_SUPPORTED)
         handler = {
             INS_SELECT: self._select,
@@ -128,6 +153,8 @@ class VirtualChip:
             INS_READ_BINARY_ODD: self._read_binary_odd,
             INS_GET_CHALLENGE: self._get_challenge,
             INS_EXTERNAL_AUTHENTICATE: self._external_authenticate,
+            INS_MSE: self._mse,
+            INS_GENERAL_AUTHENTICATE: self._general_authenticate,
         }.get(cmd.ins)
         if handler is None:
             return sw_bytes(SW_INS_NOT_SUPPORTED)
@@ -139,8 +166,14 @@ class VirtualChip:
                 return sw_bytes(SW_FILE_NOT_FOUND)
             self._app_selected, self._current = True, None
             return sw_bytes(SW_OK)
+        if cmd.p1 == 0x00 and cmd.data in (b"", _MF.to_bytes(2, "big")):
+            self._app_selected, self._current = False, None  # back to the master file
+            return sw_bytes(SW_OK)
         if cmd.p1 in (0x00, 0x02) and len(cmd.data) == 2:
             fid = int.from_bytes(cmd.data, "big")
+            if fid == FID_CARD_ACCESS and not self._app_selected and self.card_access is not None:
+                self._current = fid  # EF.CardAccess lives in the master file
+                return sw_bytes(SW_OK)
             if not self._app_selected or fid not in self.files_by_fid:
                 return sw_bytes(SW_FILE_NOT_FOUND)
             self._current = fid
@@ -149,13 +182,17 @@ class VirtualChip:
 
     def _file_for_read(self, short_fid: int | None) -> bytes:
         """The file to read; raises CardError with the status word the chip answers."""
-        if short_fid is not None:
+        if short_fid == SFI_CARD_ACCESS and not self._app_selected and self.card_access is not None:
+            self._current = FID_CARD_ACCESS
+        elif short_fid is not None:
             fid = 0x0100 | short_fid
             if not self._app_selected or fid not in self.files_by_fid:
                 raise CardError("archivo no encontrado", SW_FILE_NOT_FOUND)
             self._current = fid
         if self._current is None:
             raise CardError("ningún archivo seleccionado", SW_CONDITIONS_NOT_SATISFIED)
+        if self._current == FID_CARD_ACCESS and not self._app_selected and self.card_access is not None:
+            return self.card_access  # readable by anyone: it says how to open the chip
         if self._sm is None:
             raise CardError("falta BAC", SW_SECURITY_NOT_SATISFIED)
         return self.files_by_fid[self._current]
@@ -193,12 +230,39 @@ class VirtualChip:
         return self._bac.get_challenge(self._rng(8)) + sw_bytes(SW_OK)
 
     def _external_authenticate(self, cmd: CommandAPDU) -> bytes:
+        if self.access == "pace":
+            return sw_bytes(SW_SECURITY_NOT_SATISFIED)  # a PACE-only chip refuses BAC
         try:
             response, session = self._bac.external_authenticate(cmd.data, k_ic=self._rng(16))
         except BACError:
             return sw_bytes(SW_AUTH_FAILED)
         self._sm = SecureMessaging(session.ks_enc, session.ks_mac, session.ssc)
         return response + sw_bytes(SW_OK)
+
+    def _mse(self, cmd: CommandAPDU) -> bytes:
+        """MSE:Set AT for PACE (P1 C1, P2 A4); a BAC-only chip does not know the instruction."""
+        if self._pace is None:
+            return sw_bytes(SW_INS_NOT_SUPPORTED)
+        if (cmd.p1, cmd.p2) != (0xC1, 0xA4):
+            return sw_bytes(SW_WRONG_PARAMS)
+        try:
+            self._pace.mse_set_at(cmd.data)
+        except PACEError as exc:
+            return sw_bytes(exc.sw or _SW_UNKNOWN)
+        return sw_bytes(SW_OK)
+
+    def _general_authenticate(self, cmd: CommandAPDU) -> bytes:
+        if self._pace is None:
+            return sw_bytes(SW_INS_NOT_SUPPORTED)
+        if (cmd.p1, cmd.p2) != (0x00, 0x00):
+            return sw_bytes(SW_WRONG_PARAMS)
+        try:
+            reply = self._pace.general_authenticate(cmd.data)
+        except PACEError as exc:
+            return sw_bytes(exc.sw or _SW_UNKNOWN)
+        if self._pace.result is not None:
+            self._sm = self._pace.result.secure_messaging()
+        return reply + sw_bytes(SW_OK)
 
 
 def _do53(value: bytes) -> bytes:

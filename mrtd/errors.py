@@ -54,3 +54,22 @@ class ReaderError(MRTDError):
 
 class VDSError(MRTDError):
     """A visible digital seal that cannot be decoded or verified."""
+
+
+class CardAccessError(LDSError):
+    """EF.CardAccess (SecurityInfos) that cannot be decoded; the message names the structure."""
+
+
+class PACEError(MRTDError):
+    """PACE failed: an unsupported parameter set, a malformed GENERAL AUTHENTICATE, a bad point.
+
+    ``sw`` is the status word the chip answered (terminal side) or must answer (chip side).
+    """
+
+    def __init__(self, message: str, sw: int | None = None):
+        super().__init__(message)
+        self.sw = sw
+
+
+class PACEAuthenticationError(PACEError):
+    """An authentication token did not verify: almost always a wrong MRZ or CAN."""

@@ -1,4 +1,4 @@
-"""Read an eMRTD given its MRZ: BAC, EF.COM, the data groups it lists, EF.SOD, then passive authentication."""
+"""Read an eMRTD given its MRZ: PACE (when EF.CardAccess offers it) or BAC, EF.COM, the data groups it lists, EF.SOD, then passive authentication."""
 
 from __future__ import annotations
 
@@ -10,9 +10,13 @@ from typing import Any, Callable, Iterable, Protocol
 
 from mrtd.apdu import SW_OK, SW_SECURITY_NOT_SATISFIED, SW_TEXT, split_response
 from mrtd.bac import BACTerminal, derive_keys_from_info
-from mrtd.errors import BACError, CardError, MRTDError, ReaderError, SMError
+from mrtd.cardaccess import FID_CARD_ACCESS, SFI_CARD_ACCESS, decode_card_access
+from mrtd.errors import (
+    BACError, CardAccessError, CardError, MRTDError, PACEAuthenticationError, PACEError, ReaderError, SMError,
+)
 from mrtd.lds import FID, decode_dg1, decode_ef_com
 from mrtd.mrz import bac_key_seed_info, parse_mrz
+from mrtd.pace import PASSWORD_MRZ, PACEParams, PACETerminal, choose, mrz_password
 from mrtd.sm import SecureMessaging
 from mrtd.tlv import tlv_total_length
 
@@ -36,9 +40,13 @@ class ChipRead:
     elapsed_s: float
     skipped: dict[str, str] = field(default_factory=dict)  # file -> why it was not read
     chip_mrz: list[str] | None = None
+    access: str = "BAC"  # how the chip was opened: "PACE <protocol OID> <parameterId>" or "BAC"
+    fallback: str | None = None  # why PACE was not used though EF.CardAccess was there
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "access": self.access,
+            "fallback": self.fallback,
             "files": {name: len(data) for name, data in self.files.items()},
             "skipped": self.skipped,
             "chip_mrz": self.chip_mrz,
@@ -159,10 +167,66 @@ class _Session:
         terminal = BACTerminal(derive_keys_from_info(mrz_info))
         data = terminal.external_authenticate_data(rnd_ic)
         resp, sw = self.command(b"\x00\x82\x00\x00\x28" + data + b"\x28")
+        if sw == SW_SECURITY_NOT_SATISFIED:
+            raise BACError("BAC rechazado (6982): el chip solo admite PACE / BAC refused: the chip is PACE-only")
         if sw != SW_OK:
             raise BACError(f"BAC rechazado ({sw:04X}): la MRZ no corresponde al chip / BAC refused: wrong MRZ")
         keys = terminal.complete(resp)
         self.sm = SecureMessaging(keys.ks_enc, keys.ks_mac, keys.ssc)
+
+    def read_card_access(self) -> bytes | None:
+        """EF.CardAccess from the master file, read in the clear; None when the chip has none.
+
+        First by its short file identifier 1C (one APDU, what most readers do), then by SELECT 011C
+        for chips that only know the long form.
+        """
+        data, sw = self.command(b"\x00\xB0" + bytes((0x80 | SFI_CARD_ACCESS, 0x00, CHUNK)))
+        if sw not in (SW_OK, 0x6282) or not data:
+            _, sw = self.command(b"\x00\xA4\x02\x0C\x02" + FID_CARD_ACCESS.to_bytes(2, "big"))
+            if sw != SW_OK:
+                return None
+            data, sw = self.command(b"\x00\xB0\x00\x00" + bytes((CHUNK,)))
+            if sw not in (SW_OK, 0x6282) or not data:
+                return None
+        try:
+            total = tlv_total_length(data[:_HEADER_READ])
+        except MRTDError:
+            return data  # not even a TLV: decode_card_access will say what is wrong
+        buf = bytearray(data[:total])
+        while len(buf) < total:
+            chunk = self.read(len(buf), min(CHUNK, total - len(buf)))
+            if not chunk:
+                break
+            buf += chunk
+        return bytes(buf)
+
+    def pace(self, params: PACEParams, password: bytes, *, password_ref: int = PASSWORD_MRZ,
+             rng: Callable[[int], bytes] | None = None) -> None:
+        """PACE with the chip (MSE:Set AT, GENERAL AUTHENTICATE x4), then SELECT eMRTD under SM.
+
+        PACEAuthenticationError when the chip refuses our token (6300: a wrong MRZ) or its token
+        does not verify; PACEError for any other refusal or malformed answer.
+        """
+        terminal = PACETerminal(params, password, password_ref=password_ref, **({"rng": rng} if rng else {}))
+        _, sw = self.command(_apdu(0x00, 0x22, 0xC1, 0xA4, terminal.mse_set_at()))
+        if sw != SW_OK:
+            raise PACEError(f"MSE:Set AT rechazado / refused: {sw:04X}", sw)
+        data = self._ga(0x10, terminal.step1(), "1")
+        data = self._ga(0x10, terminal.step2(data), "2")
+        data = self._ga(0x10, terminal.step3(data), "3")
+        data = self._ga(0x00, terminal.step4(data), "4")
+        result = terminal.complete(data)
+        self.sm = result.secure_messaging()
+        self.check(b"\x00\xA4\x04\x0C\x07" + EMRTD_AID, "SELECT eMRTD")
+
+    def _ga(self, cla: int, data: bytes, step: str) -> bytes:
+        resp, sw = self.command(_apdu(cla, 0x86, 0x00, 0x00, data, 256))
+        if sw == 0x6300 and step == "4":
+            raise PACEAuthenticationError(
+                "PACE rechazado (6300): la MRZ (o el CAN) no corresponde al chip / PACE refused: wrong MRZ or CAN", sw)
+        if sw != SW_OK:
+            raise PACEError(f"PACE GENERAL AUTHENTICATE {step} rechazado / refused: {sw:04X}", sw)
+        return resp
 
     def select(self, fid: int) -> int:
         _, sw = self.command(b"\x00\xA4\x02\x0C\x02" + fid.to_bytes(2, "big"))
@@ -177,6 +241,44 @@ class _Session:
         apdu = b"\x00\xB1\x00\x00" + bytes((2 + len(off), 0x54, len(off))) + off + bytes(((length + 4) % 256,))
         raw = self.check(apdu, f"READ BINARY B1 @{offset}")
         return _strip_do53(raw)
+
+
+def _apdu(cla: int, ins: int, p1: int, p2: int, data: bytes, le: int | None = None) -> bytes:
+    out = bytes((cla, ins, p1, p2, len(data))) + data
+    return out + (bytes((le % 256,)) if le is not None else b"")
+
+
+def open_chip(session: _Session, mrz_info: str, *, prefer_pace: bool = True) -> tuple[str, str | None]:
+    """PACE when EF.CardAccess offers a configuration we support, else BAC: (access, fallback reason).
+
+    A wrong MRZ under PACE is an error at once (BAC would fail the same way); any other PACE
+    failure falls back to BAC, which a PACE-only chip refuses with a clear BACError.
+    """
+    fallback = None
+    raw = session.read_card_access() if prefer_pace else None
+    if raw is not None:
+        try:
+            params = choose(decode_card_access(raw).pace)
+        except CardAccessError as exc:
+            params, fallback = None, f"EF.CardAccess: {exc}"
+        if params is None and fallback is None:
+            fallback = "EF.CardAccess: ninguna configuración PACE soportada / no supported PACE configuration"
+        if params is not None:
+            try:
+                session.pace(params, mrz_password(mrz_info))
+                return f"PACE {params.protocol} {params.parameter_id}", None
+            except PACEAuthenticationError:
+                raise
+            except PACEError as exc:
+                session.sm = None
+                fallback = f"PACE: {exc}"
+    try:
+        session.bac(mrz_info)
+    except BACError as exc:
+        if fallback is None:
+            raise
+        raise BACError(f"{exc} (antes / before: {fallback})") from exc
+    return "BAC", fallback
 
 
 def _strip_do53(raw: bytes) -> bytes:
@@ -277,10 +379,13 @@ def read_chip(
     csca_certs: Iterable[bytes] = (),
     master_list: bytes | None = None,
     run_pa: bool = True,
+    prefer_pace: bool = True,
 ) -> ChipRead:
     """Read a chip given the printed MRZ, over `transport` or the PC/SC reader `reader_name`.
 
-    Raises BACError for a wrong MRZ, ReaderError for no reader, no card, a removed or silent card.
+    PACE first when the chip has EF.CardAccess (unless `prefer_pace` is false), BAC otherwise.
+    Raises BACError or PACEAuthenticationError for a wrong MRZ, ReaderError for no reader, no
+    card, a removed or silent card.
     """
     started = time.perf_counter()
     mrz_info = bac_key_seed_info(parse_mrz(mrz_lines))
@@ -288,8 +393,8 @@ def read_chip(
     transport = transport or PcscTransport(reader_name)
     try:
         session = _Session(transport)
-        session.bac(mrz_info)
         try:
+            access, fallback = open_chip(session, mrz_info, prefer_pace=prefer_pace)
             files, skipped = read_files(session, progress)
         except SMError as exc:
             raise ReaderError(f"sesión segura perdida (¿tarjeta retirada?) / secure session lost: {exc}") from exc
@@ -298,4 +403,4 @@ def read_chip(
             transport.close()  # type: ignore[union-attr]
     chip_mrz = decode_dg1(files["DG1"]) if "DG1" in files else None
     pa = _passive_authentication(files, mrz_lines, csca_certs, master_list) if run_pa else None
-    return ChipRead(files, pa, time.perf_counter() - started, skipped, chip_mrz)
+    return ChipRead(files, pa, time.perf_counter() - started, skipped, chip_mrz, access, fallback)

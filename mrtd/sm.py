@@ -1,14 +1,19 @@
-"""3DES secure messaging (ICAO 9303 Part 11 section 9.8): wrap and unwrap APDUs on both the terminal and the chip side."""
+"""Secure messaging (ICAO 9303 Part 11 section 9.8) with 3DES (BAC, PACE-3DES) or AES (PACE):
+wrap and unwrap APDUs on both the terminal and the chip side."""
 
 from __future__ import annotations
 
 import hmac
 
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.cmac import CMAC
+
 from mrtd.apdu import CommandAPDU, split_response, sw_bytes
-from mrtd.bac import BACError, pad, retail_mac, tdes_decrypt, tdes_encrypt, unpad
+from mrtd.bac import retail_mac, tdes_decrypt, tdes_encrypt
 from mrtd.errors import SMError
 
 _MAC_LEN = 8
+CIPHERS = ("3DES", "AES")
 
 
 def _encode_length(n: int) -> bytes:
@@ -52,33 +57,73 @@ def _parse_dos(data: bytes) -> dict[int, bytes]:
 
 
 def _unpad(data: bytes) -> bytes:
-    try:
-        return unpad(data)
-    except BACError as exc:
-        raise SMError("relleno de mensajería segura incorrecto / bad SM padding") from exc
+    stripped = data.rstrip(b"\x00")
+    if not stripped or stripped[-1] != 0x80:
+        raise SMError("relleno de mensajería segura incorrecto / bad SM padding")
+    return stripped[:-1]
+
+
+def aes_cmac(key: bytes, data: bytes) -> bytes:
+    """Full 16-byte AES-CMAC (NIST SP 800-38B) of `data`."""
+    mac = CMAC(algorithms.AES(key))
+    mac.update(data)
+    return mac.finalize()
+
+
+def aes_cbc(key: bytes, data: bytes, iv: bytes = bytes(16), *, decrypt: bool = False) -> bytes:
+    cipher = Cipher(algorithms.AES(key), modes.CBC(iv))
+    op = cipher.decryptor() if decrypt else cipher.encryptor()
+    return op.update(data) + op.finalize()
 
 
 class SecureMessaging:
-    """One secure messaging session; the SSC advances once per command and once per response."""
+    """One secure messaging session; the SSC advances once per command and once per response.
 
-    def __init__(self, ks_enc: bytes, ks_mac: bytes, ssc: bytes | int):
+    `cipher` "3DES" (BAC and PACE-3DES): 8-byte SSC, zero IV, retail MAC. "AES" (PACE, section
+    9.8.7.3 and 9.8.6.3): 16-byte SSC, IV = E(KS_enc, SSC), AES-CMAC truncated to 8 bytes; after
+    PACE the SSC starts at zero.
+    """
+
+    def __init__(self, ks_enc: bytes, ks_mac: bytes, ssc: bytes | int, *, cipher: str = "3DES"):
+        if cipher not in CIPHERS:
+            raise SMError(f"cifrado desconocido / unknown SM cipher {cipher!r}")
+        self.cipher = cipher
+        self.block = 16 if cipher == "AES" else 8
         self.ks_enc = ks_enc
         self.ks_mac = ks_mac
         self.ssc = ssc if isinstance(ssc, int) else int.from_bytes(ssc, "big")
 
+    def _pad(self, data: bytes) -> bytes:
+        """ISO/IEC 9797-1 padding method 2 to the cipher's block size."""
+        data = data + b"\x80"
+        return data + bytes(-len(data) % self.block)
+
     def _next_ssc(self) -> bytes:
-        self.ssc = (self.ssc + 1) % (1 << 64)
-        return self.ssc.to_bytes(8, "big")
+        self.ssc = (self.ssc + 1) % (1 << (8 * self.block))
+        return self.ssc.to_bytes(self.block, "big")
 
     def _mac(self, ssc: bytes, data: bytes) -> bytes:
-        return retail_mac(self.ks_mac, pad(ssc + data))
+        if self.cipher == "AES":
+            return aes_cmac(self.ks_mac, self._pad(ssc + data))[:_MAC_LEN]
+        return retail_mac(self.ks_mac, self._pad(ssc + data))
+
+    def _iv(self) -> bytes:
+        """The IV for the current SSC: zero for 3DES, E(KS_enc, SSC) for AES."""
+        if self.cipher == "3DES":
+            return bytes(8)
+        ecb = Cipher(algorithms.AES(self.ks_enc), modes.ECB()).encryptor()
+        return ecb.update(self.ssc.to_bytes(16, "big")) + ecb.finalize()
 
     def _encrypt(self, plain: bytes) -> bytes:
-        return tdes_encrypt(self.ks_enc, pad(plain))
+        if self.cipher == "AES":
+            return aes_cbc(self.ks_enc, self._pad(plain), self._iv())
+        return tdes_encrypt(self.ks_enc, self._pad(plain))
 
     def _decrypt(self, cipher: bytes) -> bytes:
-        if not cipher or len(cipher) % 8:
-            raise SMError("criptograma de longitud incorrecta / cryptogram length not a multiple of 8")
+        if not cipher or len(cipher) % self.block:
+            raise SMError(f"criptograma de longitud incorrecta / cryptogram length not a multiple of {self.block}")
+        if self.cipher == "AES":
+            return _unpad(aes_cbc(self.ks_enc, cipher, self._iv(), decrypt=True))
         return _unpad(tdes_decrypt(self.ks_enc, cipher))
 
     def _check_mac(self, ssc: bytes, covered: bytes, mac: bytes | None) -> None:
@@ -94,6 +139,7 @@ class SecureMessaging:
         cmd = CommandAPDU.from_bytes(apdu)
         cla = cmd.cla | 0x0C
         header = bytes((cla, cmd.ins, cmd.p1, cmd.p2))
+        ssc = self._next_ssc()  # first: the AES IV is derived from this command's SSC
         body = b""
         if cmd.data:
             # Odd instructions carry BER data objects: no padding-content indicator (DO85).
@@ -104,8 +150,7 @@ class SecureMessaging:
         if cmd.le is not None:
             le = cmd.le % 256 if cmd.le <= 256 else cmd.le % 65536
             body += _do(0x97, bytes((le,)) if cmd.le <= 256 else le.to_bytes(2, "big"))
-        ssc = self._next_ssc()
-        body += _do(0x8E, self._mac(ssc, pad(header) + body))
+        body += _do(0x8E, self._mac(ssc, self._pad(header) + body))
         extended = len(body) > 255 or (cmd.le is not None and cmd.le > 256)
         return CommandAPDU(cla, cmd.ins, cmd.p1, cmd.p2, body, 65536 if extended else 256).to_bytes()
 
@@ -154,7 +199,7 @@ class SecureMessaging:
         header = cmd.header
         ssc = self._next_ssc()
         covered = b"".join(_do(t, objects[t]) for t in (0x87, 0x85, 0x97) if t in objects)
-        self._check_mac(ssc, pad(header) + covered, objects.get(0x8E))
+        self._check_mac(ssc, self._pad(header) + covered, objects.get(0x8E))
         data = b""
         if 0x87 in objects:
             if not objects[0x87] or objects[0x87][0] != 0x01:
@@ -171,8 +216,8 @@ class SecureMessaging:
     def wrap_response(self, resp: bytes) -> bytes:
         """Protect a plain response (data || SW): data in 87, status in 99, MAC in 8E."""
         data, sw = split_response(resp)
+        ssc = self._next_ssc()
         body = _do(0x87, b"\x01" + self._encrypt(data)) if data else b""
         body += _do(0x99, sw_bytes(sw))
-        ssc = self._next_ssc()
         body += _do(0x8E, self._mac(ssc, body))
         return body + sw_bytes(sw)

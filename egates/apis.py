@@ -122,6 +122,18 @@ class VerificationCreateApi(DeviceApi):
         )
 
 
+class ChallengeCreateApi(DeviceApi):
+    """POST /api/v1/egates/challenges: a one-time challenge for the chip's Active Authentication, valid
+    60 s and only for this device; the gate sends the chip's answer with the verification."""
+
+    def post(self, request: Request) -> Response:
+        from .challenges import CHALLENGE_TTL, challenge_issue
+
+        challenge = challenge_issue(device=self.device(request))
+        return Response({"challenge": challenge.nonce, "expires_at": challenge.expires_at.isoformat(),
+                         "ttl_s": int(CHALLENGE_TTL.total_seconds())}, status=201)
+
+
 class OfficerSessionApi(DeviceApi):
     """POST /api/v1/egates/officer-session: an officer signs in on a tablet (password and TOTP code);
     DELETE (with X-Officer-Session) signs them out. Gates have no officer sessions."""

@@ -57,3 +57,22 @@ class OfficerSession(models.Model):
         verbose_name = _("sesión de oficial en tableta")
         verbose_name_plural = _("sesiones de oficiales en tabletas")
         indexes = [models.Index(fields=["device", "ended_at"], name="egates_officer_session_idx")]
+
+
+class ChipChallenge(models.Model):
+    """A one-time challenge for the chip's Active Authentication, issued to one device for 60 seconds.
+
+    Proving that the chip holds the private key of its DG15 tells a genuine chip from a copy of its
+    data; a challenge used twice, expired or issued to another device proves nothing.
+    """
+
+    device = models.ForeignKey("cuentas.DeviceCredential", on_delete=models.CASCADE, related_name="+")
+    nonce = models.CharField(max_length=16, unique=True)  # 8 random bytes, hex
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("desafío de autenticación activa")
+        verbose_name_plural = _("desafíos de autenticación activa")
+        indexes = [models.Index(fields=["expires_at"], name="egates_challenge_expiry_idx")]

@@ -239,6 +239,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "pasaporte-expire-uncollected": {"task": "pasaporte.tasks.expire_uncollected_task", "schedule": 86400.0},
     "pagos-resume-pending-receipts": {"task": "pagos.tasks.payments_resume_pending_task", "schedule": 300.0},
     "egates-idempotency-purge": {"task": "egates.tasks.idempotency_keys_purge", "schedule": 3600.0},
+    "egates-challenges-purge": {"task": "egates.tasks.chip_challenges_purge", "schedule": 3600.0},
     "cuentas-device-nonces-purge": {"task": "cuentas.tasks.device_nonces_purge", "schedule": 600.0},
     "buzon-alerts-retry": {"task": "buzon.tasks.notice_alerts_retry_task", "schedule": 300.0},
     "buzon-deem-unopened": {"task": "buzon.tasks.notices_deem_task", "schedule": 3600.0},

@@ -245,7 +245,8 @@ def payment(request: HttpRequest, case_id: int) -> HttpResponse:
                                              "confirmación y lo revisaremos de nuevo en unos minutos."))
                 return _to_case(case)
     return render(request, "tramites/payment.html", {"case": case, "spec": spec_of(case.procedure), "form": form,
-                                                     "lines": services.amounts_due(case)}, status=status)
+                                                     "lines": services.amounts_due(case),
+                                                     "state": services.payment_state(case)}, status=status)
 
 
 @role_required(*APPLICANT)

@@ -17,7 +17,7 @@ from rim import selectors as rim_selectors
 
 from . import selectors, services
 from .catalogue import spec_of
-from .forms import ObserveForm, ResolveForm
+from .forms import ObserveForm, ResolveForm, posted
 from .models import Case, ProcedureType
 from .uploads import upload_open
 
@@ -112,7 +112,7 @@ def confirm(request: HttpRequest, case_id: int) -> HttpResponse:
 def observe(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
     spec = spec_of(case.procedure)
-    form = ObserveForm(request.POST or None, spec=spec)
+    form = ObserveForm(posted(request), spec=spec)
     if request.method == "POST" and form.is_valid():
         try:
             services.case_observe(actor=request.user, case_id=case.pk, **form.cleaned_data)
@@ -130,7 +130,7 @@ def observe(request: HttpRequest, case_id: int) -> HttpResponse:
 def resolve(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
     spec = spec_of(case.procedure)
-    form = ResolveForm(request.POST or None)
+    form = ResolveForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             resolved = services.case_resolve(actor=request.user, case_id=case.pk, **form.cleaned_data)

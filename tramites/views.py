@@ -24,7 +24,7 @@ from documentos.selectors import document_pdf
 
 from . import selectors, services
 from .catalogue import MAX_FILE_BYTES, spec_of
-from .forms import AnswerForm, AppealForm, LinkForm, ReasonForm, ReceiptForm, UploadForm, procedure_form
+from .forms import AnswerForm, AppealForm, LinkForm, ReasonForm, ReceiptForm, UploadForm, posted, procedure_form
 from .models import Case, CaseAct
 from .stages import stages_of
 
@@ -85,7 +85,7 @@ def link(request: HttpRequest) -> HttpResponse:
     """A foreigner proves who they are to tie the account to their migratory record."""
     if services.applicant_person(request.user) is not None:
         return redirect("tramites:catalogue")
-    form = LinkForm(request.POST or None)
+    form = LinkForm(posted(request))
     status = 200
     if request.method == "POST":
         status = 400
@@ -148,7 +148,7 @@ def questions(request: HttpRequest, case_id: int) -> HttpResponse:
     if case.status != S.DRAFT:
         return _to_case(case)
     spec = spec_of(case.procedure)
-    form = procedure_form(spec, data=request.POST or None, initial=case.form_data)
+    form = procedure_form(spec, data=posted(request), initial=case.form_data)
     if request.method == "POST":
         form.is_valid()
         data = {f.key: request.POST.get(f.key, "") for f in spec.fields}
@@ -218,7 +218,7 @@ def _upload(request: HttpRequest, case_id: int, key: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def payment(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
-    form = ReceiptForm(request.POST or None)
+    form = ReceiptForm(posted(request))
     status = 200
     if request.method == "POST" and request.POST.get("method") == "order":
         try:
@@ -300,7 +300,7 @@ def answer(request: HttpRequest, case_id: int) -> HttpResponse:
     if case.status != S.OBSERVED or observation is None:
         return _to_case(case)
     spec = spec_of(case.procedure)
-    form = AnswerForm(request.POST or None)
+    form = AnswerForm(posted(request))
     status = 200
     if request.method == "POST":
         status = 400
@@ -323,7 +323,7 @@ def answer(request: HttpRequest, case_id: int) -> HttpResponse:
 def _confirm_step(request: HttpRequest, case_id: int, *, template: str, action, done: str, form_class=None,
                   field: str = "reason") -> HttpResponse:
     case = _case(request, case_id)
-    form = form_class(request.POST or None) if form_class else None
+    form = form_class(posted(request)) if form_class else None
     status = 200
     if request.method == "POST":
         status = 400

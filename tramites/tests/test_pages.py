@@ -258,7 +258,7 @@ def test_an_executable_named_pdf_is_refused_on_the_field(worker_user):
     exe = SimpleUploadedFile("contrato.pdf", b"MZ\x90\x00" + b"\x00" * 500, "application/pdf")
     response = signed_in(worker_user).post(f"/tramites/expedientes/{case.pk}/documentos/sustento/", {"archivo": exe})
     assert response.status_code == 415 and title(response).startswith("Error:")
-    assert field_error(response, "id_archivo")
+    assert "«contrato.pdf» no es de un tipo admitido" in field_error(response, "id_archivo")
     assert not case.files.exists()
 
 
@@ -285,6 +285,7 @@ def test_a_receipt_the_bank_does_not_know_is_an_error_on_the_form(worker_user, e
     response = signed_in(worker_user).post(f"/tramites/expedientes/{case.pk}/pago/", {
         "receipt_number": "99999999", "payment_date": timezone.localdate().isoformat()})
     assert response.status_code == 400 and title(response).startswith("Error:")
+    assert "no existe en el Banco de la Nación" in field_error(response, "id_receipt_number")
     assert services.payment_state(case) == "due"
 
 
@@ -457,3 +458,187 @@ def test_an_appeal_against_a_denial_within_the_term(worker_user, bank_receipt, o
                        {"text": "Adjunté el contrato vigente."}, follow=True)
     assert "Presentó su pedido de reconsideración" in text(done)
     assert Case.objects.get(pk=case.pk).status == S.APPEALED
+
+
+# ---- the officers' pages -------------------------------------------------------------------------
+
+def test_the_queue_puts_the_nearest_deadline_first_marks_the_ones_at_risk_and_polls(
+        office, worker_user, bank_receipt, cpp_user):
+    evaluator = officer(office)
+    later = filed_case(worker_user, bank_receipt)
+    # given: a second case whose legal term ends in three business days (at risk of silence)
+    from calendario.services import add_business_days
+
+    soon = filed_case(account(_another_worker()), bank_receipt_for(bank_receipt, "001234568"))
+    Case.objects.filter(pk=soon.pk).update(due_on=add_business_days(timezone.localdate(), 3))
+    client = staff_signed_in(evaluator)
+    response = client.get("/tramites/servidor/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.index(soon.number) < html.index(later.number)
+    row = html.split(soon.number)[1].split("</li>")[0]
+    assert 'status-wait">3 días hábiles' in row
+    assert 'status-wait' not in html.split(later.number)[1].split("</li>")[0]
+    # the list is a polled region (no reload of the page), and its poll answers the rows alone
+    assert "data-poll" in html and "poll.js" in html and 'http-equiv="refresh"' not in html
+    polled = client.get("/tramites/servidor/", HTTP_X_POLL="1")
+    assert "<html" not in polled.content.decode() and soon.number in polled.content.decode()
+    # a filter by procedure keeps only its cases
+    other = client.get("/tramites/servidor/?tramite=DUPLICADO_CARNE")
+    assert soon.number not in other.content.decode() and "No hay expedientes pendientes" in text(other)
+
+
+def _another_worker():
+    from rim import services as rim_services
+    from rim.tests.factories import IdentityDocumentFactory, PersonFactory
+
+    from .conftest import SYSTEM, days, enter
+
+    person = PersonFactory(nationality="ECU", birth_date=dt.date(1985, 5, 5))
+    IdentityDocumentFactory(person=person, kind="CARNE_EXTRANJERIA", number="001234568", issuing_state="PER")
+    rim_services.residence_status_set(actor=SYSTEM, person=person, calidad="TRABAJADOR_RESIDENTE",
+                                      valid_from=days(-300), valid_until=days(40), reference="RES-2025-2")
+    enter(person, days_ago=200)
+    return person
+
+
+def bank_receipt_for(bank_receipt, payer: str):
+    """The bank_receipt fixture with another payer (a second applicant's receipt)."""
+    return lambda **kw: bank_receipt(**{**kw, "payer": payer})
+
+
+def test_the_case_page_shows_the_file_beside_the_rim_record_and_audits_every_read(
+        office, worker, worker_user, bank_receipt):
+    evaluator = officer(office)
+    case = filed_case(worker_user, bank_receipt)
+    client = staff_signed_in(evaluator)
+    before_case = reads(AuditAction.CASE_READ, person_id=worker.pk, actor_id=evaluator.pk)
+    response = client.get(f"/tramites/servidor/expedientes/{case.pk}/")
+    page = text(response)
+    assert response.status_code == 200
+    solicitud = page.split("Registro en el RIM")[0]
+    rim_part = page.split("Registro en el RIM")[1]
+    assert "Sigo con mi contrato" in solicitud and "pasaporte.pdf" in solicitud and "contrato.pdf" in solicitud
+    assert worker.full_name in rim_part and "Trabajador" in rim_part
+    status = rim_selectors.residence_status_current(person_id=worker.pk)
+    assert f"{status.valid_until:%d/%m/%Y}" in rim_part and "001234567" in rim_part
+    # both reads are in her access log: the case, and her record in the RIM
+    assert reads(AuditAction.CASE_READ, person_id=worker.pk, actor_id=evaluator.pk) == before_case + 1
+    assert reads("rim.person_get", person_id=worker.pk, actor_id=evaluator.pk) == 1
+    # and opening a file is one more, naming the file
+    row = case.files.get(key="sustento")
+    assert f"/tramites/servidor/expedientes/{case.pk}/archivos/{row.pk}/" in response.content.decode()
+    download = client.get(f"/tramites/servidor/expedientes/{case.pk}/archivos/{row.pk}/")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert download.content.startswith(b"%PDF") and download["Cache-Control"] == "no-store"
+    entry = AuditEntry.objects.get(action=AuditAction.CASE_FILE_READ, actor_id=evaluator.pk)
+    assert entry.person_id == worker.pk and entry.details["file"] == row.pk
+
+
+def test_take_observe_and_the_observation_reaches_her_buzon(office, worker_user, bank_receipt):
+    evaluator = officer(office)
+    case = filed_case(worker_user, bank_receipt)
+    client = staff_signed_in(evaluator)
+    taken = client.post(f"/tramites/servidor/expedientes/{case.pk}/tomar/", follow=True)
+    assert "Tomó el expediente" in text(taken) and f"Asignado a {evaluator.username}" in text(taken)
+    form = client.get(f"/tramites/servidor/expedientes/{case.pk}/observar/")
+    assert "una sola vez" in text(form)
+    # nothing chosen: each field says what is missing, nothing is sent
+    empty = client.post(f"/tramites/servidor/expedientes/{case.pk}/observar/", {})
+    assert empty.status_code == 400 and title(empty).startswith("Error:")
+    assert field_error(empty, "id_text") and field_error(empty, "id_term_business_days_0")
+    # the error summary's links lead to the fields (the radios' to their first option)
+    assert 'href="#id_term_business_days_0"' in empty.content.decode() and 'href="#"' not in empty.content.decode()
+    assert Case.objects.get(pk=case.pk).status == S.IN_EVALUATION
+    done = client.post(f"/tramites/servidor/expedientes/{case.pk}/observar/", {
+        "text": "El contrato no está firmado.", "documents": ["sustento"], "term_business_days": "5",
+        "kind": "FORMAL"}, follow=True)
+    assert "se depositó en el buzón del solicitante" in text(done)
+    assert Case.objects.get(pk=case.pk).status == S.OBSERVED
+    notice = Notice.objects.get(recipient=worker_user, expediente=case.number)
+    assert "El contrato no está firmado." in notice.body
+    # a second observation is not offered
+    assert f"/tramites/servidor/expedientes/{case.pk}/observar/" not in done.content.decode()
+
+
+def test_resolving_needs_the_grounds_to_deny_and_an_approval_changes_the_rim(
+        office, worker, worker_user, bank_receipt):
+    evaluator = officer(office)
+    case = filed_case(worker_user, bank_receipt)
+    client = staff_signed_in(evaluator)
+    client.post(f"/tramites/servidor/expedientes/{case.pk}/tomar/")
+    no_grounds = client.post(f"/tramites/servidor/expedientes/{case.pk}/resolver/", {"outcome": "DENIED", "text": ""})
+    assert no_grounds.status_code == 400 and title(no_grounds).startswith("Error:")
+    assert "Obligatorio" in field_error(no_grounds, "id_text") or "fundamentos" in text(no_grounds)
+    before = rim_selectors.residence_status_current(person_id=worker.pk).valid_until
+    done = client.post(f"/tramites/servidor/expedientes/{case.pk}/resolver/",
+                       {"outcome": "APPROVED", "text": "Cumple los requisitos."}, follow=True)
+    assert "Resolvió el expediente" in text(done)
+    assert rim_selectors.residence_status_current(person_id=worker.pk).valid_until > before
+    assert Case.objects.get(pk=case.pk).status == S.EFFECTS_APPLIED
+
+
+def test_a_second_officer_approves_the_resolution_another_drafted(
+        office, cpp_user, bank_receipt, external_systems):
+    evaluator, reviewer = officer(office), officer(office)
+    case = services.case_draft_start(user=cpp_user, procedure_code="CAMBIO_CALIDAD_ESPECIAL_RESIDENTE", actor=cpp_user)
+    for key in ("pasaporte", "antecedentes_pais"):
+        services.case_file_add(user=cpp_user, case_id=case.pk, key=key, name=f"{key}.pdf", data=pdf_bytes(1),
+                               actor=cpp_user)
+    number, date = bank_receipt(amount="40.60", fee_code="07568", payer="000987654")
+    services.case_pay_receipt(user=cpp_user, case_id=case.pk, receipt_number=number, payment_date=date, actor=cpp_user)
+    services.case_submit(user=cpp_user, case_id=case.pk, submit_key="er", actor=cpp_user)
+    first = staff_signed_in(evaluator)
+    first.post(f"/tramites/servidor/expedientes/{case.pk}/tomar/")
+    form = first.get(f"/tramites/servidor/expedientes/{case.pk}/resolver/")
+    assert "aprobación de un segundo servidor" in text(form)
+    drafted = first.post(f"/tramites/servidor/expedientes/{case.pk}/resolver/",
+                         {"outcome": "APPROVED", "text": "Sin antecedentes."}, follow=True)
+    assert "otro servidor debe aprobarla" in text(drafted)
+    # the one who drafted it is not offered the approval, and cannot force it
+    assert "Aprobar la resolución redactada" not in text(drafted)
+    forced = first.post(f"/tramites/servidor/expedientes/{case.pk}/aprobar/")
+    assert forced.status_code == 409 and Case.objects.get(pk=case.pk).approved_by is None
+    second = staff_signed_in(reviewer)
+    page = second.get(f"/tramites/servidor/expedientes/{case.pk}/")
+    assert f"Resolución redactada por {evaluator.username}" in text(page)
+    assert "Aprobar la resolución redactada" in text(page)
+    done = second.post(f"/tramites/servidor/expedientes/{case.pk}/aprobar/", follow=True)
+    assert "Aprobó la resolución" in text(done)
+    case.refresh_from_db()
+    assert case.approved_by == reviewer and case.status == S.EFFECTS_APPLIED
+
+
+def test_another_sedes_case_is_404_and_a_citizen_or_foreigner_gets_403(office, worker_user, bank_receipt):
+    case = filed_case(worker_user, bank_receipt)
+    row = case.files.first()
+    elsewhere = staff_signed_in(officer(Office.objects.create(code="CUSCO", name="Sede Cusco", address="Av. Sol 1",
+                                                              city="Cusco")))
+    for path in ("", "observar/", "resolver/", f"archivos/{row.pk}/"):
+        assert elsewhere.get(f"/tramites/servidor/expedientes/{case.pk}/{path}").status_code == 404, path
+    assert elsewhere.post(f"/tramites/servidor/expedientes/{case.pk}/tomar/").status_code == 403
+    assert Case.objects.get(pk=case.pk).status == S.FILED
+    assert case.number not in elsewhere.get("/tramites/servidor/").content.decode()
+    applicant = signed_in(worker_user)
+    for path in ("/tramites/servidor/", f"/tramites/servidor/expedientes/{case.pk}/", "/tramites/servidor/tablero/"):
+        assert applicant.get(path).status_code == 403, path
+    # signed out: to the sign-in page
+    assert Client().get("/tramites/servidor/")["Location"].startswith("/cuentas/ingresar/")
+
+
+def test_the_supervisors_dashboard(office, worker_user, bank_receipt):
+    evaluator = officer(office, name="evaluadora")
+    supervisor = officer(office, role="supervisor")
+    near = filed_case(worker_user, bank_receipt)
+    Case.objects.filter(pk=near.pk).update(due_on=timezone.localdate() + dt.timedelta(days=1))
+    resolved = filed_case(account(_another_worker()), bank_receipt_for(bank_receipt, "001234568"))
+    services.case_take(actor=evaluator, case_id=resolved.pk)
+    services.case_resolve(actor=evaluator, case_id=resolved.pk, outcome="APPROVED", text="")
+    response = staff_signed_in(supervisor).get("/tramites/servidor/tablero/")
+    page = text(response)
+    assert response.status_code == 200
+    assert re.search(r"Cerca del silencio administrativo \(5 días hábiles o menos\) 1\b", page)
+    assert re.search(r"Prórroga de residencia: 1\b", page)
+    assert re.search(r"evaluadora: 1\b", page)
+    # an officer is not a supervisor
+    assert staff_signed_in(evaluator).get("/tramites/servidor/tablero/").status_code == 403

@@ -30,6 +30,8 @@ from .stages import stages_of
 
 APPLICANT = (CITIZEN, FOREIGNER)
 S = Case.Status
+# The states a case may be withdrawn from (desistimiento) by its applicant.
+WITHDRAWABLE = (S.FILED, S.IN_EVALUATION, S.OBSERVED, S.CORRECTED)
 
 
 def _case(request: HttpRequest, case_id: int) -> Case:
@@ -138,7 +140,7 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "days_left": selectors.business_days_left(case), "appeal_deadline": services.appeal_deadline(case),
         "negative_silence": services.negative_silence_applies(case),
         "payment": services.payment_state(case), "files": case.files.filter(replaced=False),
-        "can_withdraw": case.status in (S.FILED, S.IN_EVALUATION, S.OBSERVED, S.CORRECTED)})
+        "can_withdraw": case.status in WITHDRAWABLE})
 
 
 @role_required(*APPLICANT)
@@ -321,8 +323,10 @@ def answer(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def _confirm_step(request: HttpRequest, case_id: int, *, template: str, action, done: str, form_class=None,
-                  field: str = "reason") -> HttpResponse:
+                  field: str = "reason", allowed=None) -> HttpResponse:
     case = _case(request, case_id)
+    if allowed is not None and case.status not in allowed:
+        return _to_case(case)  # nothing to confirm: the case page says where it stands
     form = form_class(posted(request)) if form_class else None
     status = 200
     if request.method == "POST":
@@ -344,7 +348,7 @@ def _confirm_step(request: HttpRequest, case_id: int, *, template: str, action, 
 @role_required(*APPLICANT)
 @require_http_methods(["GET", "POST"])
 def extension(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _confirm_step(request, case_id, template="tramites/extension.html", done=_(
+    return _confirm_step(request, case_id, template="tramites/extension.html", allowed=(S.OBSERVED,), done=_(
         "Se le concedió una prórroga de 30 días para responder."),
         action=lambda case, _v: services.case_extension_request(user=request.user, case_id=case.pk,
                                                                 actor=request.user))
@@ -353,7 +357,7 @@ def extension(request: HttpRequest, case_id: int) -> HttpResponse:
 @role_required(*APPLICANT)
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _confirm_step(request, case_id, template="tramites/withdraw.html", form_class=ReasonForm,
+    return _confirm_step(request, case_id, template="tramites/withdraw.html", form_class=ReasonForm, allowed=WITHDRAWABLE,
                          done=_("Desistió del trámite. El expediente quedó cerrado."),
                          action=lambda case, reason: services.case_withdraw(user=request.user, case_id=case.pk,
                                                                             reason=reason, actor=request.user))

@@ -22,6 +22,10 @@ from .models import Case, ProcedureType
 from .uploads import upload_open
 
 STAFF = (OFFICER, SUPERVISOR)
+S = Case.Status
+# Where the officer's case page offers to observe and to resolve (the services check the same again).
+OBSERVABLE = (S.FILED, S.IN_EVALUATION)
+RESOLVABLE = (S.FILED, S.IN_EVALUATION, S.CORRECTED, S.APPEALED)
 
 
 def _case(request: HttpRequest, case_id: int) -> Case:
@@ -111,6 +115,8 @@ def confirm(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def observe(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
+    if case.status not in OBSERVABLE or case.observations.exists():
+        return redirect("tramites:officer_case", case_id=case.pk)  # observed once, or past it: nothing to write
     spec = spec_of(case.procedure)
     form = ObserveForm(posted(request), spec=spec)
     if request.method == "POST" and form.is_valid():
@@ -129,6 +135,8 @@ def observe(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def resolve(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
+    if case.status not in RESOLVABLE or case.draft_outcome:
+        return redirect("tramites:officer_case", case_id=case.pk)  # decided, or waiting for the second officer
     spec = spec_of(case.procedure)
     form = ResolveForm(posted(request))
     if request.method == "POST" and form.is_valid():

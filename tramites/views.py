@@ -186,6 +186,8 @@ def _upload(request: HttpRequest, case_id: int, key: str) -> HttpResponse:
     document = spec.document(key)
     if document is None:
         raise Http404(_("Este trámite no pide ese documento."))
+    if case.status not in (S.DRAFT, S.OBSERVED):
+        return _to_case(case)  # filed: its documents change only when an observation asks for them
     current = case.files.filter(key=key, replaced=False).first()
     back = "tramites:answer" if case.status == S.OBSERVED else "tramites:case"
     context = {"case": case, "spec": spec, "document": document, "current": current, "back": back,
@@ -220,6 +222,8 @@ def _upload(request: HttpRequest, case_id: int, key: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def payment(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
+    if case.status not in (S.DRAFT, S.FILED):
+        return _to_case(case)  # past filing nothing more is paid here
     form = ReceiptForm(posted(request))
     status = 200
     if request.method == "POST" and request.POST.get("method") == "order":
@@ -279,6 +283,8 @@ def submit(request: HttpRequest, case_id: int) -> HttpResponse:
 def filed(request: HttpRequest, case_id: int) -> HttpResponse:
     """The confirmation after submitting: the case number, what happens next, the constancia."""
     case = _case(request, case_id)
+    if case.status == S.DRAFT:
+        return _to_case(case)  # not filed yet: its task list, not a confirmation
     constancia = case.acts.filter(kind=CaseAct.Kind.CONSTANCIA).select_related("document").first()
     template = "tramites/filed_constancia.html" if request.headers.get("X-Poll") == "1" else "tramites/filed.html"
     return render(request, template, {"case": case, "spec": spec_of(case.procedure), "constancia": constancia})

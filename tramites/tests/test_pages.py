@@ -331,6 +331,8 @@ def test_check_your_answers_then_submit_once(worker_user, bank_receipt):
 
 def test_check_your_answers_with_something_missing_offers_no_submit(worker_user):
     case = draft(worker_user)
+    # and a draft has no confirmation page yet
+    assert signed_in(worker_user).get(f"/tramites/expedientes/{case.pk}/presentado/").status_code == 302
     response = signed_in(worker_user).get(f"/tramites/expedientes/{case.pk}/presentar/")
     assert "Aún falta completar algo" in text(response) and 'name="submit_key"' not in response.content.decode()
 
@@ -444,6 +446,9 @@ def test_the_extension_asks_first_and_is_granted_once(worker_user, bank_receipt,
 def test_no_confirmation_is_asked_for_a_step_the_case_no_longer_allows(worker_user, bank_receipt):
     case = filed_case(worker_user, bank_receipt)
     client = signed_in(worker_user)
+    # filed: no check-your-answers again, no new answers, no upload outside an observation
+    for path in ("presentar/", "documentos/sustento/", "preguntas/", "borrar/"):
+        assert client.get(f"/tramites/expedientes/{case.pk}/{path}")["Location"] == f"/tramites/expedientes/{case.pk}/"
     # no observation: there is no term to extend; the link goes back to the case
     assert client.get(f"/tramites/expedientes/{case.pk}/prorroga/")["Location"] == f"/tramites/expedientes/{case.pk}/"
     services.case_withdraw(user=worker_user, case_id=case.pk, reason="Ya no lo necesito", actor=worker_user)
@@ -580,8 +585,10 @@ def test_take_observe_and_the_observation_reaches_her_buzon(office, worker_user,
     assert Case.objects.get(pk=case.pk).status == S.OBSERVED
     notice = Notice.objects.get(recipient=worker_user, expediente=case.number)
     assert "El contrato no está firmado." in notice.body
-    # a second observation is not offered
+    # a second observation is not offered, and its page leads back to the case
     assert f"/tramites/servidor/expedientes/{case.pk}/observar/" not in done.content.decode()
+    again = client.get(f"/tramites/servidor/expedientes/{case.pk}/observar/")
+    assert again["Location"] == f"/tramites/servidor/expedientes/{case.pk}/"
 
 
 def test_resolving_needs_the_grounds_to_deny_and_an_approval_changes_the_rim(
@@ -599,6 +606,9 @@ def test_resolving_needs_the_grounds_to_deny_and_an_approval_changes_the_rim(
     assert "Resolvió el expediente" in text(done)
     assert rim_selectors.residence_status_current(person_id=worker.pk).valid_until > before
     assert Case.objects.get(pk=case.pk).status == S.EFFECTS_APPLIED
+    # a decided case offers no second resolution
+    assert "/resolver/" not in done.content.decode()
+    assert client.get(f"/tramites/servidor/expedientes/{case.pk}/resolver/").status_code == 302
 
 
 def test_a_second_officer_approves_the_resolution_another_drafted(

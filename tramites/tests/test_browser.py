@@ -6,11 +6,10 @@ phone (no serious or critical violation) and fits the phone's width."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 from django.template.defaultfilters import date as date_format
-from django.utils import timezone, translation
+from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -24,7 +23,7 @@ from tramites.models import Case, CaseAct
 
 from .conftest import officer, pdf_bytes
 
-pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD, OFFICER_PASSWORD = "Persona-2026!", "Servidor-2026!"
 S = Case.Status
@@ -95,15 +94,6 @@ class Pages:
         return self.page.inner_text("main")
 
 
-def _wait_for(check, *, timeout_s: float = 30, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.3)
-    pytest.fail(f"waited {timeout_s} s for {what}")
-
-
 def _she_files_a_prorroga(she: Pages, bank_receipt) -> Case:
     she.link("Prórroga de residencia", within="#disponibles")
     she.audit()
@@ -152,6 +142,7 @@ def _officer_signs_in(officer_pages: Pages, username: str, device: TOTPDevice) -
     officer_pages.arrive("**/tramites/servidor/")
 
 
+@pytest.mark.worker
 def test_a_prorroga_filed_observed_answered_and_approved_in_the_browser(
         celery_worker_process, external_systems, browser, axe, portal_url, worker, worker_user, office,
         bank_receipt):
@@ -248,4 +239,95 @@ def test_a_prorroga_filed_observed_answered_and_approved_in_the_browser(
     # and no tramites page had a serious or critical axe violation or overflowed the phone
     assert not problems, "\n".join(problems)
     for pages in (she, clerk, visitor):
+        pages.context.close()
+
+
+def _session_cookie(user, *, staff: bool = False) -> str:
+    """A session made with Django's test client (staff past TOTP), as the accessibility sweep makes them."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    if staff:
+        session = client.session
+        session["otp_device_id"] = TOTPDevice.objects.create(user=user, name="app", confirmed=True).persistent_id
+        session.save()
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def _signed_in_pages(browser, axe, base: str, problems: list[str], user, *, staff: bool = False) -> Pages:
+    from django.conf import settings
+
+    pages = Pages(browser, axe, base, problems)
+    pages.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": _session_cookie(user, staff=staff),
+                                "url": base}])
+    return pages
+
+
+@pytest.fixture
+def other_pages(worker_user, office, bank_receipt):
+    """Made before the browser starts (signing a constancia runs its own event loop, which Playwright's
+    would refuse): an observed case and a draft of the same person, an unlinked account, a supervisor."""
+    from tramites import services
+
+    from .conftest import account
+    from .test_pages import observed_case
+
+    observed = observed_case(worker_user, bank_receipt, officer(office))
+    draft = services.case_draft_start(user=worker_user, procedure_code="CERTIFICADO_MOVIMIENTO_MIGRATORIO",
+                                      actor=worker_user)
+    return {"observed": observed, "draft": draft, "unlinked": account(None),
+            "supervisor": officer(office, role="supervisor")}
+
+
+def test_the_other_tramites_pages_pass_axe_and_fit_a_phone(other_pages, worker_user, browser, axe, live_server):
+    """The pages the journey above does not reach: linking an account (and its error), the confirmations,
+    the appeal, an error on a confirmation, the signed-out catalogue and the supervisor's dashboard."""
+    problems: list[str] = []
+    base = live_server.url
+    observed, draft = other_pages["observed"], other_pages["draft"]
+    unlinked, supervisor = other_pages["unlinked"], other_pages["supervisor"]
+
+    visitor = Pages(browser, axe, base, problems)
+    visitor.goto("/tramites/")
+    visitor.audit()
+    visitor.goto("/tramites/PRORROGA_RESIDENCIA/")
+    visitor.audit()
+
+    newcomer = _signed_in_pages(browser, axe, base, problems, unlinked)
+    newcomer.goto("/tramites/vincular/")
+    newcomer.audit()
+    newcomer.page.get_by_label("Carné de extranjería").check()
+    newcomer.page.fill("#id_document_number", "000000001")
+    newcomer.page.fill("#id_birth_date", "1990-01-01")
+    newcomer.page.fill("#id_nationality", "COL")
+    newcomer.page.fill("#id_last_entry_date", "2024-01-01")
+    newcomer.button("Vincular")
+    # the failed form's error summary takes the focus, and the title says Error
+    assert newcomer.page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert newcomer.page.title().startswith("Error")
+    newcomer.audit()
+
+    she = _signed_in_pages(browser, axe, base, problems, worker_user)
+    for path in (f"/tramites/expedientes/{draft.pk}/", f"/tramites/expedientes/{draft.pk}/borrar/",
+                 f"/tramites/expedientes/{observed.pk}/", f"/tramites/expedientes/{observed.pk}/responder/",
+                 f"/tramites/expedientes/{observed.pk}/prorroga/", f"/tramites/expedientes/{observed.pk}/desistir/",
+                 f"/tramites/expedientes/{observed.pk}/reconsideracion/"):
+        she.goto(path)
+        she.audit()
+    # a withdrawal sent without its reason: the error on the field, the focus on the summary
+    she.goto(f"/tramites/expedientes/{observed.pk}/desistir/")
+    she.button("Sí, desistir del trámite")
+    assert she.page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    she.audit()
+    assert Case.objects.get(pk=observed.pk).status == S.OBSERVED
+
+    boss = _signed_in_pages(browser, axe, base, problems, supervisor, staff=True)
+    boss.goto("/tramites/servidor/tablero/")
+    boss.audit()
+    assert "Cerca del silencio administrativo" in boss.main()
+
+    assert not problems, "\n".join(problems)
+    for pages in (visitor, newcomer, she, boss):
         pages.context.close()

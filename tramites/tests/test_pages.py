@@ -16,7 +16,7 @@ from auditoria.models import AuditEntry
 from buzon.models import Notice
 from cuentas.models import Office
 from rim import selectors as rim_selectors
-from tramites import selectors, services
+from tramites import services
 from tramites.audit_actions import AuditAction
 from tramites.models import Case, CaseAct
 

@@ -5,9 +5,10 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext_lazy as _
 
 from control.forms import ChoiceRadioSelect
+from mrtd.countries import nationality_choices
 
 from .catalogue import ProcedureSpec
 from .models import Case, Observation
@@ -47,6 +48,10 @@ class UploadForm(forms.Form):
     archivo = forms.FileField(label=_("Archivo"), required=False)
 
 
+def _nationalities():
+    return [("", _("Elija su nacionalidad")), *nationality_choices(get_language() or "es")]
+
+
 class LinkForm(forms.Form):
     """The proof the Agencia Digital asks of a foreigner to tie the account to their record."""
 
@@ -54,8 +59,10 @@ class LinkForm(forms.Form):
         ("CE", _("Carné de extranjería")), ("CPP", _("CPP o PTP")), ("PASAPORTE", _("Pasaporte"))])
     document_number = forms.CharField(label=_("Número del documento"), max_length=20)
     birth_date = forms.DateField(label=_("Fecha de nacimiento"), widget=DATE_WIDGET)
-    nationality = forms.CharField(label=_("Nacionalidad (código de tres letras, como en su pasaporte)"),
-                                  max_length=3, min_length=3)
+    # Picked by name in the page's language (a foreigner rarely knows their ICAO code); the code is sent.
+    nationality = forms.ChoiceField(label=_("Nacionalidad"), choices=_nationalities,
+                                    error_messages={"invalid_choice": _("Elija su nacionalidad de la lista"),
+                                                    "required": _("Elija su nacionalidad de la lista")})
     last_entry_date = forms.DateField(label=_("Fecha de su última entrada al Perú"), widget=DATE_WIDGET)
 
     def clean_birth_date(self):

@@ -301,7 +301,7 @@ def test_the_other_tramites_pages_pass_axe_and_fit_a_phone(other_pages, worker_u
     newcomer.page.get_by_label("Carné de extranjería").check()
     newcomer.page.fill("#id_document_number", "000000001")
     newcomer.page.fill("#id_birth_date", "1990-01-01")
-    newcomer.page.fill("#id_nationality", "COL")
+    newcomer.page.select_option("#id_nationality", "COL")
     newcomer.page.fill("#id_last_entry_date", "2024-01-01")
     newcomer.button("Vincular")
     # the failed form's error summary takes the focus, and the title says Error

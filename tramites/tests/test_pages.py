@@ -168,6 +168,8 @@ def test_linking_with_her_right_data_ties_the_account_to_her_record(worker):
     client = signed_in(user)
     form = client.get("/tramites/vincular/")
     assert form.status_code == 200 and "Fecha de su última entrada al Perú" in text(form)
+    # her nationality is picked by its name, not typed as a code
+    assert '<option value="COL">Colombia (COL)</option>' in form.content.decode()
     response = client.post("/tramites/vincular/", {**LINK, "last_entry_date": _last_entry(worker)}, follow=True)
     assert response.redirect_chain[-1][0] == "/tramites/"
     assert "Su cuenta quedó vinculada" in text(response) and "Trámites que puede presentar" in text(response)

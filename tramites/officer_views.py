@@ -82,10 +82,24 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "documents": person.documents.all(), "movements": person.movements.select_related("crossing_point")[:10],
         "files": case.files.filter(replaced=False), "observations": case.observations.all(),
         "events": case.events.all(), "checks": [(s, case.checks.get(s, {})) for s in spec.checks],
-        "checks_state": services.checks_state(case), "days_left": selectors.business_days_left(case),
+        "checks_state": services.checks_state(case),
+        # The legal term runs only while the case waits for a decision.
+        "days_left": selectors.business_days_left(case) if case.status in selectors.UNDECIDED else None,
         "observe_form": ObserveForm(spec=spec), "resolve_form": ResolveForm(),
-        "can_confirm": bool(case.draft_outcome) and case.resolved_by_id != request.user.pk,
+        **_actions(case, request.user),
         "acts": case.acts.select_related("document")})
+
+
+def _actions(case: Case, user) -> dict[str, bool]:
+    """Which acts the case page offers this officer now (each service checks the same again)."""
+    actions = {
+        "can_take": case.status in (S.FILED, S.CORRECTED, S.APPEALED)
+        or (case.status == S.IN_EVALUATION and case.assigned_to_id != user.pk),
+        "can_observe": case.status in OBSERVABLE and not case.observations.exists(),
+        "can_resolve": case.status in RESOLVABLE and not case.draft_outcome,
+        "can_confirm": bool(case.draft_outcome) and case.resolved_by_id != user.pk,
+    }
+    return {**actions, "any_action": any(actions.values())}
 
 
 def _act(request: HttpRequest, case_id: int, action, done: str) -> HttpResponse:

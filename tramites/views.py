@@ -137,6 +137,8 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "case": case, "spec": spec, "stages": stages_of(case), "observation": observation,
         "observation_deadline": services.observation_deadline(observation) if observation else None,
         "acts": acts, "events": case.events.all(), "position": selectors.queue_position(case),
+        # The expected date only while the term runs (an observation pauses it; a decision ends it).
+        "expected": case.due_on if case.status in selectors.UNDECIDED else None,
         "days_left": selectors.business_days_left(case), "appeal_deadline": services.appeal_deadline(case),
         "negative_silence": services.negative_silence_applies(case),
         "payment": services.payment_state(case), "files": case.files.filter(replaced=False),

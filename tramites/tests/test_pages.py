@@ -413,6 +413,8 @@ def test_answering_an_observation_needs_the_corrected_file_and_resumes_the_evalu
     client = signed_in(worker_user)
     page = text(client.get(f"/tramites/expedientes/{case.pk}/"))
     assert "Su expediente tiene una observación" in page and "El contrato no está firmado." in page
+    # the legal term is paused while she answers: no expected date is promised meanwhile
+    assert "Resolución esperada" not in page
     form = client.get(f"/tramites/expedientes/{case.pk}/responder/")
     assert "Documentos que debe presentar de nuevo" in text(form) and "Por hacer" in text(form)
     # an answer without the corrected file: said on the page, the answer kept
@@ -608,8 +610,9 @@ def test_resolving_needs_the_grounds_to_deny_and_an_approval_changes_the_rim(
     assert "Resolvió el expediente" in text(done)
     assert rim_selectors.residence_status_current(person_id=worker.pk).valid_until > before
     assert Case.objects.get(pk=case.pk).status == S.EFFECTS_APPLIED
-    # a decided case offers no second resolution
-    assert "/resolver/" not in done.content.decode()
+    # a decided case offers no second resolution, and no legal term runs any more
+    assert "/resolver/" not in done.content.decode() and "Acciones" not in text(done)
+    assert "días hábiles" not in text(done).split("Solicitud")[0]
     assert client.get(f"/tramites/servidor/expedientes/{case.pk}/resolver/").status_code == 302
 
 

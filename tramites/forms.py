@@ -5,12 +5,21 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext_lazy as _
+
+from control.forms import ChoiceRadioSelect
+from mrtd.countries import nationality_choices
 
 from .catalogue import ProcedureSpec
 from .models import Case, Observation
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"})
+
+
+def posted(request):
+    """The data to bind a form to: the POST, even an empty one (`request.POST or None` would leave a form
+    sent with nothing unbound, so it would show no error), or None for a GET."""
+    return request.POST if request.method == "POST" else None
 
 
 def procedure_form(spec: ProcedureSpec, *, data=None, initial=None) -> forms.Form:
@@ -20,7 +29,7 @@ def procedure_form(spec: ProcedureSpec, *, data=None, initial=None) -> forms.For
     for f in spec.fields:
         if f.type == "choice":
             field = forms.ChoiceField(label=f.label, choices=[(c.value, c.label) for c in f.choices],
-                                      widget=forms.RadioSelect, required=False)
+                                      widget=ChoiceRadioSelect, required=False)
         elif f.type == "date":
             field = forms.CharField(label=f.label, widget=DATE_WIDGET, required=False)
         elif f.type == "integer":
@@ -39,15 +48,21 @@ class UploadForm(forms.Form):
     archivo = forms.FileField(label=_("Archivo"), required=False)
 
 
+def _nationalities():
+    return [("", _("Elija su nacionalidad")), *nationality_choices(get_language() or "es")]
+
+
 class LinkForm(forms.Form):
     """The proof the Agencia Digital asks of a foreigner to tie the account to their record."""
 
-    document_type = forms.ChoiceField(label=_("Documento con el que ingresa"), widget=forms.RadioSelect, choices=[
+    document_type = forms.ChoiceField(label=_("Documento con el que ingresa"), widget=ChoiceRadioSelect, choices=[
         ("CE", _("Carné de extranjería")), ("CPP", _("CPP o PTP")), ("PASAPORTE", _("Pasaporte"))])
     document_number = forms.CharField(label=_("Número del documento"), max_length=20)
     birth_date = forms.DateField(label=_("Fecha de nacimiento"), widget=DATE_WIDGET)
-    nationality = forms.CharField(label=_("Nacionalidad (código de tres letras, como en su pasaporte)"),
-                                  max_length=3, min_length=3)
+    # Picked by name in the page's language (a foreigner rarely knows their ICAO code); the code is sent.
+    nationality = forms.ChoiceField(label=_("Nacionalidad"), choices=_nationalities,
+                                    error_messages={"invalid_choice": _("Elija su nacionalidad de la lista"),
+                                                    "required": _("Elija su nacionalidad de la lista")})
     last_entry_date = forms.DateField(label=_("Fecha de su última entrada al Perú"), widget=DATE_WIDGET)
 
     def clean_birth_date(self):
@@ -98,10 +113,10 @@ class ObserveForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 6}))
     documents = forms.MultipleChoiceField(label=_("Documentos que debe presentar de nuevo"), required=False,
                                           widget=forms.CheckboxSelectMultiple)
-    term_business_days = forms.TypedChoiceField(label=_("Plazo para responder"), coerce=int, widget=forms.RadioSelect,
+    term_business_days = forms.TypedChoiceField(label=_("Plazo para responder"), coerce=int, widget=ChoiceRadioSelect,
                                                 choices=[(2, _("2 días hábiles")), (5, _("5 días hábiles")),
                                                          (10, _("10 días hábiles"))])
-    kind = forms.ChoiceField(label=_("Tipo"), widget=forms.RadioSelect, choices=Observation.Kind.choices)
+    kind = forms.ChoiceField(label=_("Tipo"), widget=ChoiceRadioSelect, choices=Observation.Kind.choices)
 
     def __init__(self, *args, spec: ProcedureSpec, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,7 +124,7 @@ class ObserveForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Sentido de la resolución"), widget=forms.RadioSelect, choices=[
+    outcome = forms.ChoiceField(label=_("Sentido de la resolución"), widget=ChoiceRadioSelect, choices=[
         (Case.Outcome.APPROVED, _("Aprobar")), (Case.Outcome.DENIED, _("Denegar")),
         (Case.Outcome.INADMISSIBLE, _("Declarar improcedente"))])
     text = forms.CharField(label=_("Fundamentos"), max_length=4000, required=False,

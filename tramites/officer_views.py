@@ -17,11 +17,15 @@ from rim import selectors as rim_selectors
 
 from . import selectors, services
 from .catalogue import spec_of
-from .forms import ObserveForm, ResolveForm
+from .forms import ObserveForm, ResolveForm, posted
 from .models import Case, ProcedureType
 from .uploads import upload_open
 
 STAFF = (OFFICER, SUPERVISOR)
+S = Case.Status
+# Where the officer's case page offers to observe and to resolve (the services check the same again).
+OBSERVABLE = (S.FILED, S.IN_EVALUATION)
+RESOLVABLE = (S.FILED, S.IN_EVALUATION, S.CORRECTED, S.APPEALED)
 
 
 def _case(request: HttpRequest, case_id: int) -> Case:
@@ -78,10 +82,24 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "documents": person.documents.all(), "movements": person.movements.select_related("crossing_point")[:10],
         "files": case.files.filter(replaced=False), "observations": case.observations.all(),
         "events": case.events.all(), "checks": [(s, case.checks.get(s, {})) for s in spec.checks],
-        "checks_state": services.checks_state(case), "days_left": selectors.business_days_left(case),
+        "checks_state": services.checks_state(case),
+        # The legal term runs only while the case waits for a decision.
+        "days_left": selectors.business_days_left(case) if case.status in selectors.UNDECIDED else None,
         "observe_form": ObserveForm(spec=spec), "resolve_form": ResolveForm(),
-        "can_confirm": bool(case.draft_outcome) and case.resolved_by_id != request.user.pk,
+        **_actions(case, request.user),
         "acts": case.acts.select_related("document")})
+
+
+def _actions(case: Case, user) -> dict[str, bool]:
+    """Which acts the case page offers this officer now (each service checks the same again)."""
+    actions = {
+        "can_take": case.status in (S.FILED, S.CORRECTED, S.APPEALED)
+        or (case.status == S.IN_EVALUATION and case.assigned_to_id != user.pk),
+        "can_observe": case.status in OBSERVABLE and not case.observations.exists(),
+        "can_resolve": case.status in RESOLVABLE and not case.draft_outcome,
+        "can_confirm": bool(case.draft_outcome) and case.resolved_by_id != user.pk,
+    }
+    return {**actions, "any_action": any(actions.values())}
 
 
 def _act(request: HttpRequest, case_id: int, action, done: str) -> HttpResponse:
@@ -111,8 +129,10 @@ def confirm(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def observe(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
+    if case.status not in OBSERVABLE or case.observations.exists():
+        return redirect("tramites:officer_case", case_id=case.pk)  # observed once, or past it: nothing to write
     spec = spec_of(case.procedure)
-    form = ObserveForm(request.POST or None, spec=spec)
+    form = ObserveForm(posted(request), spec=spec)
     if request.method == "POST" and form.is_valid():
         try:
             services.case_observe(actor=request.user, case_id=case.pk, **form.cleaned_data)
@@ -129,8 +149,10 @@ def observe(request: HttpRequest, case_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def resolve(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
+    if case.status not in RESOLVABLE or case.draft_outcome:
+        return redirect("tramites:officer_case", case_id=case.pk)  # decided, or waiting for the second officer
     spec = spec_of(case.procedure)
-    form = ResolveForm(request.POST or None)
+    form = ResolveForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             resolved = services.case_resolve(actor=request.user, case_id=case.pk, **form.cleaned_data)

@@ -24,12 +24,14 @@ from documentos.selectors import document_pdf
 
 from . import selectors, services
 from .catalogue import MAX_FILE_BYTES, spec_of
-from .forms import AnswerForm, AppealForm, LinkForm, ReasonForm, ReceiptForm, UploadForm, procedure_form
+from .forms import AnswerForm, AppealForm, LinkForm, ReasonForm, ReceiptForm, UploadForm, posted, procedure_form
 from .models import Case, CaseAct
 from .stages import stages_of
 
 APPLICANT = (CITIZEN, FOREIGNER)
 S = Case.Status
+# The states a case may be withdrawn from (desistimiento) by its applicant.
+WITHDRAWABLE = (S.FILED, S.IN_EVALUATION, S.OBSERVED, S.CORRECTED)
 
 
 def _case(request: HttpRequest, case_id: int) -> Case:
@@ -85,7 +87,7 @@ def link(request: HttpRequest) -> HttpResponse:
     """A foreigner proves who they are to tie the account to their migratory record."""
     if services.applicant_person(request.user) is not None:
         return redirect("tramites:catalogue")
-    form = LinkForm(request.POST or None)
+    form = LinkForm(posted(request))
     status = 200
     if request.method == "POST":
         status = 400
@@ -135,10 +137,12 @@ def case(request: HttpRequest, case_id: int) -> HttpResponse:
         "case": case, "spec": spec, "stages": stages_of(case), "observation": observation,
         "observation_deadline": services.observation_deadline(observation) if observation else None,
         "acts": acts, "events": case.events.all(), "position": selectors.queue_position(case),
+        # The expected date only while the term runs (an observation pauses it; a decision ends it).
+        "expected": case.due_on if case.status in selectors.UNDECIDED else None,
         "days_left": selectors.business_days_left(case), "appeal_deadline": services.appeal_deadline(case),
         "negative_silence": services.negative_silence_applies(case),
         "payment": services.payment_state(case), "files": case.files.filter(replaced=False),
-        "can_withdraw": case.status in (S.FILED, S.IN_EVALUATION, S.OBSERVED, S.CORRECTED)})
+        "can_withdraw": case.status in WITHDRAWABLE})
 
 
 @role_required(*APPLICANT)
@@ -148,7 +152,7 @@ def questions(request: HttpRequest, case_id: int) -> HttpResponse:
     if case.status != S.DRAFT:
         return _to_case(case)
     spec = spec_of(case.procedure)
-    form = procedure_form(spec, data=request.POST or None, initial=case.form_data)
+    form = procedure_form(spec, data=posted(request), initial=case.form_data)
     if request.method == "POST":
         form.is_valid()
         data = {f.key: request.POST.get(f.key, "") for f in spec.fields}
@@ -184,6 +188,8 @@ def _upload(request: HttpRequest, case_id: int, key: str) -> HttpResponse:
     document = spec.document(key)
     if document is None:
         raise Http404(_("Este trámite no pide ese documento."))
+    if case.status not in (S.DRAFT, S.OBSERVED):
+        return _to_case(case)  # filed: its documents change only when an observation asks for them
     current = case.files.filter(key=key, replaced=False).first()
     back = "tramites:answer" if case.status == S.OBSERVED else "tramites:case"
     context = {"case": case, "spec": spec, "document": document, "current": current, "back": back,
@@ -218,7 +224,9 @@ def _upload(request: HttpRequest, case_id: int, key: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def payment(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
-    form = ReceiptForm(request.POST or None)
+    if case.status not in (S.DRAFT, S.FILED):
+        return _to_case(case)  # past filing nothing more is paid here
+    form = ReceiptForm(posted(request))
     status = 200
     if request.method == "POST" and request.POST.get("method") == "order":
         try:
@@ -245,7 +253,8 @@ def payment(request: HttpRequest, case_id: int) -> HttpResponse:
                                              "confirmación y lo revisaremos de nuevo en unos minutos."))
                 return _to_case(case)
     return render(request, "tramites/payment.html", {"case": case, "spec": spec_of(case.procedure), "form": form,
-                                                     "lines": services.amounts_due(case)}, status=status)
+                                                     "lines": services.amounts_due(case),
+                                                     "state": services.payment_state(case)}, status=status)
 
 
 @role_required(*APPLICANT)
@@ -276,6 +285,8 @@ def submit(request: HttpRequest, case_id: int) -> HttpResponse:
 def filed(request: HttpRequest, case_id: int) -> HttpResponse:
     """The confirmation after submitting: the case number, what happens next, the constancia."""
     case = _case(request, case_id)
+    if case.status == S.DRAFT:
+        return _to_case(case)  # not filed yet: its task list, not a confirmation
     constancia = case.acts.filter(kind=CaseAct.Kind.CONSTANCIA).select_related("document").first()
     template = "tramites/filed_constancia.html" if request.headers.get("X-Poll") == "1" else "tramites/filed.html"
     return render(request, template, {"case": case, "spec": spec_of(case.procedure), "constancia": constancia})
@@ -299,7 +310,7 @@ def answer(request: HttpRequest, case_id: int) -> HttpResponse:
     if case.status != S.OBSERVED or observation is None:
         return _to_case(case)
     spec = spec_of(case.procedure)
-    form = AnswerForm(request.POST or None)
+    form = AnswerForm(posted(request))
     status = 200
     if request.method == "POST":
         status = 400
@@ -320,9 +331,11 @@ def answer(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def _confirm_step(request: HttpRequest, case_id: int, *, template: str, action, done: str, form_class=None,
-                  field: str = "reason") -> HttpResponse:
+                  field: str = "reason", allowed=None) -> HttpResponse:
     case = _case(request, case_id)
-    form = form_class(request.POST or None) if form_class else None
+    if allowed is not None and case.status not in allowed:
+        return _to_case(case)  # nothing to confirm: the case page says where it stands
+    form = form_class(posted(request)) if form_class else None
     status = 200
     if request.method == "POST":
         status = 400
@@ -343,7 +356,7 @@ def _confirm_step(request: HttpRequest, case_id: int, *, template: str, action, 
 @role_required(*APPLICANT)
 @require_http_methods(["GET", "POST"])
 def extension(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _confirm_step(request, case_id, template="tramites/extension.html", done=_(
+    return _confirm_step(request, case_id, template="tramites/extension.html", allowed=(S.OBSERVED,), done=_(
         "Se le concedió una prórroga de 30 días para responder."),
         action=lambda case, _v: services.case_extension_request(user=request.user, case_id=case.pk,
                                                                 actor=request.user))
@@ -352,7 +365,7 @@ def extension(request: HttpRequest, case_id: int) -> HttpResponse:
 @role_required(*APPLICANT)
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, case_id: int) -> HttpResponse:
-    return _confirm_step(request, case_id, template="tramites/withdraw.html", form_class=ReasonForm,
+    return _confirm_step(request, case_id, template="tramites/withdraw.html", form_class=ReasonForm, allowed=WITHDRAWABLE,
                          done=_("Desistió del trámite. El expediente quedó cerrado."),
                          action=lambda case, reason: services.case_withdraw(user=request.user, case_id=case.pk,
                                                                             reason=reason, actor=request.user))

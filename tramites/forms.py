@@ -7,7 +7,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _
 
-from control.forms import ChoiceRadioSelect
 from mrtd.countries import nationality_choices
 
 from .catalogue import ProcedureSpec
@@ -29,7 +28,7 @@ def procedure_form(spec: ProcedureSpec, *, data=None, initial=None) -> forms.For
     for f in spec.fields:
         if f.type == "choice":
             field = forms.ChoiceField(label=f.label, choices=[(c.value, c.label) for c in f.choices],
-                                      widget=ChoiceRadioSelect, required=False)
+                                      widget=forms.RadioSelect, required=False)
         elif f.type == "date":
             field = forms.CharField(label=f.label, widget=DATE_WIDGET, required=False)
         elif f.type == "integer":
@@ -55,7 +54,7 @@ def _nationalities():
 class LinkForm(forms.Form):
     """The proof the Agencia Digital asks of a foreigner to tie the account to their record."""
 
-    document_type = forms.ChoiceField(label=_("Documento con el que ingresa"), widget=ChoiceRadioSelect, choices=[
+    document_type = forms.ChoiceField(label=_("Documento con el que ingresa"), widget=forms.RadioSelect, choices=[
         ("CE", _("Carné de extranjería")), ("CPP", _("CPP o PTP")), ("PASAPORTE", _("Pasaporte"))])
     document_number = forms.CharField(label=_("Número del documento"), max_length=20)
     birth_date = forms.DateField(label=_("Fecha de nacimiento"), widget=DATE_WIDGET)
@@ -113,10 +112,10 @@ class ObserveForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 6}))
     documents = forms.MultipleChoiceField(label=_("Documentos que debe presentar de nuevo"), required=False,
                                           widget=forms.CheckboxSelectMultiple)
-    term_business_days = forms.TypedChoiceField(label=_("Plazo para responder"), coerce=int, widget=ChoiceRadioSelect,
+    term_business_days = forms.TypedChoiceField(label=_("Plazo para responder"), coerce=int, widget=forms.RadioSelect,
                                                 choices=[(2, _("2 días hábiles")), (5, _("5 días hábiles")),
                                                          (10, _("10 días hábiles"))])
-    kind = forms.ChoiceField(label=_("Tipo"), widget=ChoiceRadioSelect, choices=Observation.Kind.choices)
+    kind = forms.ChoiceField(label=_("Tipo"), widget=forms.RadioSelect, choices=Observation.Kind.choices)
 
     def __init__(self, *args, spec: ProcedureSpec, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,7 +123,7 @@ class ObserveForm(forms.Form):
 
 
 class ResolveForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Sentido de la resolución"), widget=ChoiceRadioSelect, choices=[
+    outcome = forms.ChoiceField(label=_("Sentido de la resolución"), widget=forms.RadioSelect, choices=[
         (Case.Outcome.APPROVED, _("Aprobar")), (Case.Outcome.DENIED, _("Denegar")),
         (Case.Outcome.INADMISSIBLE, _("Declarar improcedente"))])
     text = forms.CharField(label=_("Fundamentos"), max_length=4000, required=False,

@@ -578,7 +578,7 @@ def test_take_observe_and_the_observation_reaches_her_buzon(office, worker_user,
     # nothing chosen: each field says what is missing, nothing is sent
     empty = client.post(f"/tramites/servidor/expedientes/{case.pk}/observar/", {})
     assert empty.status_code == 400 and title(empty).startswith("Error:")
-    assert field_error(empty, "id_text") and field_error(empty, "id_term_business_days_0")
+    assert field_error(empty, "id_text") and field_error(empty, "id_term_business_days")
     # the error summary's links lead to the fields (the radios' to their first option)
     assert 'href="#id_term_business_days_0"' in empty.content.decode() and 'href="#"' not in empty.content.decode()
     assert Case.objects.get(pk=case.pk).status == S.IN_EVALUATION

@@ -585,7 +585,8 @@ def _signed_attr_oid(attrs: cms.CMSAttributes, name: str) -> str | None:
     return value.dotted if value is not None else None
 
 
-def _decode_signer_info(si: cms.SignerInfo) -> SignerInfo:
+def decode_signer_info(si: cms.SignerInfo) -> SignerInfo:
+    """The parts of a CMS SignerInfo that signature checks need (SODs and master lists)."""
     attrs = si["signed_attrs"]
     has_attrs = attrs.contents is not None and len(attrs) > 0
     sid = si["sid"]
@@ -668,7 +669,7 @@ def _decode_sod_content(content_info_der: bytes, raw: bytes) -> SOD:
     signer_infos = signed["signer_infos"]
     if len(signer_infos) != 1:
         raise LDSError(f"EF.SOD signerInfos: {len(signer_infos)}, expected exactly one")
-    info = _decode_signer_info(signer_infos[0])
+    info = decode_signer_info(signer_infos[0])
     certs = [c.chosen for c in signed["certificates"] if c.name == "certificate"] if signed["certificates"] else []
     for cert in certs:
         cert.native  # noqa: B018 - forces a full parse so a corrupt certificate fails here, typed

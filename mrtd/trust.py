@@ -476,6 +476,23 @@ class TrustStore:
         skipped with its reason."""
         now = _utc(now)
         items = classify(data)
+        saved = self._snapshot()
+        try:
+            return self._import_items(items, source=source, now=now)
+        except BaseException:
+            self._restore(saved)  # a refused file leaves the store as it was
+            raise
+
+    def _snapshot(self) -> tuple:
+        indices = (self._by_ski, self._by_issuer_serial, self._by_subject, self._crls_by_issuer)
+        return (dict(self.anchors), dict(self.master_lists), dict(self.crls),
+                tuple({key: list(ids) for key, ids in index.items()} for index in indices))
+
+    def _restore(self, saved: tuple) -> None:
+        self.anchors, self.master_lists, self.crls, indices = saved
+        self._by_ski, self._by_issuer_serial, self._by_subject, self._crls_by_issuer = indices
+
+    def _import_items(self, items: list[tuple[str, bytes]], *, source: str, now: datetime) -> ImportReport:
         report = ImportReport(source=source)
         order = {"master_list": 0, "certificate": 1, "crl": 2}
         for kind, der in sorted(items, key=lambda item: order[item[0]]):

@@ -240,3 +240,21 @@ def test_a_corrupt_saved_store_is_a_typed_error(tmp_path):
     path.write_text('{"format": 1, "anchors": [{"id": "x", "der": "AAAA"}]}')
     with pytest.raises(PKIError):
         TrustStore.load(path)
+
+
+def test_an_ldif_with_a_forged_master_list_is_refused_whole():
+    csca, key = make_csca(country="UY")
+    signer, signer_key = issue_master_list_signer(csca_cert_der=csca, csca_key=key)
+    forged = bytearray(make_master_list([csca], signer_cert_der=signer, signer_key=signer_key))
+    forged[-1] ^= 0x01
+    other, other_key = make_csca(country="PY")
+    other_signer, other_signer_key = issue_master_list_signer(csca_cert_der=other, csca_key=other_key)
+    good = make_master_list([other], signer_cert_der=other_signer, signer_key=other_signer_key)
+    # A good list first (imported, then undone), the forged one after it
+    ldif = (b"dn: cn=ml,c=PY,dc=data\npkdMasterListContent:: " + base64.b64encode(good)
+            + b"\n\ndn: cn=ml,c=UY,dc=data\npkdMasterListContent:: " + base64.b64encode(bytes(forged)) + b"\n")
+    store = TrustStore()
+    with pytest.raises(PKIError, match="lista maestra"):
+        store.import_file(ldif, source="icaopkd-002-ml.ldif")
+    # Nothing of the file was kept, not even the good list before the forged one
+    assert len(store) == 0 and not store.master_lists

@@ -141,10 +141,12 @@ class ImportReport:
 # ---------------------------------------------------------------- parsing helpers
 
 
-def _load_certificate(der: bytes, what: str) -> asn1_x509.Certificate:
+def _load_certificate(der: bytes, what: str, *, full: bool = True) -> asn1_x509.Certificate:
+    """A certificate; ``full`` parses every part now (on import), so a corrupt one fails here, typed."""
     try:
         cert = asn1_x509.Certificate.load(bytes(der), strict=True)
-        cert.native  # noqa: B018 - full parse: a corrupt certificate fails here, typed
+        if full:
+            cert.native  # noqa: B018
         return cert
     except _ASN1_ERRORS as exc:
         raise PKIError(f"{what}: certificado ilegible ({exc})") from None
@@ -617,7 +619,8 @@ class TrustStore:
                     expires=when(m["expires"]))
             for a in data["anchors"]:
                 der = base64.b64decode(a["der"])
-                anchor = store._put(der, _load_certificate(der, a["id"]), source=a["source"],
+                # Parsed in full when it was imported; the parts the index needs are read now.
+                anchor = store._put(der, _load_certificate(der, a["id"], full=False), source=a["source"],
                                     source_id=a["source_ids"][0], added=when(a["added"]),  # type: ignore[arg-type]
                                     expires=when(a["expires"]))
                 store.anchors[anchor.id] = replace(anchor, source_ids=tuple(a["source_ids"]))

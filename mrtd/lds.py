@@ -188,11 +188,12 @@ def decode_dg1(data: bytes) -> list[str]:
 _FORMAT_OWNER_SC37 = b"\x01\x01"
 
 
-def _encode_bit_group(outer_tag: int, bdbs: list[tuple[bytes, bytes]]) -> bytes:
-    """Biometric information group template 7F61 with one 7F60 per (header, data block)."""
+def _encode_bit_group(outer_tag: int, bdbs: list[tuple[bytes, bytes]] | list[tuple[bytes, bytes, int]]) -> bytes:
+    """Biometric information group template 7F61 with one 7F60 per (header, data block[, its tag]):
+    5F2E for the binary 19794 records, 7F2E for a DER 39794 block."""
     bits = b""
-    for header, data_block in bdbs:
-        bits += encode_tlv(0x7F60, encode_tlv(0xA1, header) + encode_tlv(0x5F2E, data_block))
+    for header, data_block, *tag in bdbs:
+        bits += encode_tlv(0x7F60, encode_tlv(0xA1, header) + encode_tlv(tag[0] if tag else 0x5F2E, data_block))
     group = encode_tlv(0x02, bytes([len(bdbs)])) + bits
     return encode_tlv(outer_tag, encode_tlv(0x7F61, group))
 
@@ -217,7 +218,13 @@ def _decode_bit_group(data: bytes, outer_tag: int, what: str) -> list[bytes]:
         for bit in children.get(0x7F60, []):
             bit_children = tlv_children(bit)
             if 0x7F2E in bit_children:
-                raise LDSError(f"{what}: enciphered biometric data (7F2E) is not supported")
+                # Constructed: an ISO/IEC 39794 DER block (as ICAO's 39794-5 profile writes it), or
+                # enciphered data (ICAO 9303 Part 10), which cannot be read here.
+                block = bit_children[0x7F2E][0]
+                if block[:1] not in _DER_39794_STARTS:
+                    raise LDSError(f"{what}: enciphered biometric data (7F2E) is not supported")
+                blocks.append(block)
+                continue
             if 0x5F2E not in bit_children:
                 raise LDSError(f"{what}: biometric data block (5F2E) missing")
             blocks.append(bit_children[0x5F2E][0])
@@ -226,6 +233,10 @@ def _decode_bit_group(data: bytes, outer_tag: int, what: str) -> list[bytes]:
     if len(blocks) != children[0x02][0][0]:
         raise LDSError(f"{what} instance count: says {children[0x02][0][0]}, found {len(blocks)}")
     return blocks
+
+
+# First byte of an ISO/IEC 39794 DER data block: [1] around it (ICAO samples) or [APPLICATION 5].
+_DER_39794_STARTS = (b"\xa1", b"\x65")
 
 
 class _Reader:
@@ -366,7 +377,7 @@ def encode_dg2(images: list[FaceImage]) -> bytes:
         if image.record_format == FORMAT_19794_5:
             bdbs.append((_bht(0x02, 0x00, 0x0008), encode_face_record([image])))
         elif image.record_format == FORMAT_39794_5:
-            bdbs.append((_bht(0x02, 0x00, _FORMAT_TYPE_39794_5), encode_face_record_39794([image])))
+            bdbs.append((_bht(0x02, 0x00, _FORMAT_TYPE_39794_5), encode_face_record_39794([image]), 0x7F2E))
         else:
             raise LDSError(f"DG2 record_format: {image.record_format!r} is not {FORMAT_19794_5} or {FORMAT_39794_5}")
     return _encode_bit_group(0x75, bdbs)
@@ -377,7 +388,7 @@ def decode_dg2(data: bytes) -> list[FaceImage]:
     (told apart by the block itself: "FAC" or a DER face image data block)."""
     images: list[FaceImage] = []
     for block in _decode_bit_group(data, 0x75, "DG2"):
-        if block[:1] in (b"\x65", b"\xa1"):
+        if block[:1] in _DER_39794_STARTS:
             images.extend(decode_face_record_39794(block))
         else:
             images.extend(decode_face_record(block))
@@ -388,7 +399,9 @@ def decode_dg2(data: bytes) -> list[FaceImage]:
 #
 # FaceImageDataBlock ::= [APPLICATION 5] SEQUENCE { versionBlock [0], representationBlocks [1] }
 # (ID-ICAO-ISO-IEC-39794-5-ed-1-v1, implicit tags; a tagged CHOICE keeps its own tag inside). The
-# ICAO application-profile samples wrap it in [1] (A1); both forms are read, A1 is written.
+# ICAO application-profile samples wrap it in [1] (A1) and DG2 carries it under the constructed
+# biometric data block tag 7F2E (as gmrtd reads ICAO's samples); both forms are read, either
+# tag; A1 under 7F2E is written.
 # The CBEFF format type written in the header (0x0040) is an assumption: decoding never relies on it.
 
 _FORMAT_TYPE_39794_5 = 0x0040
@@ -663,6 +676,9 @@ def _text(value: bytes, what: str) -> str:
 
 
 def _digits(value: bytes, size: int, what: str) -> str:
+    """``size`` digits, written as ASCII (ICAO) or packed BCD in half as many bytes (some issuers)."""
+    if len(value) * 2 == size and value.hex().isdigit():
+        return value.hex()
     text = _text(value, what)
     if len(text) != size or not text.isdigit():
         raise LDSError(f"{what}: {size} digits expected")
@@ -670,9 +686,10 @@ def _digits(value: bytes, size: int, what: str) -> str:
 
 
 def _counted_list(children: dict[int, list[bytes]], item_tag: int, what: str) -> tuple[str, ...]:
-    """The A0 template of DG11 other names / DG12 other persons: a count (02) and its items."""
+    """The A0 template of DG11 other names / DG12 other persons: a count (02) and its items. Some
+    issuers (China) put the items at the top level instead, without A0 or count: read them too."""
     if 0xA0 not in children:
-        return ()
+        return tuple(_text(value, what) for value in children.get(item_tag, []))
     try:
         inner = tlv_children(children[0xA0][0])
     except TLVError as exc:

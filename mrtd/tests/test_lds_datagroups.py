@@ -1,6 +1,7 @@
 """DG2 in ISO/IEC 39794-5, DG11, DG12, DG14 and DG15: typed results, builders, and typed errors."""
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
@@ -16,7 +17,7 @@ from mrtd.lds import (
 )
 from mrtd.personalize import personalize
 from mrtd.pki import init_test_pki
-from mrtd.tlv import encode_tlv
+from mrtd.tlv import encode_tlv, expect_tlv, tlv_children
 
 EMRTD = TESTDATA / "emrtd"
 # The ICAO 39794-5 application-profile portrait (JPEG 2000, 413x531) of the shared test data.
@@ -39,8 +40,26 @@ def test_a_39794_dg2_gives_back_the_image_and_its_type():
     assert face.image_bytes == FACE_JP2 and face.image_type == "jpeg2000"
     assert (face.width, face.height, face.gender) == (413, 531, 2)
     assert face.record_format == FORMAT_39794_5
-    # The biometric data block is the DER face image data block: [1] { [APPLICATION 5] { ... } }
-    assert FACE_JP2 in dg2 and b"\x5f\x2e" in dg2 and b"FAC\x00" not in dg2
+    # The biometric data block (constructed, 7F2E) is the DER face image data block:
+    # [1] { [APPLICATION 5] { ... } }
+    group = expect_tlv(expect_tlv(dg2, 0x75, what="DG2"), 0x7F61, what="group")
+    [bit] = tlv_children(group)[0x7F60]
+    bit_children = tlv_children(bit)
+    assert sorted(bit_children) == [0xA1, 0x7F2E]
+    assert bit_children[0x7F2E][0][:1] == b"\xa1" and FACE_JP2 in bit_children[0x7F2E][0]
+
+
+def test_a_39794_block_under_the_primitive_tag_is_read_too_and_enciphered_data_is_refused():
+    block = encode_face_record_39794([_face_39794()])
+    header = encode_tlv(0xA1, encode_tlv(0x87, b"\x01\x01") + encode_tlv(0x88, b"\x00\x40"))
+
+    def dg2(tag, data):
+        bit = encode_tlv(0x7F60, header + encode_tlv(tag, data))
+        return encode_tlv(0x75, encode_tlv(0x7F61, encode_tlv(0x02, b"\x01") + bit))
+
+    assert decode_dg2(dg2(0x5F2E, block))[0].image_bytes == FACE_JP2
+    with pytest.raises(LDSError, match="enciphered biometric data"):
+        decode_dg2(dg2(0x7F2E, encode_tlv(0x80, b"ciphertext")))
 
 
 def test_a_bare_application_5_block_is_read_too():
@@ -232,3 +251,48 @@ def test_personalization_can_carry_the_new_groups_signed_in_the_sod(tmp_path):
               15: encode_dg15(ec.generate_private_key(ec.SECP256R1()).public_key())}
     sod = decode_sod(encode_sod(groups, pki.ds_private_key, pki.ds_cert_der))
     assert sod.dg_hashes == {n: hash_bytes("sha256", data) for n, data in groups.items()}
+
+
+# ---------------------------------------------------------------- real-world files (data/SOURCES.md)
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_real_dg11_files_decode():
+    icao = decode_dg11((DATA / "icao/DG11_9303p10_A5.bin").read_bytes())
+    assert icao.full_name == "SMITH<<JOHN<J"
+    assert icao.place_of_birth == ("ANYTOWN", "MN") and icao.address == ("123 MAPLE RD", "ANYTOWN", "MN")
+    assert (icao.telephone, icao.profession) == ("16125551212", "TRAVEL<AGENT")
+    # China writes the name in Chinese characters and the other name at the top level, without A0
+    china = decode_dg11((DATA / "chn/DG11.bin").read_bytes())
+    assert china.full_name == "赵彬" and china.other_names == ("ZHAO<<BIN",)
+
+
+def test_real_dg12_files_decode():
+    france = decode_dg12((DATA / "fra/DG12.bin").read_bytes())
+    assert france.issuing_authority == "JAKARTA - AMBASSADE DE FRANCE EN INDONESIE"
+    assert france.issue_date == date(2017, 9, 5)
+    new_zealand = decode_dg12((DATA / "nzl/DG12.bin").read_bytes())
+    assert new_zealand.personalized_at == datetime(2016, 11, 15, 1, 36, 12)
+    assert new_zealand.personalization_device_serial == "N-4962"
+
+
+def test_dg12_dates_in_packed_bcd_are_read():
+    bcd = encode_tlv(0x6C, encode_tlv(0x5F26, bytes.fromhex("20210915")) + encode_tlv(0x5F55, bytes.fromhex("20171115013612")))
+    details = decode_dg12(bcd)
+    assert details.issue_date == date(2021, 9, 15) and details.personalized_at == datetime(2017, 11, 15, 1, 36, 12)
+
+
+@pytest.mark.parametrize("path, pace, ca, expected", [
+    ("aut/DG14.bin", ["id-PACE-ECDH-GM-AES-CBC-CMAC-128"], ["id-CA-ECDH-AES-CBC-CMAC-128"], 4),
+    ("mys/DG14.bin", [], ["id-CA-ECDH-3DES-CBC-CBC"], 3),
+    ("gmrtd/DG14_PACE_CAM.bin", ["id-PACE-ECDH-GM-AES-CBC-CMAC-256", "id-PACE-ECDH-CAM-AES-CBC-CMAC-256"],
+     ["id-CA-ECDH-AES-CBC-CMAC-256"], 5),
+])
+def test_real_dg14_files_decode(path, pace, ca, expected):
+    data = (DATA / path).read_bytes()
+    infos = decode_dg14(data)
+    assert [p.protocol_name for p in infos.pace] == pace
+    assert [c.protocol_name for c in infos.chip_authentication] == ca
+    assert len(infos.chip_authentication_keys) == 1 and len(infos.infos) == expected
+    assert encode_dg14(infos.infos) == data

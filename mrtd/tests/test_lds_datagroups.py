@@ -215,11 +215,13 @@ def test_a_malformed_dg14_is_a_typed_error_naming_it(value, named):
 # ---------------------------------------------------------------- DG15
 
 
-@pytest.mark.parametrize("path", ["loes2006/ef010F.bin", "bsi2008/Datagroup15.bin"])
-def test_real_dg15_files_give_their_rsa_active_authentication_key(path):
+@pytest.mark.parametrize("path, size", [(EMRTD / "loes2006/ef010F.bin", 1024), (EMRTD / "bsi2008/Datagroup15.bin", 1024),
+                                        (Path(__file__).parent / "data/gmrtd/DG15_RSA.bin", 1792)])
+def test_real_dg15_files_give_their_rsa_active_authentication_key(path, size):
     # (The BSI 2008 passport writes its modulus as a negative INTEGER; it is read as the chip uses it.)
-    key = decode_dg15((EMRTD / path).read_bytes())
-    assert key.algorithm == "RSA" and key.description == "RSA 1024"
+    key = decode_dg15(path.read_bytes())
+    assert key.algorithm == "RSA" and key.description == f"RSA {size}"
+    assert key.spki_der == expect_tlv(path.read_bytes(), 0x6F, what="DG15")
 
 
 @pytest.mark.parametrize("make, expected", [

@@ -16,3 +16,5 @@ class AuditAction(AuditActions, namespace="control"):
     PREREGISTRATION_ENCODE = "control.preregistration_encode"
     PREREGISTRATION_ENCODING_READ = Action("control.preregistration_encoding_read", _("usó la plantilla facial de su registro en MigraCheck"))
     PREREGISTRATION_DG2_READ = Action("control.preregistration_dg2_read", _("leyó la foto del chip de su pasaporte para MigraCheck"))
+    TRUST_STORE_IMPORT = "control.trust_store_import"
+    TRUST_STORE_EXPIRE = "control.trust_store_expire"

@@ -20,7 +20,7 @@ from . import faces, stay
 from .models import TravelPermit
 from .outcomes import ERROR, FAIL, PASS, SKIPPED, CheckOutcome, outcome
 from .reasons import PARTS, TEXT, mrz_error, phrase
-from .trust import csca_certificates
+from .trust import pa_anchors
 
 ADULT_AGE = 18
 BAD_DOCUMENT_STATUSES = (IdentityDocument.Status.CANCELADO, IdentityDocument.Status.PERDIDO,
@@ -56,7 +56,8 @@ def passive_auth(chip: ChipData | None, printed_mrz: list[str], *, required: boo
     groups = {1: chip.dg1}
     if chip.dg2 is not None:
         groups[2] = chip.dg2
-    report = passive_authentication(sod=chip.sod, data_groups=groups, csca_certs=csca_certificates(),
+    csca_certs, store = pa_anchors()
+    report = passive_authentication(sod=chip.sod, data_groups=groups, csca_certs=csca_certs, trust_store=store,
                                     printed_mrz=printed_mrz)
     if report.valid:
         return outcome("passive_authentication", PASS, "chip_authentic", signer=report.ds_subject,

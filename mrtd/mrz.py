@@ -49,6 +49,11 @@ MSG_COUNTRY = "Código de país desconocido / unknown country code"
 MSG_SEX = "Sexo debe ser M, F o < / sex must be M, F or <"
 MSG_NAME = "Nombre con caracteres no alfabéticos / name has non-letters"
 MSG_CODE = "Código de documento inválido / invalid document code"
+MSG_LONG_NUMBER_FILLER = (
+    "dígito de control del número largo calculado sobre el relleno '<' de la posición 15 (variante de "
+    "tarjetas belgas antiguas) / long document number check digit computed over the '<' filler at "
+    "position 15 too (older Belgian cards variant)"
+)
 MSG_OPTIONAL_FILLER = (
     "'<' como dígito de control solo si los datos opcionales están vacíos / "
     "'<' check digit only for empty optional data"
@@ -187,6 +192,8 @@ class MRZResult:
     fields: MRZFields
     errors: dict[str, str]
     repairs: list[Repair] = field(default_factory=list)
+    # Accepted departures from the ICAO rules, field -> message (MSG_LONG_NUMBER_FILLER).
+    warnings: dict[str, str] = field(default_factory=dict)
 
     @property
     def valid(self) -> bool:
@@ -200,6 +207,7 @@ class MRZResult:
             "fields": self.fields.to_dict(),
             "errors": self.errors,
             "repairs": [asdict(r) for r in self.repairs],
+            "warnings": dict(self.warnings),
         }
 
 
@@ -272,6 +280,23 @@ def _check_units(grid: _Grid, layout: _Layout) -> list[_CheckUnit]:
     return units
 
 
+def _filler_variant_unit(grid: _Grid, layout: _Layout) -> _CheckUnit | None:
+    """The long document number of a TD1 card as older Belgian cards compute its check digit: over
+    the nine first characters, the '<' after them (position 15) and the rest of the number."""
+    if layout.name != "TD1":
+        return None
+    extension = _long_number_extension(grid, layout)
+    if not extension:
+        return None
+    head = _positions(layout.spans["document_number"]) + [layout.check_digits["document_number"]]
+    return _CheckUnit("document_number", head + extension[:-1], extension[-1], "alnum")
+
+
+def _filler_variant_passes(grid: _Grid, layout: _Layout) -> bool:
+    unit = _filler_variant_unit(grid, layout)
+    return unit is not None and unit.passes(grid)
+
+
 def _composite_unit(layout: _Layout) -> _CheckUnit | None:
     if layout.composite is None:
         return None
@@ -338,6 +363,8 @@ def _repair(grid: _Grid, layout: _Layout) -> list[Repair]:
     if r:
         repairs.append(r)
     for unit in _check_units(grid, layout):
+        if unit.field == "document_number" and not unit.passes(grid) and _filler_variant_passes(grid, layout):
+            continue  # valid as read under the Belgian variant: no OCR guess is better than that
         r = _repair_unit(grid, unit)
         if r:
             repairs.append(r)
@@ -421,9 +448,15 @@ def parse_mrz(lines: list[str] | str, *, repair: bool = False, today: date | Non
     layout = _detect_layout(grid.lines())
     repairs = _repair(grid, layout) if repair else []
     errors: dict[str, str] = {}
+    warnings: dict[str, str] = {}
 
     for unit in _check_units(grid, layout):
-        if not unit.passes(grid):
+        if unit.passes(grid):
+            continue
+        # The ICAO rule is tried first; a long TD1 number may then pass under the Belgian variant.
+        if unit.field == "document_number" and _filler_variant_passes(grid, layout):
+            warnings["document_number"] = MSG_LONG_NUMBER_FILLER
+        else:
             errors[unit.field] = MSG_CHECK_DIGIT
     composite = _composite_unit(layout)
     if composite and not composite.passes(grid):
@@ -473,7 +506,7 @@ def parse_mrz(lines: list[str] | str, *, repair: bool = False, today: date | Non
         optional_data=optional.rstrip(FILLER),
         optional_data_2=optional_2.rstrip(FILLER),
     )
-    return MRZResult(layout.name, grid.lines(), fields, errors, repairs)
+    return MRZResult(layout.name, grid.lines(), fields, errors, repairs, warnings)
 
 
 def bac_key_seed_info(result: MRZResult) -> str:

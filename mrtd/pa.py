@@ -22,6 +22,7 @@ from mrtd import keys
 from mrtd.errors import LDSError, MRTDError, PKIError, PKIUnsupported
 from mrtd.lds import ECONTENT_TYPES, SOD, decode_dg1, decode_sod, hash_bytes
 from mrtd.pki import parse_master_list
+from mrtd.trust import TrustStore
 
 # Checks without which a document is not authenticated; the others may be "not performed"
 # (no CRL given, no printed MRZ) without invalidating it, but never failed.
@@ -70,6 +71,7 @@ class PAReport:
     csca_subject: str | None = None  # only a CSCA whose key verified the DS certificate
     data_groups: list[int] = field(default_factory=list)
     csca_key_id: str | None = None
+    csca_der: bytes | None = field(default=None, repr=False)  # the CSCA that verified the DS
 
     @property
     def valid(self) -> bool:
@@ -153,16 +155,24 @@ def _master_list_index(master_list: bytes) -> dict[bytes, list[_Anchor]]:
     return _index(tuple(parse_master_list(master_list)))
 
 
-def _candidates(ds: asn1_x509.Certificate, anchors: tuple[bytes, ...],
-                ml_index: dict[bytes, list[_Anchor]]) -> list[_Anchor]:
-    """CSCAs named as the DS's issuer, those whose key identifier is the DS's AKI first."""
+def _candidates(ds: asn1_x509.Certificate, anchors: tuple[bytes, ...], ml_index: dict[bytes, list[_Anchor]],
+                store: TrustStore | None = None, now: datetime | None = None) -> list[_Anchor]:
+    """CSCAs that may have issued the DS, those whose key identifier is the DS's AKI first: from the
+    trust store (dict look-ups by AKI, issuer+serial, issuer name), then the certificates and master
+    list given."""
     key = ds.issuer.hashable.encode("utf-8")
     found: list[_Anchor] = []
-    for anchor in [*_index(anchors).get(key, []), *ml_index.get(key, [])]:
-        if anchor.der not in {a.der for a in found}:
-            found.append(anchor)
+    seen: set[bytes] = set()
+    given = [*_index(anchors).get(key, []), *ml_index.get(key, [])] if anchors or ml_index else []
     aki = ds.authority_key_identifier
-    return sorted(found, key=lambda a: a.asn1.key_identifier != aki) if aki else found
+    if aki and given:
+        given.sort(key=lambda a: a.asn1.key_identifier != aki)
+    stored = [_Anchor(a.der, a.asn1) for a in store.issuers_of(ds, now=now)] if store is not None else []
+    for anchor in [*stored, *given]:
+        if anchor.der not in seen:
+            seen.add(anchor.der)
+            found.append(anchor)
+    return found
 
 
 def _subject_text(cert: asn1_x509.Certificate) -> str:
@@ -258,13 +268,14 @@ def _check_ds_certificate(state: _State) -> PACheck:
     return check
 
 
-def _check_chain(state: _State, anchors: tuple[bytes, ...], ml_index: dict[bytes, list[_Anchor]]) -> PACheck:
+def _check_chain(state: _State, anchors: tuple[bytes, ...], ml_index: dict[bytes, list[_Anchor]],
+                 store: TrustStore | None = None) -> PACheck:
     if state.ds_asn1 is None:
         return PACheck("csca_chain", None, "no realizado: no hay certificado DS")
     issuer = _name_text(state.ds_asn1.issuer)
     aki = state.ds_asn1.authority_key_identifier
     aki_text = f"identificador de clave del emisor {aki.hex()}" if aki else "sin identificador de clave del emisor"
-    candidates = _candidates(state.ds_asn1, anchors, ml_index)
+    candidates = _candidates(state.ds_asn1, anchors, ml_index, store, state.now)
     if not candidates:
         return PACheck("csca_chain", False,
                        f"ningún CSCA de confianza tiene el nombre del emisor del DS ({issuer}; {aki_text})")
@@ -513,15 +524,19 @@ def passive_authentication(
     crls: Iterable[bytes] = (),
     printed_mrz: list[str] | None = None,
     now: datetime | None = None,
+    trust_store: TrustStore | None = None,
 ) -> PAReport:
     """Run every passive-authentication check of ICAO 9303 and report each one.
 
     ``data_groups`` maps DG numbers to whole files (tag, length, value) as read from the chip.
     Never raises for a bad document: problems become failed checks. Arguments of the wrong type
     and a master list that cannot be parsed raise an MRTDError (LDSError, PKIError), as it is the
-    caller that is wrong; nothing else escapes.
+    caller that is wrong; nothing else escapes. ``trust_store`` (mrtd.trust.TrustStore) adds its
+    anchors, found by the DS's key identifier, and its CRLs of the DS's issuer.
     """
     anchors, ml_index, crl_list = _arguments(sod, data_groups, csca_certs, master_list, crls, printed_mrz, now)
+    if trust_store is not None and not isinstance(trust_store, TrustStore):
+        raise PKIError(f"trust_store: a TrustStore expected, not {type(trust_store).__name__}")
     now = now or datetime.now(timezone.utc)
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
@@ -536,7 +551,9 @@ def passive_authentication(
     checks = [PACheck("sod", True, f"SOD ({ECONTENT_TYPES[decoded.econtent_type]}) con hashes {decoded.hash_algorithm} de "
                       + ", ".join(f"DG{n}" for n in sorted(decoded.dg_hashes)))]
     checks.append(_guarded("ds_certificate", _check_ds_certificate, state))
-    checks.append(_guarded("csca_chain", _check_chain, state, anchors, ml_index))
+    checks.append(_guarded("csca_chain", _check_chain, state, anchors, ml_index, trust_store))
+    if trust_store is not None and state.ds_asn1 is not None:
+        crl_list = [*crl_list, *trust_store.crls_for(state.ds_asn1.issuer, now=now)]
     checks.append(_guarded("validity", _check_validity, state))
     checks.append(_guarded("revocation", _check_revocation, state, crl_list))
     checks.append(_guarded("signature", _check_signature, state))
@@ -554,4 +571,5 @@ def passive_authentication(
         csca_subject=_subject_text(state.csca.asn1) if state.csca is not None else None,
         data_groups=sorted(data_groups),  # type: ignore[arg-type]
         csca_key_id=state.csca.key_id if state.csca is not None else None,
+        csca_der=state.csca.der if state.csca is not None else None,
     )

@@ -98,13 +98,22 @@ def issue_ds(
     lifetime: timedelta = DS_LIFETIME,
 ) -> tuple[bytes, PrivateKey]:
     """Document Signer certificate (DER) issued by the CSCA, and its key."""
+    return _issue_signer("Document Signer", csca_cert_der=csca_cert_der, csca_key=csca_key, algorithm=algorithm,
+                         serial=serial, now=now, lifetime=lifetime)
+
+
+def _issue_signer(
+    role: str, *, csca_cert_der: bytes, csca_key: PrivateKey, algorithm: str, serial: int | None,
+    now: datetime | None, lifetime: timedelta,
+) -> tuple[bytes, PrivateKey]:
+    """A signing certificate (DER) under the CSCA, for ``role`` ("Document Signer", ...), and its key."""
     now = now or datetime.now(timezone.utc)
     csca = load_certificate(csca_cert_der)
     country = csca.subject.get_attributes_for_oid(NameOID.COUNTRY_NAME)[0].value
     key = _new_key(algorithm)
     cert = (
         x509.CertificateBuilder()
-        .subject_name(_name(str(country), f"Document Signer {country} TEST"))
+        .subject_name(_name(str(country), f"{role} {country} TEST"))
         .issuer_name(csca.subject)
         .public_key(key.public_key())
         .serial_number(serial or x509.random_serial_number())
@@ -267,3 +276,49 @@ def parse_master_list(data: bytes) -> list[bytes]:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
         raise PKIError(f"master_list: malformed ({exc})") from exc
+
+
+def issue_master_list_signer(
+    *, csca_cert_der: bytes, csca_key: PrivateKey, now: datetime | None = None, lifetime: timedelta = DS_LIFETIME,
+) -> tuple[bytes, PrivateKey]:
+    """A Master List Signer certificate (DER) issued by the CSCA, and its EC key (ICAO 9303 Part 12)."""
+    return _issue_signer("Master List Signer", csca_cert_der=csca_cert_der, csca_key=csca_key, algorithm="ec",
+                         serial=None, now=now, lifetime=lifetime)
+
+
+def make_master_list(
+    csca_certs: list[bytes], *, signer_cert_der: bytes, signer_key: PrivateKey, extra_certs: list[bytes] = (),  # type: ignore[assignment]
+    signing_time: datetime | None = None,
+) -> bytes:
+    """A CSCA master list (CMS SignedData of a CscaMasterList) signed by the Master List Signer;
+    the signer's certificate (and ``extra_certs``, such as its CSCA) travel in the SignedData."""
+    import hashlib
+
+    if not isinstance(signer_key, ec.EllipticCurvePrivateKey):
+        raise PKIError("signer_key: an EC key is expected")
+    certs = [asn1_x509.Certificate.load(bytes(der)) for der in csca_certs]
+    econtent = CscaMasterList({"version": 0, "cert_list": certs}).dump()
+    signer = asn1_x509.Certificate.load(bytes(signer_cert_der))
+    moment = (signing_time or datetime.now(timezone.utc)).replace(microsecond=0)
+    signed_attrs = cms.CMSAttributes([
+        {"type": "content_type", "values": [CSCA_MASTER_LIST_OID]},
+        {"type": "signing_time", "values": [cms.Time({"utc_time": moment})]},
+        {"type": "message_digest", "values": [hashlib.sha256(econtent).digest()]},
+    ])
+    signature = signer_key.sign(signed_attrs.dump(), ec.ECDSA(hashes.SHA256()))
+    signer_info = cms.SignerInfo({
+        "version": "v3",
+        "sid": cms.SignerIdentifier({"subject_key_identifier": signer.key_identifier}),
+        "digest_algorithm": {"algorithm": "sha256"},
+        "signed_attrs": signed_attrs,
+        "signature_algorithm": {"algorithm": "sha256_ecdsa"},
+        "signature": signature,
+    })
+    signed_data = cms.SignedData({
+        "version": "v3",
+        "digest_algorithms": [{"algorithm": "sha256"}],
+        "encap_content_info": {"content_type": CSCA_MASTER_LIST_OID, "content": core.ParsableOctetString(econtent)},
+        "certificates": [signer, *(asn1_x509.Certificate.load(bytes(der)) for der in extra_certs)],
+        "signer_infos": [signer_info],
+    })
+    return cms.ContentInfo({"content_type": "signed_data", "content": signed_data}).dump()

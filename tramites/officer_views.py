@@ -3,6 +3,7 @@ person's RIM record, and the acts (take, observe, resolve, second approval); the
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +18,7 @@ from rim import selectors as rim_selectors
 
 from . import selectors, services
 from .catalogue import spec_of
+from .drafting import draft_get, drafts_for
 from .forms import ObserveForm, ResolveForm, posted
 from .models import Case, ProcedureType
 from .uploads import upload_open
@@ -132,7 +134,8 @@ def observe(request: HttpRequest, case_id: int) -> HttpResponse:
     if case.status not in OBSERVABLE or case.observations.exists():
         return redirect("tramites:officer_case", case_id=case.pk)  # observed once, or past it: nothing to write
     spec = spec_of(case.procedure)
-    form = ObserveForm(posted(request), spec=spec)
+    chosen, initial = _drafts_chosen(request, "observation", spec.code)
+    form = ObserveForm(posted(request), spec=spec, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.case_observe(actor=request.user, case_id=case.pk, **form.cleaned_data)
@@ -141,8 +144,10 @@ def observe(request: HttpRequest, case_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Observó el expediente: la observación se depositó en el buzón del solicitante."))
             return redirect("tramites:officer_case", case_id=case.pk)
-    return render(request, "tramites/officer_observe.html", {"case": case, "spec": spec, "form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(request, "tramites/officer_observe.html", {
+        "case": case, "spec": spec, "form": form, "chosen": chosen,
+        "drafts": _draft_links(request, "observation", spec.code, chosen)},
+        status=400 if request.method == "POST" else 200)
 
 
 @role_required(*STAFF)
@@ -152,7 +157,8 @@ def resolve(request: HttpRequest, case_id: int) -> HttpResponse:
     if case.status not in RESOLVABLE or case.draft_outcome:
         return redirect("tramites:officer_case", case_id=case.pk)  # decided, or waiting for the second officer
     spec = spec_of(case.procedure)
-    form = ResolveForm(posted(request))
+    chosen, initial = _drafts_chosen(request, "resolution", spec.code)
+    form = ResolveForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             resolved = services.case_resolve(actor=request.user, case_id=case.pk, **form.cleaned_data)
@@ -165,8 +171,29 @@ def resolve(request: HttpRequest, case_id: int) -> HttpResponse:
                 messages.success(request, _("Resolvió el expediente: la resolución se notificó al solicitante."))
             return redirect("tramites:officer_case", case_id=case.pk)
     return render(request, "tramites/officer_resolve.html", {
-        "case": case, "spec": spec, "form": form, "checks_state": services.checks_state(case)},
+        "case": case, "spec": spec, "form": form, "checks_state": services.checks_state(case), "chosen": chosen,
+        "drafts": _draft_links(request, "resolution", spec.code, chosen)},
         status=400 if request.method == "POST" else 200)
+
+
+def _drafts_chosen(request: HttpRequest, kind: str, code: str):
+    """The starting texts the officer picked (?texto=key, repeatable), and the form's initial values."""
+    if request.method != "GET":
+        return [], None
+    chosen = [d for d in (draft_get(kind, code, key) for key in request.GET.getlist("texto")[:10]) if d is not None]
+    if not chosen:
+        return [], None
+    initial = {"text": "\n\n".join(d.text for d in chosen)}
+    if kind == "resolution":
+        initial["outcome"] = chosen[-1].outcome
+    return chosen, initial
+
+
+def _draft_links(request: HttpRequest, kind: str, code: str, chosen) -> list[tuple[str, str]]:
+    """(title, link) of each starting text not used yet; an observation adds texts, a resolution replaces."""
+    keep = [d.key for d in chosen] if kind == "observation" else []
+    return [(d.title, "?" + urlencode([("texto", key) for key in [*keep, d.key]]))
+            for d in drafts_for(kind, code) if d.key not in keep]
 
 
 @role_required(*STAFF)

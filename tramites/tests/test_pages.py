@@ -694,3 +694,20 @@ def test_a_paid_fee_says_so_in_english(worker_user, bank_receipt):
     page = text(client.get(f"/tramites/expedientes/{case.pk}/pago/"))
     assert "The fee is paid: there is nothing more to do in this step." in page
     assert "Ya pagué en el banco" not in page and "I already paid at the bank" not in page
+
+
+def test_the_officer_starts_an_observation_and_a_resolution_from_the_texts_of_the_procedure(
+        office, worker_user, bank_receipt):
+    evaluator = officer(office)
+    case = filed_case(worker_user, bank_receipt)
+    client = staff_signed_in(evaluator)
+    base = f"/tramites/servidor/expedientes/{case.pk}"
+    # the observation page offers the texts written for a prórroga, and picking two puts both in the form
+    page = client.get(f"{base}/observar/").content.decode()
+    assert "Contrato sin firma" in page and "Documento ilegible" in page and "Falta apostilla" not in page
+    both = client.get(f"{base}/observar/", {"texto": ["documento_ilegible", "contrato_sin_firma"]}).content.decode()
+    assert "no se puede leer por completo" in both and "no tiene la firma de ambas partes" in both
+    # a resolution's text also chooses its outcome
+    denial = client.get(f"{base}/resolver/", {"texto": "denegado_requisitos"}).content.decode()
+    assert "no se acredita el cumplimiento" in denial
+    assert re.search(r'value="DENIED"[^>]*checked|checked[^>]*value="DENIED"', denial)

@@ -13,5 +13,6 @@ LOOKUP_PURPOSES: dict[str, str] = {
     "ENROLAMIENTO": gettext_noop("enrolamiento biométrico"),
     "CASO_BIOMETRICO": gettext_noop("revisión de un caso biométrico"),
     "ATENCION_SEDE": gettext_noop("atención de la persona en la sede"),
+    "TRAMITE_EN_LINEA": gettext_noop("evaluación de un trámite en línea"),
     "REQUERIMIENTO_AUTORIDAD": gettext_noop("requerimiento de autoridad judicial o fiscal"),
 }

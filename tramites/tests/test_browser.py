@@ -223,7 +223,7 @@ def test_a_prorroga_filed_observed_answered_and_approved_in_the_browser(
     # and the RIM, on the officer's person page, shows the residence a year longer, by this case
     after = rim_selectors.residence_status_current(person_id=worker.pk)
     assert after.valid_until == dt.date(before.year + 1, before.month, before.day)
-    clerk.goto(f"/rim/personas/{worker.pk}/?finalidad=ATENCION_SEDE")
+    clerk.goto(f"/rim/personas/{worker.pk}/?finalidad=TRAMITE_EN_LINEA")
     calidad = clerk.page.inner_text("ul[aria-labelledby=calidad]")
     with translation.override("es"):
         assert date_format(after.valid_until, "DATE_FORMAT") in calidad

@@ -1,18 +1,23 @@
-"""Read an eMRTD given its MRZ: PACE (when EF.CardAccess offers it) or BAC, EF.COM, the data groups it lists, EF.SOD, then passive authentication."""
+"""Read an eMRTD given its MRZ: PACE (when EF.CardAccess offers it) or BAC, EF.COM, DG14 and Chip
+Authentication when DG14 offers it, the other data groups EF.COM lists, EF.SOD, Active
+Authentication when DG15 is there, then passive authentication."""
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Protocol
 
+from mrtd import aa, ca
 from mrtd.apdu import SW_OK, SW_SECURITY_NOT_SATISFIED, SW_TEXT, split_response
 from mrtd.bac import BACTerminal, derive_keys_from_info
 from mrtd.cardaccess import FID_CARD_ACCESS, SFI_CARD_ACCESS, decode_card_access
 from mrtd.errors import (
-    BACError, CardAccessError, CardError, MRTDError, PACEAuthenticationError, PACEError, ReaderError, SMError,
+    AAError, BACError, CAError, CardAccessError, CardError, MRTDError, PACEAuthenticationError, PACEError,
+    ReaderError, SecurityInfosError, SMError,
 )
 from mrtd.lds import FID, decode_dg1, decode_ef_com
 from mrtd.mrz import bac_key_seed_info, parse_mrz
@@ -42,11 +47,16 @@ class ChipRead:
     chip_mrz: list[str] | None = None
     access: str = "BAC"  # how the chip was opened: "PACE <protocol OID> <parameterId>" or "BAC"
     fallback: str | None = None  # why PACE was not used though EF.CardAccess was there
+    aa: aa.AAResult | None = None  # Active Authentication, when DG15 was there
+    ca: ca.CAResult | None = None  # Chip Authentication, when DG14 was there
+    aa_challenge: bytes | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "access": self.access,
             "fallback": self.fallback,
+            "active_authentication": self.aa.to_dict() if self.aa is not None else None,
+            "chip_authentication": self.ca.to_dict() if self.ca is not None else None,
             "files": {name: len(data) for name, data in self.files.items()},
             "skipped": self.skipped,
             "chip_mrz": self.chip_mrz,
@@ -228,6 +238,53 @@ class _Session:
             raise PACEError(f"PACE GENERAL AUTHENTICATE {step} rechazado / refused: {sw:04X}", sw)
         return resp
 
+    def active_authenticate(self, challenge: bytes, dg15: bytes, dg14: bytes | None = None) -> aa.AAResult:
+        """INTERNAL AUTHENTICATE with `challenge`, verified with the DG15 key (and DG14's signature
+        algorithm). A refusal, a malformed answer or a key we cannot use is a failed AAResult."""
+        algorithm = ""
+        try:
+            key = aa.dg15_public_key(dg15)
+            signature_algorithm = None
+            if dg14 is not None:
+                info = ca.decode_dg14(dg14).aa_info
+                signature_algorithm = info.signature_algorithm if info else None
+            algorithm = aa.algorithm_name(key, aa.AA_SIGNATURE_HASHES.get(signature_algorithm or ""))
+            data, sw = self.command(aa.internal_authenticate_apdu(challenge))
+            if sw != SW_OK:
+                raise AAError(f"INTERNAL AUTHENTICATE rechazado / refused: {sw:04X} {SW_TEXT.get(sw, '')}".strip(), sw)
+            return aa.verify(key, challenge, data, signature_algorithm=signature_algorithm)
+        except SecurityInfosError as exc:
+            return aa.AAResult(False, algorithm, str(exc), type(exc).__name__)
+        except AAError as exc:
+            return aa.AAResult.failed(exc, algorithm)
+
+    def chip_authenticate(self, dg14: bytes) -> ca.CAResult | None:
+        """Chip Authentication when DG14 offers it (None when it does not), then the new SM session.
+
+        A failure leaves the session unusable: the caller opens the chip again to read on.
+        """
+        try:
+            choice = ca.choose(ca.decode_dg14(dg14))
+        except (SecurityInfosError, CAError) as exc:
+            return ca.CAResult(False, False, None, str(exc))
+        if choice is None:
+            return None
+        terminal = ca.CATerminal(choice)
+        for apdu in terminal.commands():
+            _, sw = self.command(apdu)
+            if sw != SW_OK:
+                return ca.CAResult(True, False, choice.protocol,
+                                   f"el chip rechazó la autenticación de chip / chip refused CA: {sw:04X}", sw)
+        self.sm = terminal.secure_messaging()
+        try:
+            # The first answer under the new keys proves the chip derived them from its private key.
+            self.check(b"\x00\xA4\x04\x0C\x07" + EMRTD_AID, "SELECT eMRTD")
+        except (SMError, ReaderError, CardError) as exc:
+            self.sm = None
+            return ca.CAResult(True, False, choice.protocol,
+                               f"el chip no conoce la clave privada de DG14 / chip lacks DG14's private key: {exc}")
+        return ca.CAResult(True, True, choice.protocol)
+
     def select(self, fid: int) -> int:
         _, sw = self.command(b"\x00\xA4\x02\x0C\x02" + fid.to_bytes(2, "big"))
         return sw
@@ -330,8 +387,12 @@ def _dg_names(ef_com: bytes) -> list[str]:
 
 def read_files(
     session: _Session, progress: Callable[[int, int], None] | None,
+    after_dg14: Callable[[bytes], None] | None = None,
 ) -> tuple[dict[str, bytes], dict[str, str]]:
-    """EF.COM, the data groups it lists and EF.SOD, reporting bytes read of the total."""
+    """EF.COM, the data groups it lists and EF.SOD, reporting bytes read of the total.
+
+    DG14 is read right after EF.COM and handed to `after_dg14` (Chip Authentication) before the rest.
+    """
     files: dict[str, bytes] = {}
     skipped: dict[str, str] = {}
     com = _read_head(session, "EF_COM")
@@ -339,15 +400,26 @@ def read_files(
         raise CardError(f"EF.COM ilegible / unreadable: {com}")
     # EF.COM is small: read it whole before sizing the rest.
     files["EF_COM"] = _read_rest(session, com, lambda n: None)
+    names = _dg_names(files["EF_COM"])
+    if "DG14" in names:
+        names.remove("DG14")
+        head = _read_head(session, "DG14")
+        if isinstance(head, str):
+            skipped["DG14"] = head
+        else:
+            files["DG14"] = _read_rest(session, head, lambda n: None)
+            if after_dg14 is not None:
+                after_dg14(files["DG14"])
     pending: list[_PendingFile] = []
-    for name in _dg_names(files["EF_COM"]) + ["EF_SOD"]:
+    for name in names + ["EF_SOD"]:
         head = _read_head(session, name)
         if isinstance(head, str):
             skipped[name] = head
         else:
             pending.append(head)
-    total = len(files["EF_COM"]) + sum(p.total for p in pending)
-    done = [len(files["EF_COM"]) + sum(len(p.head) for p in pending)]
+    first = sum(len(data) for data in files.values())
+    total = first + sum(p.total for p in pending)
+    done = [first + sum(len(p.head) for p in pending)]
 
     def on_bytes(n: int) -> None:
         done[0] += n
@@ -380,10 +452,16 @@ def read_chip(
     master_list: bytes | None = None,
     run_pa: bool = True,
     prefer_pace: bool = True,
+    chip_authentication: bool = True,
+    active_authentication: bool = True,
+    aa_challenge: bytes | None = None,
 ) -> ChipRead:
     """Read a chip given the printed MRZ, over `transport` or the PC/SC reader `reader_name`.
 
     PACE first when the chip has EF.CardAccess (unless `prefer_pace` is false), BAC otherwise.
+    Chip Authentication when DG14 offers it, Active Authentication with `aa_challenge` (8 bytes,
+    the gate's one-time challenge; random when not given) when DG15 is there: their results are
+    in ChipRead.ca and ChipRead.aa, a failure there (a clone) is a result, not an exception.
     Raises BACError or PACEAuthenticationError for a wrong MRZ, ReaderError for no reader, no
     card, a removed or silent card.
     """
@@ -393,9 +471,26 @@ def read_chip(
     transport = transport or PcscTransport(reader_name)
     try:
         session = _Session(transport)
+        ca_result: list[ca.CAResult] = []
+
+        def after_dg14(dg14: bytes) -> None:
+            result = session.chip_authenticate(dg14)
+            if result is None:
+                return
+            ca_result.append(result)
+            if result.performed and not result.verified and session.sm is None:
+                # Read on under a fresh session, from the master file where EF.CardAccess is.
+                session.command(b"\x00\xA4\x00\x0C\x02\x3F\x00")
+                open_chip(session, mrz_info, prefer_pace=prefer_pace)
+
+        aa_result = None
+        challenge = None
         try:
             access, fallback = open_chip(session, mrz_info, prefer_pace=prefer_pace)
-            files, skipped = read_files(session, progress)
+            files, skipped = read_files(session, progress, after_dg14 if chip_authentication else None)
+            if active_authentication and "DG15" in files:
+                challenge = aa_challenge if aa_challenge is not None else os.urandom(aa.CHALLENGE_LENGTH)
+                aa_result = session.active_authenticate(challenge, files["DG15"], files.get("DG14"))
         except SMError as exc:
             raise ReaderError(f"sesión segura perdida (¿tarjeta retirada?) / secure session lost: {exc}") from exc
     finally:
@@ -403,4 +498,5 @@ def read_chip(
             transport.close()  # type: ignore[union-attr]
     chip_mrz = decode_dg1(files["DG1"]) if "DG1" in files else None
     pa = _passive_authentication(files, mrz_lines, csca_certs, master_list) if run_pa else None
-    return ChipRead(files, pa, time.perf_counter() - started, skipped, chip_mrz, access, fallback)
+    return ChipRead(files, pa, time.perf_counter() - started, skipped, chip_mrz, access, fallback,
+                    aa_result, ca_result[0] if ca_result else None, challenge)

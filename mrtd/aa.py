@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
 from mrtd.curves import CURVES, ecdsa_verify
 from mrtd.errors import (
-    AAError, AAKeyError, AALengthError, AAPaddingError, AATrailerError, PKIError, TLVError,
+    AAError, AAKeyError, AALengthError, AAPaddingError, AATrailerError, MRTDError, PKIError, TLVError,
 )
 from mrtd.keys import PlainECPublicKey, PublicKey, load_public_key
 from mrtd.tlv import encode_tlv, expect_tlv
@@ -67,14 +67,16 @@ class AAResult:
     reason: str | None = None
     error: str | None = None
     sw: int | None = None
+    signature: bytes | None = None  # the chip's answer, so that whoever issued the challenge can check it too
 
     def to_dict(self) -> dict[str, Any]:
         return {"verified": self.verified, "algorithm": self.algorithm, "reason": self.reason,
-                "error": self.error, "sw": f"{self.sw:04X}" if self.sw is not None else None}
+                "error": self.error, "sw": f"{self.sw:04X}" if self.sw is not None else None,
+                "signature": self.signature.hex().upper() if self.signature is not None else None}
 
     @classmethod
-    def failed(cls, exc: AAError, algorithm: str = "") -> "AAResult":
-        return cls(False, algorithm, str(exc), type(exc).__name__, exc.sw)
+    def failed(cls, exc: MRTDError, algorithm: str = "", signature: bytes | None = None) -> "AAResult":
+        return cls(False, algorithm, str(exc), type(exc).__name__, getattr(exc, "sw", None), signature)
 
 
 # --- DG15 ------------------------------------------------------------------------------------
@@ -225,6 +227,19 @@ def _verify_ecdsa(key: ec.EllipticCurvePublicKey | PlainECPublicKey, challenge: 
     return AAResult(True, algorithm)
 
 
+def check(*, dg15: bytes, challenge: bytes, signature: bytes, signature_algorithm: str | None = None) -> AAResult:
+    """`verify` from DG15's bytes, for whoever issued the challenge (the portal checking a gate's
+    report): never raises; a malformed key or answer is a failed AAResult naming the structure."""
+    algorithm = ""
+    try:
+        key = dg15_public_key(dg15)
+        algorithm = algorithm_name(key, AA_SIGNATURE_HASHES.get(signature_algorithm or ""))
+        result = verify(key, challenge, signature, signature_algorithm=signature_algorithm)
+    except AAError as exc:
+        return AAResult.failed(exc, algorithm, bytes(signature))
+    return AAResult(result.verified, result.algorithm, result.reason, signature=bytes(signature))
+
+
 # --- chip side -------------------------------------------------------------------------------
 
 
@@ -263,5 +278,5 @@ def _sign_9796_2(key: rsa.RSAPrivateKey, challenge: bytes, hash_name: str, rng: 
 
 __all__ = [
     "AA_SIGNATURE_HASHES", "AAResult", "CHALLENGE_LENGTH", "ECDSA_PLAIN_SHA256", "ID_AA",
-    "INS_INTERNAL_AUTHENTICATE", "dg15_public_key", "encode_dg15", "internal_authenticate_apdu", "sign", "verify",
+    "INS_INTERNAL_AUTHENTICATE", "check", "dg15_public_key", "recover_9796_2", "encode_dg15", "internal_authenticate_apdu", "sign", "verify",
 ]

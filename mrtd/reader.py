@@ -240,23 +240,23 @@ class _Session:
 
     def active_authenticate(self, challenge: bytes, dg15: bytes, dg14: bytes | None = None) -> aa.AAResult:
         """INTERNAL AUTHENTICATE with `challenge`, verified with the DG15 key (and DG14's signature
-        algorithm). A refusal, a malformed answer or a key we cannot use is a failed AAResult."""
-        algorithm = ""
-        try:
-            key = aa.dg15_public_key(dg15)
-            signature_algorithm = None
-            if dg14 is not None:
+        algorithm). A refusal, a malformed answer or a key we cannot use is a failed AAResult
+        (with the chip's answer in `signature`, for the issuer of the challenge to check)."""
+        signature_algorithm = None
+        if dg14 is not None:
+            try:
                 info = ca.decode_dg14(dg14).aa_info
-                signature_algorithm = info.signature_algorithm if info else None
-            algorithm = aa.algorithm_name(key, aa.AA_SIGNATURE_HASHES.get(signature_algorithm or ""))
+            except SecurityInfosError as exc:
+                return aa.AAResult.failed(exc)
+            signature_algorithm = info.signature_algorithm if info else None
+        try:
             data, sw = self.command(aa.internal_authenticate_apdu(challenge))
-            if sw != SW_OK:
-                raise AAError(f"INTERNAL AUTHENTICATE rechazado / refused: {sw:04X} {SW_TEXT.get(sw, '')}".strip(), sw)
-            return aa.verify(key, challenge, data, signature_algorithm=signature_algorithm)
-        except SecurityInfosError as exc:
-            return aa.AAResult(False, algorithm, str(exc), type(exc).__name__)
         except AAError as exc:
-            return aa.AAResult.failed(exc, algorithm)
+            return aa.AAResult.failed(exc)
+        if sw != SW_OK:
+            return aa.AAResult.failed(AAError(
+                f"INTERNAL AUTHENTICATE rechazado / refused: {sw:04X} {SW_TEXT.get(sw, '')}".strip(), sw))
+        return aa.check(dg15=dg15, challenge=challenge, signature=data, signature_algorithm=signature_algorithm)
 
     def chip_authenticate(self, dg14: bytes) -> ca.CAResult | None:
         """Chip Authentication when DG14 offers it (None when it does not), then the new SM session.

@@ -135,3 +135,36 @@ def test_random_rsa_answers_are_typed_errors_not_crashes():
     for _ in range(50):
         with pytest.raises(AAError):
             aa.verify(RSA_KEY.public_key(), CHALLENGE, os.urandom(127) + b"\x00")
+
+
+def test_the_issuer_of_the_challenge_can_check_the_chips_answer_from_dg15():
+    # What a gate sends the portal: DG15, the chip's answer to the portal's challenge
+    dg15 = aa.encode_dg15(EC_KEY.public_key())
+    signature = aa.sign(EC_KEY, CHALLENGE)
+    result = aa.check(dg15=dg15, challenge=CHALLENGE, signature=signature)
+    assert result.verified and result.to_dict()["signature"] == signature.hex().upper()
+    # an answer replayed for another challenge, or a DG15 that is not a key, fail with the reason
+    assert not aa.check(dg15=dg15, challenge=bytes(8), signature=signature).verified
+    bad = aa.check(dg15=b"\x6f\x00", challenge=CHALLENGE, signature=signature)
+    assert (bad.verified, bad.error) == (False, "AAKeyError")
+
+
+class _Answers:
+    """A card that answers every command with the same bytes (no secure messaging)."""
+
+    def __init__(self, answer: bytes):
+        self.answer = answer
+
+    def transmit(self, apdu: bytes) -> bytes:
+        return self.answer
+
+
+@settings(max_examples=200, deadline=None)
+@given(answer=st.binary(max_size=140), status=st.sampled_from([b"\x90\x00", b"\x6a\x88", b"\x69\x82"]),
+       rsa_key=st.booleans())
+def test_any_chip_answer_to_internal_authenticate_is_a_result(answer, status, rsa_key):
+    from mrtd.reader import _Session
+    key = RSA_KEY if rsa_key else EC_KEY
+    result = _Session(_Answers(answer + status)).active_authenticate(CHALLENGE, aa.encode_dg15(key.public_key()))
+    assert result.verified is False
+    assert result.error in (None, "AAError", "AALengthError", "AATrailerError", "AAPaddingError")

@@ -94,10 +94,29 @@ def dg15_public_key(dg15: bytes) -> PublicKey:
         spki_der = expect_tlv(bytes(dg15), DG15_TAG, what="DG15")
         spki = asn1_keys.PublicKeyInfo.load(spki_der, strict=True)
         return load_public_key(spki)
-    except (TLVError, PKIError) as exc:
+    except PKIError as exc:
+        lenient = _unsigned_rsa_key(spki)
+        if lenient is None:
+            raise AAKeyError(f"DG15: {exc}") from exc
+        return lenient
+    except TLVError as exc:
         raise AAKeyError(f"DG15: {exc}") from exc
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
         raise AAKeyError(f"DG15: SubjectPublicKeyInfo malformed ({exc})") from None
+
+
+def _unsigned_rsa_key(spki: asn1_keys.PublicKeyInfo) -> rsa.RSAPublicKey | None:
+    """An RSA key whose modulus was written as a negative INTEGER (no leading 00), as on the BSI
+    2008 test passport's DG15: read as the unsigned number its bytes are. None for anything else."""
+    try:
+        if spki["algorithm"]["algorithm"].dotted != "1.2.840.113549.1.1.1":
+            return None
+        numbers = asn1_keys.RSAPublicKey.load(bytes(spki["public_key"].contents[1:]), strict=True)
+        n = int.from_bytes(numbers["modulus"].contents, "big")
+        e = int.from_bytes(numbers["public_exponent"].contents, "big")
+        return rsa.RSAPublicNumbers(e, n).public_key()
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError):
+        return None
 
 
 def internal_authenticate_apdu(challenge: bytes) -> bytes:

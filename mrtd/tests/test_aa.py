@@ -168,3 +168,12 @@ def test_any_chip_answer_to_internal_authenticate_is_a_result(answer, status, rs
     result = _Session(_Answers(answer + status)).active_authenticate(CHALLENGE, aa.encode_dg15(key.public_key()))
     assert result.verified is False
     assert result.error in (None, "AAError", "AALengthError", "AATrailerError", "AAPaddingError")
+
+
+def test_real_dg15_keys_are_read_also_the_bsi_2008_modulus_written_as_a_negative_integer():
+    from core.testdata import TESTDATA
+    dutch = aa.dg15_public_key((TESTDATA / "emrtd/loes2006/ef010F.bin").read_bytes())
+    german = aa.dg15_public_key((TESTDATA / "emrtd/bsi2008/Datagroup15.bin").read_bytes())
+    assert isinstance(dutch, rsa.RSAPublicKey) and dutch.key_size == 1024
+    # BSI 2008: the modulus INTEGER lacks its leading 00 (it reads negative); its bytes are the key
+    assert german.key_size == 1024 and german.public_numbers().e == 65537

@@ -176,3 +176,18 @@ def test_pace_only_chip_with_aa_and_ca_round_trip_through_pcscd(pcsc_reader, ima
 def test_clone_round_trip_through_pcscd_fails_aa_and_ca(pcsc_reader, image, pki):
     result = _read_served(image.clone(), pcsc_reader, pki)
     assert result.pa.valid and not result.ca.verified and not result.aa.verified
+
+
+def test_real_bsi_2008_dg14_offers_3des_ca_on_brainpool_p224_and_the_terminal_runs_it():
+    from core.testdata import TESTDATA
+    from mrtd.curves import CURVES
+    dg14 = ca.decode_dg14((TESTDATA / "emrtd/bsi2008/Datagroup14.bin").read_bytes())
+    assert [i.protocol for i in dg14.ca_infos] == [ca.CA_ECDH_3DES]
+    assert dg14.others == ("0.4.0.127.0.7.2.2.2",)  # Terminal Authentication, not ours
+    choice = ca.choose(dg14)  # the key has explicit domain parameters: those of brainpoolP224r1
+    assert (choice.curve.name, choice.cipher, choice.uses_kat) == ("brainpoolP224r1", "3DES", True)
+    terminal = ca.CATerminal(choice)
+    kat = terminal.commands()[0]
+    assert kat[:4] == bytes.fromhex("002241A6") and kat[5:7] == bytes((0x91, 57))
+    assert CURVES["brainpoolP224r1"].decode_point(kat[7:]) is not None  # our ephemeral key is on the curve
+    assert terminal.secure_messaging().cipher == "3DES"

@@ -8,7 +8,9 @@ private key of DG14's public key cannot compute them: its next answer fails the 
 
 DG14 is parsed here with a small asn1crypto schema (SecurityInfos: ChipAuthenticationInfo,
 ChipAuthenticationPublicKeyInfo, ActiveAuthenticationInfo); when mrtd.lds gains its own DG14
-decoder this module can use it instead. DH Chip Authentication is not implemented (CAError).
+decoder this module can use it instead. DH Chip Authentication works the same way with the
+group of the chip's DH key (X9.42 dhpublicnumber or PKCS#3 dhKeyAgreement), the shared secret
+being Y^x mod p written with the length of p.
 """
 
 from __future__ import annotations
@@ -39,8 +41,14 @@ CA_ECDH_3DES = f"{ID_CA_ECDH}.1"
 CA_ECDH_AES_128 = f"{ID_CA_ECDH}.2"
 CA_ECDH_AES_192 = f"{ID_CA_ECDH}.3"
 CA_ECDH_AES_256 = f"{ID_CA_ECDH}.4"
+CA_DH_3DES = f"{ID_CA_DH}.1"
+CA_DH_AES_128 = f"{ID_CA_DH}.2"
+CA_DH_AES_192 = f"{ID_CA_DH}.3"
+CA_DH_AES_256 = f"{ID_CA_DH}.4"
 _CIPHERS = {CA_ECDH_3DES: ("3DES", 16), CA_ECDH_AES_128: ("AES", 16), CA_ECDH_AES_192: ("AES", 24),
-            CA_ECDH_AES_256: ("AES", 32)}
+            CA_ECDH_AES_256: ("AES", 32), CA_DH_3DES: ("3DES", 16), CA_DH_AES_128: ("AES", 16),
+            CA_DH_AES_192: ("AES", 24), CA_DH_AES_256: ("AES", 32)}
+_DH_KEY_OIDS = ("1.2.840.10046.2.1", "1.2.840.113549.1.3.1")  # X9.42 dhpublicnumber, PKCS#3 dhKeyAgreement
 SW_OK = 0x9000
 SW_WRONG_DATA = 0x6A80
 SW_REFERENCED_DATA_NOT_FOUND = 0x6A88
@@ -143,15 +151,21 @@ def _der_integer(number: int) -> bytes:
     return core.Integer(number).dump()
 
 
-def encode_dg14(*, ca_public_key: ec.EllipticCurvePublicKey | None = None, ca_protocol: str = CA_ECDH_AES_128,
+def encode_dg14(*, ca_public_key: "ec.EllipticCurvePublicKey | DHPublicKey | None" = None,
+                ca_protocol: str = CA_ECDH_AES_128,
                 aa_signature_algorithm: str | None = None, extra: list[bytes] = ()) -> bytes:  # type: ignore[assignment]
     """DG14 with a ChipAuthenticationInfo (version 1) and its public key, an ActiveAuthenticationInfo
     (for an ECDSA AA key) and any other SecurityInfos given as DER (PACEInfos)."""
     elements = list(extra)
     if ca_public_key is not None:
-        spki = ca_public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        if isinstance(ca_public_key, DHPublicKey):
+            spki, pk_protocol = ca_public_key.spki_der(), ID_PK_DH
+        else:
+            spki = ca_public_key.public_bytes(serialization.Encoding.DER,
+                                              serialization.PublicFormat.SubjectPublicKeyInfo)
+            pk_protocol = ID_PK_ECDH
         elements.append(_security_info(ca_protocol, _der_integer(1)))
-        elements.append(_security_info(ID_PK_ECDH, spki))
+        elements.append(_security_info(pk_protocol, spki))
     if aa_signature_algorithm is not None:
         elements.append(_security_info(ID_AA, _der_integer(1), core.ObjectIdentifier(aa_signature_algorithm).dump()))
     return encode_tlv(DG14_TAG, encode_tlv(0x31, b"".join(sorted(elements))))
@@ -167,8 +181,8 @@ class CAChoice:
     protocol: str
     cipher: str
     key_length: int
-    curve: _Curve
-    public_point: tuple[int, int]
+    curve: "_Curve | DHGroup"  # the chip key's domain parameters: an elliptic curve or a DH group
+    public_point: tuple[int, int] | int  # the chip's static public key: a point, or Y for DH
     key_id: int | None
     version: int
 
@@ -178,9 +192,76 @@ class CAChoice:
         return self.cipher == "3DES"
 
 
-def _static_key(info: ChipAuthenticationPublicKeyInfo) -> tuple[_Curve, tuple[int, int]]:
-    if info.protocol != ID_PK_ECDH:
-        raise CAError("Chip Authentication: DH keys are not supported (ECDH only)")
+@dataclass(frozen=True)
+class DHGroup:
+    """A DH group of a Chip Authentication key: prime p, generator g and (X9.42) subgroup order q."""
+
+    p: int
+    g: int
+    q: int | None = None
+
+    @property
+    def size(self) -> int:
+        return (self.p.bit_length() + 7) // 8
+
+    @property
+    def name(self) -> str:
+        return f"DH-{self.p.bit_length()}"
+
+
+@dataclass(frozen=True)
+class DHPublicKey:
+    group: DHGroup
+    y: int
+
+    def spki_der(self) -> bytes:
+        """X9.42 dhpublicnumber SubjectPublicKeyInfo (PKCS#3 dhKeyAgreement when there is no q)."""
+        numbers = [self.group.p, self.group.g] + ([self.group.q] if self.group.q else [])
+        params = encode_tlv(0x30, b"".join(_der_integer(n) for n in numbers))
+        oid = _DH_KEY_OIDS[0] if self.group.q else _DH_KEY_OIDS[1]
+        algorithm = encode_tlv(0x30, core.ObjectIdentifier(oid).dump() + params)
+        return encode_tlv(0x30, algorithm + encode_tlv(0x03, b"\x00" + _der_integer(self.y)))
+
+
+@dataclass(frozen=True)
+class DHPrivateKey:
+    """A chip's static DH Chip Authentication key (the cryptography package deprecates its FFDH)."""
+
+    group: DHGroup
+    x: int
+
+    def public_key(self) -> DHPublicKey:
+        return DHPublicKey(self.group, pow(self.group.g, self.x, self.group.p))
+
+
+def _dh_static_key(spki_der: bytes) -> tuple[DHGroup, int]:
+    """Group and public value of a DH SubjectPublicKeyInfo, read by hand: asn1crypto does not know
+    PKCS#3 dhKeyAgreement."""
+    try:
+        algorithm, bit_string = [v for _, v in iter_tlv(expect_tlv(spki_der, 0x30, what="SubjectPublicKeyInfo"))]
+        (oid_tag, oid_value), (params_tag, params) = list(iter_tlv(algorithm))[:2]
+        oid = core.ObjectIdentifier.load(encode_tlv(oid_tag, oid_value), strict=True).dotted
+        numbers = [core.Integer.load(encode_tlv(tag, value), strict=True).native
+                   for tag, value in list(iter_tlv(params))[:3] if tag == 0x02]
+        if not bit_string or bit_string[0] != 0:
+            raise ValueError("BIT STRING with unused bits")
+        y = core.Integer.load(bytes(bit_string[1:]), strict=True).native
+        if params_tag != 0x30:
+            raise ValueError("parameters are not a SEQUENCE")
+    except (TLVError, *_ASN1_ERRORS) as exc:
+        raise CAError(f"ChipAuthenticationPublicKeyInfo: DH key malformed ({exc})") from None
+    if oid not in _DH_KEY_OIDS or len(numbers) < 2:
+        raise CAError(f"ChipAuthenticationPublicKeyInfo: id-PK-DH with a {oid} key, not DH domain parameters")
+    q = numbers[2] if oid == _DH_KEY_OIDS[0] and len(numbers) > 2 else None
+    group = DHGroup(numbers[0], numbers[1], q)
+    if group.p < 3 or not 1 < group.g < group.p - 1 or not 1 < y < group.p - 1:
+        raise CAError("ChipAuthenticationPublicKeyInfo: DH parameters or public value out of range")
+    return group, y
+
+
+def _static_key(info: ChipAuthenticationPublicKeyInfo) -> tuple["_Curve | DHGroup", tuple[int, int] | int]:
+    if info.protocol == ID_PK_DH:
+        return _dh_static_key(info.spki_der)
     try:
         key = load_public_key(asn1_keys.PublicKeyInfo.load(info.spki_der, strict=True))
     except PKIError as exc:
@@ -201,17 +282,18 @@ def choose(dg14: DG14) -> CAChoice | None:
     A DG14 with a public key but no ChipAuthenticationInfo (EAC 1.11 chips) means 3DES.
     CAError when what DG14 offers cannot be used (a DH key, a malformed key).
     """
-    keys = [k for k in dg14.ca_public_keys if k.protocol == ID_PK_ECDH]
+    keys = list(dg14.ca_public_keys)
     if not keys:
-        if dg14.ca_public_keys:
-            raise CAError("Chip Authentication: DG14 offers only DH keys (ECDH is supported)")
         return None
+    implied = CA_DH_3DES if keys[0].protocol == ID_PK_DH else CA_ECDH_3DES
     infos = [i for i in dg14.ca_infos if i.protocol in _CIPHERS] or (
-        [] if dg14.ca_infos else [ChipAuthenticationInfo(CA_ECDH_3DES, 1, keys[0].key_id)])
+        [] if dg14.ca_infos else [ChipAuthenticationInfo(implied, 1, keys[0].key_id)])
     if not infos:
         raise CAError(f"Chip Authentication: no supported protocol in {[i.protocol for i in dg14.ca_infos]}")
-    info = max(infos, key=lambda i: (_CIPHERS[i.protocol][0] == "AES", _CIPHERS[i.protocol][1]))
-    matching = [k for k in keys if info.key_id is None or k.key_id == info.key_id]
+    info = max(infos, key=lambda i: (i.protocol.startswith(ID_CA_ECDH), _CIPHERS[i.protocol][0] == "AES",
+                                     _CIPHERS[i.protocol][1]))
+    wanted = ID_PK_DH if info.protocol.startswith(ID_CA_DH + ".") else ID_PK_ECDH
+    matching = [k for k in keys if k.protocol == wanted and (info.key_id is None or k.key_id == info.key_id)]
     if not matching:
         raise CAError(f"Chip Authentication: no public key with keyId {info.key_id}")
     curve, point = _static_key(matching[0])
@@ -219,8 +301,9 @@ def choose(dg14: DG14) -> CAChoice | None:
     return CAChoice(info.protocol, cipher, key_length, curve, point, info.key_id, info.version)
 
 
-def session_keys(cipher: str, key_length: int, shared_x: int, curve: _Curve) -> SecureMessaging:
-    """The new SM session: KS_enc, KS_mac from the shared x-coordinate, SSC zero."""
+def session_keys(cipher: str, key_length: int, shared_x: int, curve: "_Curve | DHGroup") -> SecureMessaging:
+    """The new SM session: KS_enc, KS_mac from the shared secret (ECDH x-coordinate, or DH
+    Y^x mod p) written with the length of a field element or of p; SSC zero."""
     secret = shared_x.to_bytes(curve.size, "big")
     return SecureMessaging(kdf(secret, KDF_ENC, cipher, key_length), kdf(secret, KDF_MAC, cipher, key_length), 0,
                            cipher=cipher)
@@ -231,8 +314,24 @@ _OPENSSL = {"secp256r1": ec.SECP256R1, "secp384r1": ec.SECP384R1, "secp521r1": e
             "brainpoolP384r1": ec.BrainpoolP384R1, "brainpoolP512r1": ec.BrainpoolP512R1}
 
 
-def _ecdh(curve: _Curve, point: tuple[int, int], rng: Callable[[int], bytes] | None) -> tuple[bytes, int]:
+def _dh(group: DHGroup, y: int, rng: Callable[[int], bytes]) -> tuple[bytes, int]:
+    """(our ephemeral public value, shared secret) in the chip's DH group."""
+    order = group.q or group.p - 1
+    size = (order.bit_length() + 7) // 8
+    for _ in range(64):
+        x = int.from_bytes(rng(size), "big") % order
+        if x > 1:
+            return pow(group.g, x, group.p).to_bytes(group.size, "big"), pow(y, x, group.p)
+    raise CAError("CA: the random source keeps giving keys out of range")
+
+
+def _ecdh(curve: "_Curve | DHGroup", point: tuple[int, int] | int,
+          rng: Callable[[int], bytes] | None) -> tuple[bytes, int]:
     """(our ephemeral public point, shared x) with OpenSSL when it knows the curve, ours otherwise."""
+    if isinstance(curve, DHGroup):
+        assert isinstance(point, int)
+        return _dh(curve, point, rng or os.urandom)
+    assert isinstance(point, tuple)
     named = _OPENSSL.get(curve.name)
     if named is not None and rng is None:
         private = ec.generate_private_key(named())
@@ -307,7 +406,7 @@ class CAChip:
     its answer (None when there is nothing to switch yet) and raise CAError with the status word.
     """
 
-    def __init__(self, private_key: ec.EllipticCurvePrivateKey | None, dg14: DG14 | None):
+    def __init__(self, private_key: ec.EllipticCurvePrivateKey | DHPrivateKey | None, dg14: DG14 | None):
         self.private_key = private_key
         self.dg14 = dg14
         self._protocol: str | None = None
@@ -320,12 +419,24 @@ class CAChip:
             return {}
         offered = {i.protocol: i for i in self.dg14.ca_infos if i.protocol in _CIPHERS}
         if not self.dg14.ca_infos and self.dg14.ca_public_keys:
-            offered[CA_ECDH_3DES] = ChipAuthenticationInfo(CA_ECDH_3DES, 1)
+            implied = CA_DH_3DES if self.dg14.ca_public_keys[0].protocol == ID_PK_DH else CA_ECDH_3DES
+            offered[implied] = ChipAuthenticationInfo(implied, 1)
         return offered
 
     def _agree(self, protocol: str, public: bytes) -> SecureMessaging:
         if self.private_key is None:
             raise CAError("CA: no Chip Authentication private key", SW_REFERENCED_DATA_NOT_FOUND)
+        cipher, key_length = _CIPHERS[protocol]
+        if isinstance(self.private_key, DHPrivateKey):
+            if not protocol.startswith(ID_CA_DH + "."):
+                raise CAError("CA: this chip's key is DH", SW_WRONG_DATA)
+            group = self.private_key.group
+            y = int.from_bytes(public, "big")
+            if len(public) != group.size or not 1 < y < group.p - 1:
+                raise CAError("CA ephemeral DH public value: wrong length or out of range", SW_WRONG_DATA)
+            return session_keys(cipher, key_length, pow(y, self.private_key.x, group.p), group)
+        if not protocol.startswith(ID_CA_ECDH + "."):
+            raise CAError("CA: this chip's key is ECDH", SW_WRONG_DATA)
         curve = CURVES.get(self.private_key.curve.name)
         if curve is None:
             raise CAError("CA: the private key's curve is unknown", SW_CONDITIONS_NOT_SATISFIED)
@@ -335,7 +446,6 @@ class CAChip:
             raise CAError(str(exc).replace("PACE ", ""), SW_WRONG_DATA) from exc
         peer = ec.EllipticCurvePublicNumbers(point[0], point[1], self.private_key.curve).public_key()
         shared_x = int.from_bytes(self.private_key.exchange(ec.ECDH(), peer), "big")
-        cipher, key_length = _CIPHERS[protocol]
         return session_keys(cipher, key_length, shared_x, curve)
 
     def _objects(self, data: bytes, what: str) -> dict[int, bytes]:
@@ -354,9 +464,10 @@ class CAChip:
         self._protocol = None
         if (p1, p2) == (0x41, 0xA6):
             objects = self._objects(data, "MSE:Set KAT")
-            if 0x91 not in objects or CA_ECDH_3DES not in self._offered():
+            kat = [p for p in (CA_ECDH_3DES, CA_DH_3DES) if p in self._offered()]
+            if 0x91 not in objects or not kat:
                 raise CAError("MSE:Set KAT: 91 required, and only for 3DES Chip Authentication", SW_WRONG_DATA)
-            return self._agree(CA_ECDH_3DES, objects[0x91])
+            return self._agree(kat[0], objects[0x91])
         if (p1, p2) == (0x41, 0xA4):
             objects = self._objects(data, "MSE:Set AT")
             offered = {core.ObjectIdentifier(p).contents: p for p in self._offered()}
@@ -385,7 +496,7 @@ class CAChip:
 
 
 __all__ = [
-    "CA_ECDH_3DES", "CA_ECDH_AES_128", "CA_ECDH_AES_192", "CA_ECDH_AES_256", "DG14", "ID_PK_ECDH",
+    "CA_DH_3DES", "CA_DH_AES_128", "CA_ECDH_3DES", "CA_ECDH_AES_128", "CA_ECDH_AES_192", "CA_ECDH_AES_256", "DG14", "DHGroup", "DHPrivateKey", "DHPublicKey", "ID_PK_DH", "ID_PK_ECDH",
     "ActiveAuthenticationInfo", "CAChip", "CAChoice", "CAResult", "CATerminal", "ChipAuthenticationInfo",
     "ChipAuthenticationPublicKeyInfo", "choose", "decode_dg14", "encode_dg14", "session_keys",
 ]

@@ -96,13 +96,13 @@ def test_each_cipher_runs_between_terminal_and_chip(pki, protocol):
     assert (mine.ks_enc, mine.ks_mac, mine.ssc, mine.cipher) == (chip_sm.ks_enc, chip_sm.ks_mac, 0, chip_sm.cipher)
 
 
-def test_dg14_with_only_a_public_key_means_3des_and_dh_is_refused_by_name():
+def test_dg14_with_only_a_public_key_means_3des_and_a_bad_dh_key_is_refused_by_name():
     key = _other_key()
     only_key = ca.decode_dg14(ca.encode_dg14(ca_public_key=key.public_key()))
     stripped = ca.DG14((), only_key.ca_public_keys, None)
     assert ca.choose(stripped).protocol == ca.CA_ECDH_3DES
     dh = ca.DG14((), (ca.ChipAuthenticationPublicKeyInfo(ca.ID_PK_DH, b"\x30\x00"),), None)
-    with pytest.raises(CAError, match="DH"):
+    with pytest.raises(CAError, match="DH key malformed"):
         ca.choose(dh)
     assert ca.choose(ca.DG14((), (), None)) is None
 
@@ -191,3 +191,36 @@ def test_real_bsi_2008_dg14_offers_3des_ca_on_brainpool_p224_and_the_terminal_ru
     assert kat[:4] == bytes.fromhex("002241A6") and kat[5:7] == bytes((0x91, 57))
     assert CURVES["brainpoolP224r1"].decode_point(kat[7:]) is not None  # our ephemeral key is on the curve
     assert terminal.secure_messaging().cipher == "3DES"
+
+
+# A DH group for the tests: the Mersenne prime 2^521 - 1 with generator 3 (PKCS#3 form, no q).
+DH_GROUP = ca.DHGroup(2 ** 521 - 1, 3)
+
+
+@pytest.mark.parametrize("protocol", [ca.CA_DH_3DES, ca.CA_DH_AES_128])
+def test_dh_chip_authentication_through_the_reader_and_a_dh_clone_fails(pki, protocol):
+    import secrets
+    from mrtd.chip import VirtualChip
+    from mrtd.personalize import personalize
+    key = ca.DHPrivateKey(DH_GROUP, secrets.randbelow(DH_GROUP.p - 3) + 2)
+    dg14 = ca.encode_dg14(ca_public_key=key.public_key(), ca_protocol=protocol)
+    parsed = ca.decode_dg14(dg14)
+    assert parsed.ca_public_keys[0].protocol == ca.ID_PK_DH
+    assert ca.choose(parsed).curve == DH_GROUP
+    files = personalize(mrz_lines=MRZ, face_image=FACE.read_bytes(), pki=pki, extra_groups={"DG14": dg14})
+    genuine = read_chip(mrz_lines=MRZ, transport=VirtualChip(files, access="pace", ca_key=key),
+                        csca_certs=[pki.csca_cert_der])
+    assert genuine.ca.verified and genuine.ca.protocol == protocol and genuine.files == files
+    other = ca.DHPrivateKey(DH_GROUP, secrets.randbelow(DH_GROUP.p - 3) + 2)
+    clone = read_chip(mrz_lines=MRZ, transport=VirtualChip(files, access="pace", ca_key=other), run_pa=False)
+    assert clone.ca.performed and not clone.ca.verified and clone.files == files
+
+
+@settings(max_examples=200, deadline=None)
+@given(spki=st.one_of(st.binary(max_size=120), st.builds(
+    lambda y, tail: ca.DHPublicKey(DH_GROUP, y).spki_der()[:tail], st.integers(0, 2 ** 530), st.integers(0, 200))))
+def test_any_dh_key_in_dg14_is_usable_or_a_ca_error(spki):
+    try:
+        ca.choose(ca.DG14((), (ca.ChipAuthenticationPublicKeyInfo(ca.ID_PK_DH, spki),), None))
+    except CAError:
+        pass

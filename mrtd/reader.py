@@ -16,10 +16,10 @@ from mrtd.apdu import SW_OK, SW_SECURITY_NOT_SATISFIED, SW_TEXT, split_response
 from mrtd.bac import BACTerminal, derive_keys_from_info
 from mrtd.cardaccess import FID_CARD_ACCESS, SFI_CARD_ACCESS, decode_card_access
 from mrtd.errors import (
-    AAError, BACError, CAError, CardAccessError, CardError, MRTDError, PACEAuthenticationError, PACEError,
+    AAError, BACError, CAError, CardAccessError, CardError, LDSError, MRTDError, PACEAuthenticationError, PACEError,
     ReaderError, SecurityInfosError, SMError,
 )
-from mrtd.lds import FID, decode_dg1, decode_ef_com
+from mrtd.lds import FID, decode_dg1, decode_ef_com, decode_sod
 from mrtd.mrz import bac_key_seed_info, parse_mrz
 from mrtd.pace import PASSWORD_MRZ, PACEParams, PACETerminal, choose, mrz_password
 from mrtd.sm import SecureMessaging
@@ -51,10 +51,15 @@ class ChipRead:
     ca: ca.CAResult | None = None  # Chip Authentication, when DG14 was there
     aa_challenge: bytes | None = None
 
+    @property
+    def authenticity(self) -> "ChipAuthenticity":
+        return chip_authenticity(self.files, self.aa, self.ca)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "access": self.access,
             "fallback": self.fallback,
+            "chip_authentic": self.authenticity.to_dict(),
             "active_authentication": self.aa.to_dict() if self.aa is not None else None,
             "chip_authentication": self.ca.to_dict() if self.ca is not None else None,
             "files": {name: len(data) for name, data in self.files.items()},
@@ -63,6 +68,67 @@ class ChipRead:
             "passive_authentication": self.pa.to_dict() if self.pa is not None else None,
             "elapsed_s": round(self.elapsed_s, 3),
         }
+
+
+def _signed_groups(files: dict[str, bytes]) -> set[int]:
+    """The data groups EF.SOD hashes (signed, unlike EF.COM's list); those read when EF.SOD is unusable."""
+    read = {int(name[2:]) for name in files if name.startswith("DG")}
+    if "EF_SOD" not in files:
+        return read
+    try:
+        return set(decode_sod(files["EF_SOD"]).dg_hashes) | read
+    except LDSError:
+        return read
+
+
+@dataclass(frozen=True)
+class ChipAuthenticity:
+    """Is the chip the one its data were written to? `verdict` True when every authentication the
+    signed data promise (AA for DG15, CA for a DG14 that offers it) was run and verified, False when
+    one failed or is missing, None when the chip offers neither (passive authentication only)."""
+
+    verdict: bool | None
+    aa_expected: bool
+    ca_expected: bool
+    reasons: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"verdict": self.verdict, "aa_expected": self.aa_expected, "ca_expected": self.ca_expected,
+                "reasons": list(self.reasons)}
+
+
+def chip_authenticity(files: dict[str, bytes], aa_result: aa.AAResult | None,
+                      ca_result: ca.CAResult | None) -> ChipAuthenticity:
+    """Judge AA and CA against what EF.SOD signs: a DG15 or DG14 hashed in the SOD but not read
+    (a clone that hides them from EF.COM or drops them) counts as a missing authentication."""
+    signed = _signed_groups(files)
+    reasons: list[str] = []
+    aa_expected = 15 in signed
+    ca_expected = False
+    if 14 in signed:
+        if "DG14" not in files:
+            ca_expected = True
+            reasons.append("DG14 firmado en el SOD pero no leído / DG14 signed in the SOD but not read")
+        else:
+            try:
+                ca_expected = ca.choose(ca.decode_dg14(files["DG14"])) is not None
+            except MRTDError as exc:
+                ca_expected = True
+                reasons.append(f"DG14: {exc}")
+    if aa_expected:
+        if aa_result is None:
+            reasons.append("autenticación activa no realizada / Active Authentication not run")
+        elif not aa_result.verified:
+            reasons.append(f"autenticación activa fallida / Active Authentication failed: {aa_result.reason}")
+    if ca_expected and "DG14" in files:
+        if ca_result is None or not ca_result.performed:
+            reasons.append("autenticación de chip no realizada / Chip Authentication not run"
+                           + (f": {ca_result.reason}" if ca_result and ca_result.reason else ""))
+        elif not ca_result.verified:
+            reasons.append(f"autenticación de chip fallida / Chip Authentication failed: {ca_result.reason}")
+    if not (aa_expected or ca_expected):
+        return ChipAuthenticity(None, False, False, ())
+    return ChipAuthenticity(not reasons, aa_expected, ca_expected, tuple(reasons))
 
 
 class PcscTransport:
@@ -488,6 +554,16 @@ def read_chip(
         try:
             access, fallback = open_chip(session, mrz_info, prefer_pace=prefer_pace)
             files, skipped = read_files(session, progress, after_dg14 if chip_authentication else None)
+            # EF.COM is not signed: DG14 and DG15 that EF.SOD hashes are read even when EF.COM hides them.
+            for name in ("DG14", "DG15"):
+                if name not in files and name not in skipped and int(name[2:]) in _signed_groups(files):
+                    head = _read_head(session, name)
+                    if isinstance(head, str):
+                        skipped[name] = head
+                        continue
+                    files[name] = _read_rest(session, head, lambda n: None)
+                    if name == "DG14" and chip_authentication:
+                        after_dg14(files[name])
             if active_authentication and "DG15" in files:
                 challenge = aa_challenge if aa_challenge is not None else os.urandom(aa.CHALLENGE_LENGTH)
                 aa_result = session.active_authenticate(challenge, files["DG15"], files.get("DG14"))

@@ -224,3 +224,30 @@ def test_any_dh_key_in_dg14_is_usable_or_a_ca_error(spki):
         ca.choose(ca.DG14((), (ca.ChipAuthenticationPublicKeyInfo(ca.ID_PK_DH, spki),), None))
     except CAError:
         pass
+
+
+def test_authenticity_verdict_for_genuine_clone_and_a_chip_without_aa_or_ca(image, pki):
+    genuine = read_chip(mrz_lines=MRZ, transport=image.chip(), run_pa=False).authenticity
+    assert (genuine.verdict, genuine.aa_expected, genuine.ca_expected) == (True, True, True)
+    clone = read_chip(mrz_lines=MRZ, transport=image.clone(), run_pa=False)
+    assert clone.authenticity.verdict is False and len(clone.authenticity.reasons) == 2
+    assert clone.to_dict()["chip_authentic"]["verdict"] is False
+    from mrtd.personalize import personalize
+    plain = personalize(mrz_lines=MRZ, face_image=FACE.read_bytes(), pki=pki)
+    from mrtd.chip import VirtualChip
+    assert read_chip(mrz_lines=MRZ, transport=VirtualChip(plain), run_pa=False).authenticity.verdict is None
+
+
+def test_a_clone_hiding_dg14_and_dg15_from_ef_com_is_still_checked_against_the_sod(image):
+    # EF.COM is not signed: a clone lists only DG1 and DG2 so that a reader would skip AA and CA
+    from mrtd.lds import encode_ef_com
+    files = {**image.files, "EF_COM": encode_ef_com(["DG1", "DG2"])}
+    hidden = ChipImage(files, image.access, image.pace_infos)
+    result = read_chip(mrz_lines=MRZ, transport=hidden.chip(), run_pa=False)
+    assert {"DG14", "DG15"} <= set(result.files)  # read anyway, because EF.SOD hashes them
+    assert result.authenticity.verdict is False and not result.aa.verified and not result.ca.verified
+    # and one that drops the files altogether is missing what the SOD promises
+    dropped = ChipImage({k: v for k, v in files.items() if k not in ("DG14", "DG15")}, image.access, image.pace_infos)
+    verdict = read_chip(mrz_lines=MRZ, transport=dropped.chip(), run_pa=False).authenticity
+    assert verdict.verdict is False and verdict.aa_expected and verdict.ca_expected
+    assert any("DG14" in r for r in verdict.reasons)

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 
+from mrtd.apdu import CommandAPDU
 from mrtd.curves import CURVES, ecdsa_verify
 from mrtd.errors import (
     AAError, AAKeyError, AALengthError, AAPaddingError, AATrailerError, MRTDError, PKIError, TLVError,
@@ -119,10 +120,16 @@ def _unsigned_rsa_key(spki: asn1_keys.PublicKeyInfo) -> rsa.RSAPublicKey | None:
         return None
 
 
-def internal_authenticate_apdu(challenge: bytes) -> bytes:
-    """00 88 00 00 08 <challenge> 00: the chip answers with as many bytes as its signature has."""
+def internal_authenticate_apdu(challenge: bytes, *, extended: bool = False) -> bytes:
+    """00 88 00 00 08 <challenge> 00: the chip answers with as many bytes as its signature has.
+    `extended` asks with Le 0000 (an RSA-2048 answer under secure messaging exceeds 256 bytes)."""
     _check_challenge(challenge)
-    return bytes((0x00, INS_INTERNAL_AUTHENTICATE, 0x00, 0x00, len(challenge))) + challenge + b"\x00"
+    return CommandAPDU(0x00, INS_INTERNAL_AUTHENTICATE, 0x00, 0x00, challenge, 65536 if extended else 256).to_bytes()
+
+
+def needs_extended_length(key: object) -> bool:
+    """Whether the answer of this DG15 key, wrapped in secure messaging, is longer than 256 bytes."""
+    return isinstance(key, rsa.RSAPublicKey) and (key.key_size + 7) // 8 > 200
 
 
 def _check_challenge(challenge: bytes) -> None:

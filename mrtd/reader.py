@@ -316,7 +316,8 @@ class _Session:
                 return aa.AAResult.failed(exc)
             signature_algorithm = info.signature_algorithm if info else None
         try:
-            data, sw = self.command(aa.internal_authenticate_apdu(challenge))
+            extended = aa.needs_extended_length(aa.dg15_public_key(dg15))
+            data, sw = self.command(aa.internal_authenticate_apdu(challenge, extended=extended))
         except AAError as exc:
             return aa.AAResult.failed(exc)
         if sw != SW_OK:

@@ -177,3 +177,40 @@ def test_real_dg15_keys_are_read_also_the_bsi_2008_modulus_written_as_a_negative
     assert isinstance(dutch, rsa.RSAPublicKey) and dutch.key_size == 1024
     # BSI 2008: the modulus INTEGER lacks its leading 00 (it reads negative); its bytes are the key
     assert german.key_size == 1024 and german.public_numbers().e == 65537
+
+
+@pytest.mark.parametrize("bits", [1024, 2048])
+def test_rsa_chip_answers_through_the_reader_under_secure_messaging(bits):
+    import tempfile
+    from pathlib import Path
+    from mrtd.chip import VirtualChip
+    from mrtd.personalize import personalize
+    from mrtd.pki import init_test_pki
+    from mrtd.reader import read_chip
+    from mrtd.tests.test_reader import FACE, MRZ
+    key = RSA_KEY if bits == 1024 else rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    pki = init_test_pki(Path(tempfile.mkdtemp()))
+    files = personalize(mrz_lines=MRZ, face_image=FACE.read_bytes(), pki=pki,
+                        extra_groups={"DG15": aa.encode_dg15(key.public_key())})
+    result = read_chip(mrz_lines=MRZ, transport=VirtualChip(files, aa_key=key), csca_certs=[pki.csca_cert_der],
+                       aa_challenge=CHALLENGE)
+    assert result.aa.verified and result.aa.algorithm == "RSA ISO/IEC 9796-2 sha1" and len(result.aa.signature) == bits // 8
+    assert result.pa.valid and result.ca is None and result.authenticity.verdict is True
+    assert not read_chip(mrz_lines=MRZ, transport=VirtualChip(files), run_pa=False).aa.verified
+
+
+@pytest.mark.pcsc
+def test_rsa_2048_answer_crosses_pcscd_with_an_extended_le(pcsc_reader):
+    import tempfile
+    from pathlib import Path
+    from mrtd.chip import VirtualChip
+    from mrtd.personalize import personalize
+    from mrtd.pki import init_test_pki
+    from mrtd.tests.test_ca import _read_served
+    from mrtd.tests.test_reader import FACE, MRZ
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pki = init_test_pki(Path(tempfile.mkdtemp()))
+    files = personalize(mrz_lines=MRZ, face_image=FACE.read_bytes(), pki=pki,
+                        extra_groups={"DG15": aa.encode_dg15(key.public_key())})
+    result = _read_served(VirtualChip(files, aa_key=key, access="pace"), pcsc_reader, pki)
+    assert result.aa.verified and len(result.aa.signature) == 256

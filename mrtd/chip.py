@@ -6,9 +6,14 @@ import logging
 import os
 import socket
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
+from mrtd import aa
 from mrtd.apdu import (
     INS_EXTERNAL_AUTHENTICATE, INS_GET_CHALLENGE, INS_READ_BINARY, INS_READ_BINARY_ODD, INS_SELECT,
     SW_AUTH_FAILED, SW_CLA_NOT_SUPPORTED, SW_CONDITIONS_NOT_SATISFIED, SW_FILE_NOT_FOUND,
@@ -16,8 +21,11 @@ from mrtd.apdu import (
     SW_WRONG_OFFSET, SW_WRONG_PARAMS, CommandAPDU, sw_bytes,
 )
 from mrtd.bac import BACChip, derive_keys_from_info
-from mrtd.cardaccess import FID_CARD_ACCESS, PACE_ECDH_GM_AES_128, SFI_CARD_ACCESS, PACEInfo, encode_card_access
-from mrtd.errors import BACError, CardError, LDSError, MRTDError, PACEError, ReaderError, SMError
+from mrtd.ca import CAChip, decode_dg14
+from mrtd.cardaccess import (
+    FID_CARD_ACCESS, PACE_ECDH_GM_AES_128, SFI_CARD_ACCESS, PACEInfo, decode_card_access, encode_card_access,
+)
+from mrtd.errors import AAError, BACError, CAError, CardError, LDSError, MRTDError, PACEError, ReaderError, SMError
 from mrtd.lds import FID, decode_dg1, read_lds_dir
 from mrtd.mrz import bac_key_seed_info, parse_mrz
 from mrtd.pace import INS_GENERAL_AUTHENTICATE, INS_MSE, PASSWORD_CAN, PASSWORD_MRZ, PACEChip, can_password, mrz_password
@@ -28,6 +36,7 @@ log = logging.getLogger(__name__)
 EMRTD_AID = bytes.fromhex("A0000002471001")
 VPCD_PORT = 35963
 _SW_UNKNOWN = 0x6F00
+_SW_REFERENCED_DATA_NOT_FOUND = 0x6A88
 _MF = 0x3F00
 ACCESS_MODES = ("bac", "pace", "both")
 # What most PACE passports offer: ECDH Generic Mapping, AES-128, brainpoolP256r1.
@@ -50,6 +59,9 @@ class VirtualChip:
     BAC refused with 6982) or "both". `can` adds the card access number as a PACE password.
     `transmit` takes a command APDU and returns the response APDU; it never raises.
     `rng` (n -> n random bytes) is injectable so tests can replay ICAO's worked examples.
+    `aa_key` (RSA or EC) answers INTERNAL AUTHENTICATE and `ca_key` (EC) Chip Authentication: they
+    live in the chip only. A chip built from the same files without them (a clone) refuses both;
+    one given other keys answers with signatures and session keys that do not verify.
     """
 
     def __init__(
@@ -63,6 +75,8 @@ class VirtualChip:
         access: str = "bac",
         pace_infos: tuple[PACEInfo, ...] | list[PACEInfo] = DEFAULT_PACE_INFOS,
         can: str | None = None,
+        aa_key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | None = None,
+        ca_key: ec.EllipticCurvePrivateKey | None = None,
     ):
         if access not in ACCESS_MODES:
             raise PACEError(f"access: one of {ACCESS_MODES}, not {access!r}")
@@ -87,6 +101,12 @@ class VirtualChip:
             if can is not None:
                 passwords[PASSWORD_CAN] = can_password(can)
             self._pace = PACEChip(pace_infos, passwords, rng=rng)
+        self.aa_key = aa_key
+        dg14 = decode_dg14(files["DG14"]) if "DG14" in files else None
+        aa_algorithm = dg14.aa_info.signature_algorithm if dg14 and dg14.aa_info else None
+        self._aa_hash = aa.AA_SIGNATURE_HASHES.get(aa_algorithm or "")
+        self._ca = CAChip(ca_key, dg14)
+        self._next_sm: SecureMessaging | None = None
         self.atr = atr or build_atr()
         self.apdu_count = 0
         self.reset()
@@ -102,6 +122,8 @@ class VirtualChip:
         self._current: int | None = None
         self._bac = BACChip(self.keys)
         self._sm: SecureMessaging | None = None
+        self._next_sm = None
+        self._ca.reset()
         if self._pace is not None:
             self._pace.reset()
 
@@ -141,7 +163,11 @@ class VirtualChip:
             response = self._dispatch(CommandAPDU.from_bytes(plain))
         except CardError as exc:
             response = sw_bytes(exc.sw or _SW_UNKNOWN)
-        return self._sm.wrap_response(response)
+        wrapped = self._sm.wrap_response(response)
+        if self._next_sm is not None:
+            # Chip Authentication: the answer went under the old keys, what follows under the new.
+            self._sm, self._next_sm = self._next_sm, None
+        return wrapped
 
     def _dispatch(self, cmd: CommandAPDU) -> bytes:
         cla = cmd.cla & ~0x10 if cmd.ins == INS_GENERAL_AUTHENTICATE else cmd.cla  # steps 1-3 are chained
@@ -155,6 +181,7 @@ class VirtualChip:
             INS_EXTERNAL_AUTHENTICATE: self._external_authenticate,
             INS_MSE: self._mse,
             INS_GENERAL_AUTHENTICATE: self._general_authenticate,
+            aa.INS_INTERNAL_AUTHENTICATE: self._internal_authenticate,
         }.get(cmd.ins)
         if handler is None:
             return sw_bytes(SW_INS_NOT_SUPPORTED)
@@ -239,8 +266,35 @@ class VirtualChip:
         self._sm = SecureMessaging(session.ks_enc, session.ks_mac, session.ssc)
         return response + sw_bytes(SW_OK)
 
+    def _internal_authenticate(self, cmd: CommandAPDU) -> bytes:
+        """Active Authentication: sign the terminal's challenge with the chip's own key."""
+        if self._sm is None:
+            return sw_bytes(SW_SECURITY_NOT_SATISFIED)
+        if (cmd.p1, cmd.p2) != (0x00, 0x00):
+            return sw_bytes(SW_WRONG_PARAMS)
+        if len(cmd.data) != aa.CHALLENGE_LENGTH:
+            return sw_bytes(SW_WRONG_LENGTH)
+        if self.aa_key is None:
+            return sw_bytes(_SW_REFERENCED_DATA_NOT_FOUND)
+        try:
+            return aa.sign(self.aa_key, cmd.data, hash_name=self._aa_hash, rng=self._rng) + sw_bytes(SW_OK)
+        except AAError as exc:
+            return sw_bytes(exc.sw or _SW_UNKNOWN)
+
+    def _chip_authentication(self, cmd: CommandAPDU) -> bytes:
+        """MSE:Set KAT (41 A6) or MSE:Set AT (41 A4) of Chip Authentication, inside secure messaging."""
+        if self._sm is None:
+            return sw_bytes(SW_SECURITY_NOT_SATISFIED)
+        try:
+            self._next_sm = self._ca.mse(cmd.p1, cmd.p2, cmd.data)
+        except CAError as exc:
+            return sw_bytes(exc.sw or _SW_UNKNOWN)
+        return sw_bytes(SW_OK)
+
     def _mse(self, cmd: CommandAPDU) -> bytes:
         """MSE:Set AT for PACE (P1 C1, P2 A4); a BAC-only chip does not know the instruction."""
+        if cmd.p1 == 0x41:
+            return self._chip_authentication(cmd)
         if self._pace is None:
             return sw_bytes(SW_INS_NOT_SUPPORTED)
         if (cmd.p1, cmd.p2) != (0xC1, 0xA4):
@@ -252,6 +306,15 @@ class VirtualChip:
         return sw_bytes(SW_OK)
 
     def _general_authenticate(self, cmd: CommandAPDU) -> bytes:
+        if self._ca.selected:
+            if self._sm is None or (cmd.p1, cmd.p2) != (0x00, 0x00):
+                self._ca.reset()
+                return sw_bytes(SW_SECURITY_NOT_SATISFIED if self._sm is None else SW_WRONG_PARAMS)
+            try:
+                reply, self._next_sm = self._ca.general_authenticate(cmd.data)
+            except CAError as exc:
+                return sw_bytes(exc.sw or _SW_UNKNOWN)
+            return reply + sw_bytes(SW_OK)
         if self._pace is None:
             return sw_bytes(SW_INS_NOT_SUPPORTED)
         if (cmd.p1, cmd.p2) != (0x00, 0x00):
@@ -263,6 +326,72 @@ class VirtualChip:
         if self._pace.result is not None:
             self._sm = self._pace.result.secure_messaging()
         return reply + sw_bytes(SW_OK)
+
+
+# Names of the chip image entries that are not LDS files: the chip's secrets and EF.CardAccess.
+AA_KEY_ENTRY = "AA_PRIVATE_KEY"
+CA_KEY_ENTRY = "CA_PRIVATE_KEY"
+CARD_ACCESS_ENTRY = "EF_CardAccess"
+ACCESS_ENTRY = "ACCESS"
+_IMAGE_ENTRIES = (AA_KEY_ENTRY, CA_KEY_ENTRY, CARD_ACCESS_ENTRY, ACCESS_ENTRY)
+
+
+def _private_key_der(key: Any) -> bytes:
+    return key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+
+
+def _load_private_key(der: bytes, what: str) -> Any:
+    try:
+        return serialization.load_der_private_key(der, password=None)
+    except (ValueError, TypeError) as exc:
+        raise LDSError(f"chip image {what}: not a PKCS#8 private key ({exc})") from None
+
+
+@dataclass
+class ChipImage:
+    """What is written into a chip: the LDS files, how it is opened (EF.CardAccess) and the private
+    keys of Active and Chip Authentication, which never leave the chip (nor this image)."""
+
+    files: dict[str, bytes]
+    access: str = "bac"
+    pace_infos: tuple[PACEInfo, ...] = ()
+    aa_key: Any = None
+    ca_key: Any = None
+
+    def entries(self) -> dict[str, bytes]:
+        """The image as named byte strings (the LDS files, EF.CardAccess, the keys as PKCS#8)."""
+        out = dict(self.files)
+        out[ACCESS_ENTRY] = self.access.encode("ascii")
+        if self.pace_infos:
+            out[CARD_ACCESS_ENTRY] = encode_card_access(list(self.pace_infos))
+        if self.aa_key is not None:
+            out[AA_KEY_ENTRY] = _private_key_der(self.aa_key)
+        if self.ca_key is not None:
+            out[CA_KEY_ENTRY] = _private_key_der(self.ca_key)
+        return out
+
+    @classmethod
+    def from_entries(cls, entries: dict[str, bytes]) -> "ChipImage":
+        """Back from `entries()`; an image of LDS files only is a BAC chip without AA or CA keys."""
+        files = {name: data for name, data in entries.items() if name not in _IMAGE_ENTRIES}
+        access = entries.get(ACCESS_ENTRY, b"bac").decode("ascii", "replace")
+        infos = decode_card_access(entries[CARD_ACCESS_ENTRY]).pace if CARD_ACCESS_ENTRY in entries else ()
+        aa_key = _load_private_key(entries[AA_KEY_ENTRY], "AA key") if AA_KEY_ENTRY in entries else None
+        ca_key = _load_private_key(entries[CA_KEY_ENTRY], "CA key") if CA_KEY_ENTRY in entries else None
+        return cls(files, access, tuple(infos), aa_key, ca_key)
+
+    def chip(self, **kwargs: Any) -> VirtualChip:
+        """A virtual chip holding this image; keyword arguments override (e.g. a clone's keys)."""
+        options: dict[str, Any] = {"access": self.access, "aa_key": self.aa_key, "ca_key": self.ca_key}
+        if self.pace_infos:
+            options["pace_infos"] = self.pace_infos
+        options.update(kwargs)
+        return VirtualChip(self.files, **options)
+
+    def clone(self, **kwargs: Any) -> VirtualChip:
+        """The same data groups and SOD in a new chip without the private keys (or with `aa_key` / `ca_key`)."""
+        return self.chip(**{"aa_key": None, "ca_key": None, **kwargs})
 
 
 def _do53(value: bytes) -> bytes:

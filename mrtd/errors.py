@@ -73,3 +73,44 @@ class PACEError(MRTDError):
 
 class PACEAuthenticationError(PACEError):
     """An authentication token did not verify: almost always a wrong MRZ or CAN."""
+
+
+class AAError(MRTDError):
+    """Active Authentication could not be run or its answer is malformed; the subclasses name the
+    structure. ``sw`` is the status word the chip answered (terminal side) or must answer (chip side).
+    A well-formed answer that does not verify is not an error: it is an AAResult that failed."""
+
+    def __init__(self, message: str, sw: int | None = None):
+        super().__init__(message)
+        self.sw = sw
+
+
+class AAKeyError(AAError):
+    """DG15 holds no usable key, or a key type the signature does not fit (RSA answer, EC key)."""
+
+
+class AALengthError(AAError):
+    """The challenge or the chip's signature has the wrong length for the key."""
+
+
+class AATrailerError(AAError):
+    """ISO/IEC 9796-2: the recovered message's trailer is neither BC nor a known hash identifier + CC."""
+
+
+class AAPaddingError(AAError):
+    """ISO/IEC 9796-2: the recovered message's header or padding is not that of scheme 1 (partial recovery)."""
+
+
+class SecurityInfosError(LDSError):
+    """DG14 (SecurityInfos for Chip and Active Authentication) that cannot be decoded."""
+
+
+class CAError(MRTDError):
+    """Chip Authentication failed: nothing usable in DG14, a refused MSE or GENERAL AUTHENTICATE, a bad key.
+
+    ``sw`` is the status word the chip answered (terminal side) or must answer (chip side).
+    """
+
+    def __init__(self, message: str, sw: int | None = None):
+        super().__init__(message)
+        self.sw = sw

@@ -1,11 +1,20 @@
-"""Personalization: build and sign a passport's LDS image (EF.COM, DG1, DG2, DG3, DG7, EF.SOD)."""
+"""Personalization: build and sign a passport's LDS image (EF.COM, DG1, DG2, DG3, DG7, EF.SOD) and,
+for a chip of today, its EF.CardAccess (PACE), DG14 (Chip Authentication) and DG15 (Active
+Authentication) with their private keys, which stay in the chip image."""
 
 from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from mrtd.aa import ECDSA_PLAIN_SHA256, encode_dg15
+from mrtd.ca import CA_ECDH_AES_128, encode_dg14
+from mrtd.cardaccess import PACEInfo
+from mrtd.chip import DEFAULT_PACE_INFOS, ChipImage
 from mrtd.errors import LDSError, PKIError
 from mrtd.lds import FaceImage, FingerImage, encode_dg1, encode_dg2, encode_dg3, encode_dg7, encode_ef_com, encode_sod
 from mrtd.pki import TestPKI
@@ -97,11 +106,13 @@ def personalize(
     signature_image: bytes | None = None,
     pki: TestPKI,
     signing_time: datetime | None = None,
+    extra_groups: dict[str, bytes] | None = None,
 ) -> dict[str, bytes]:
     """LDS files of a passport, signed by the PKI's Document Signer.
 
     Returns {"EF_COM", "DG1", "DG2", ["DG3"], ["DG7"], "EF_SOD"}: write them with
-    mrtd.lds.write_lds_dir or load them into the chip.
+    mrtd.lds.write_lds_dir or load them into the chip. `extra_groups` (such as DG14 and DG15)
+    are listed in EF.COM and hashed in the SOD like the others.
     """
     if pki.ds_private_key is None:
         raise PKIError("pki: the Document Signer private key is required to sign the SOD")
@@ -111,6 +122,10 @@ def personalize(
     if signature_image is not None:
         image_info(signature_image)  # a signature must be an image the reader can show
         files["DG7"] = encode_dg7([bytes(signature_image)])
+    for name, data in sorted((extra_groups or {}).items(), key=lambda item: int(item[0][2:])):
+        if name in files or not name.startswith("DG") or not name[2:].isdigit():
+            raise LDSError(f"extra_groups: {name} is not an additional data group")
+        files[name] = bytes(data)
     dg_names = list(files)
     dg_files = {int(name[2:]): data for name, data in files.items()}
     return {
@@ -118,3 +133,33 @@ def personalize(
         **files,
         "EF_SOD": encode_sod(dg_files, pki.ds_private_key, pki.ds_cert_der, signing_time=signing_time),
     }
+
+
+def personalize_chip(
+    *,
+    access: str = "both",
+    pace_infos: tuple[PACEInfo, ...] = DEFAULT_PACE_INFOS,
+    active_authentication: bool = True,
+    chip_authentication: bool = True,
+    **passport: Any,
+) -> ChipImage:
+    """A chip image as Peruvian passports are personalized: PACE (EF.CardAccess, also listed in
+    DG14), Active Authentication with an ECDSA P-256 key (DG15, ActiveAuthenticationInfo in DG14)
+    and Chip Authentication with an ECDH P-256 key (DG14), all signed into the SOD.
+
+    `passport` are the arguments of `personalize` (mrz_lines, face_image, finger_images, ..., pki).
+    The private keys are generated here and returned only inside the ChipImage.
+    """
+    aa_key = ec.generate_private_key(ec.SECP256R1()) if active_authentication else None
+    ca_key = ec.generate_private_key(ec.SECP256R1()) if chip_authentication else None
+    infos = tuple(pace_infos) if access != "bac" else ()
+    extra: dict[str, bytes] = {}
+    if aa_key is not None:
+        extra["DG15"] = encode_dg15(aa_key.public_key())
+    if ca_key is not None or aa_key is not None or infos:
+        extra["DG14"] = encode_dg14(
+            ca_public_key=ca_key.public_key() if ca_key is not None else None, ca_protocol=CA_ECDH_AES_128,
+            aa_signature_algorithm=ECDSA_PLAIN_SHA256 if aa_key is not None else None,
+            extra=[info.encode() for info in infos])
+    files = personalize(**passport, extra_groups=extra)
+    return ChipImage(files, access, infos, aa_key, ca_key)

@@ -1,20 +1,25 @@
-"""Read an eMRTD given its MRZ: PACE (when EF.CardAccess offers it) or BAC, EF.COM, the data groups it lists, EF.SOD, then passive authentication."""
+"""Read an eMRTD given its MRZ: PACE (when EF.CardAccess offers it) or BAC, EF.COM, DG14 and Chip
+Authentication when DG14 offers it, the other data groups EF.COM lists, EF.SOD, Active
+Authentication when DG15 is there, then passive authentication."""
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Protocol
 
+from mrtd import aa, ca
 from mrtd.apdu import SW_OK, SW_SECURITY_NOT_SATISFIED, SW_TEXT, split_response
 from mrtd.bac import BACTerminal, derive_keys_from_info
 from mrtd.cardaccess import FID_CARD_ACCESS, SFI_CARD_ACCESS, decode_card_access
 from mrtd.errors import (
-    BACError, CardAccessError, CardError, MRTDError, PACEAuthenticationError, PACEError, ReaderError, SMError,
+    AAError, BACError, CAError, CardAccessError, CardError, LDSError, MRTDError, PACEAuthenticationError, PACEError,
+    ReaderError, SecurityInfosError, SMError,
 )
-from mrtd.lds import FID, decode_dg1, decode_ef_com
+from mrtd.lds import FID, decode_dg1, decode_ef_com, decode_sod
 from mrtd.mrz import bac_key_seed_info, parse_mrz
 from mrtd.pace import PASSWORD_MRZ, PACEParams, PACETerminal, choose, mrz_password
 from mrtd.sm import SecureMessaging
@@ -42,17 +47,88 @@ class ChipRead:
     chip_mrz: list[str] | None = None
     access: str = "BAC"  # how the chip was opened: "PACE <protocol OID> <parameterId>" or "BAC"
     fallback: str | None = None  # why PACE was not used though EF.CardAccess was there
+    aa: aa.AAResult | None = None  # Active Authentication, when DG15 was there
+    ca: ca.CAResult | None = None  # Chip Authentication, when DG14 was there
+    aa_challenge: bytes | None = None
+
+    @property
+    def authenticity(self) -> "ChipAuthenticity":
+        return chip_authenticity(self.files, self.aa, self.ca)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "access": self.access,
             "fallback": self.fallback,
+            "chip_authentic": self.authenticity.to_dict(),
+            "active_authentication": self.aa.to_dict() if self.aa is not None else None,
+            "chip_authentication": self.ca.to_dict() if self.ca is not None else None,
             "files": {name: len(data) for name, data in self.files.items()},
             "skipped": self.skipped,
             "chip_mrz": self.chip_mrz,
             "passive_authentication": self.pa.to_dict() if self.pa is not None else None,
             "elapsed_s": round(self.elapsed_s, 3),
         }
+
+
+def _signed_groups(files: dict[str, bytes]) -> set[int]:
+    """The data groups EF.SOD hashes (signed, unlike EF.COM's list); those read when EF.SOD is unusable."""
+    read = {int(name[2:]) for name in files if name.startswith("DG")}
+    if "EF_SOD" not in files:
+        return read
+    try:
+        return set(decode_sod(files["EF_SOD"]).dg_hashes) | read
+    except LDSError:
+        return read
+
+
+@dataclass(frozen=True)
+class ChipAuthenticity:
+    """Is the chip the one its data were written to? `verdict` True when every authentication the
+    signed data promise (AA for DG15, CA for a DG14 that offers it) was run and verified, False when
+    one failed or is missing, None when the chip offers neither (passive authentication only)."""
+
+    verdict: bool | None
+    aa_expected: bool
+    ca_expected: bool
+    reasons: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"verdict": self.verdict, "aa_expected": self.aa_expected, "ca_expected": self.ca_expected,
+                "reasons": list(self.reasons)}
+
+
+def chip_authenticity(files: dict[str, bytes], aa_result: aa.AAResult | None,
+                      ca_result: ca.CAResult | None) -> ChipAuthenticity:
+    """Judge AA and CA against what EF.SOD signs: a DG15 or DG14 hashed in the SOD but not read
+    (a clone that hides them from EF.COM or drops them) counts as a missing authentication."""
+    signed = _signed_groups(files)
+    reasons: list[str] = []
+    aa_expected = 15 in signed
+    ca_expected = False
+    if 14 in signed:
+        if "DG14" not in files:
+            ca_expected = True
+            reasons.append("DG14 firmado en el SOD pero no leído / DG14 signed in the SOD but not read")
+        else:
+            try:
+                ca_expected = ca.choose(ca.decode_dg14(files["DG14"])) is not None
+            except MRTDError as exc:
+                ca_expected = True
+                reasons.append(f"DG14: {exc}")
+    if aa_expected:
+        if aa_result is None:
+            reasons.append("autenticación activa no realizada / Active Authentication not run")
+        elif not aa_result.verified:
+            reasons.append(f"autenticación activa fallida / Active Authentication failed: {aa_result.reason}")
+    if ca_expected and "DG14" in files:
+        if ca_result is None or not ca_result.performed:
+            reasons.append("autenticación de chip no realizada / Chip Authentication not run"
+                           + (f": {ca_result.reason}" if ca_result and ca_result.reason else ""))
+        elif not ca_result.verified:
+            reasons.append(f"autenticación de chip fallida / Chip Authentication failed: {ca_result.reason}")
+    if not (aa_expected or ca_expected):
+        return ChipAuthenticity(None, False, False, ())
+    return ChipAuthenticity(not reasons, aa_expected, ca_expected, tuple(reasons))
 
 
 class PcscTransport:
@@ -228,6 +304,54 @@ class _Session:
             raise PACEError(f"PACE GENERAL AUTHENTICATE {step} rechazado / refused: {sw:04X}", sw)
         return resp
 
+    def active_authenticate(self, challenge: bytes, dg15: bytes, dg14: bytes | None = None) -> aa.AAResult:
+        """INTERNAL AUTHENTICATE with `challenge`, verified with the DG15 key (and DG14's signature
+        algorithm). A refusal, a malformed answer or a key we cannot use is a failed AAResult
+        (with the chip's answer in `signature`, for the issuer of the challenge to check)."""
+        signature_algorithm = None
+        if dg14 is not None:
+            try:
+                info = ca.decode_dg14(dg14).aa_info
+            except SecurityInfosError as exc:
+                return aa.AAResult.failed(exc)
+            signature_algorithm = info.signature_algorithm if info else None
+        try:
+            extended = aa.needs_extended_length(aa.dg15_public_key(dg15))
+            data, sw = self.command(aa.internal_authenticate_apdu(challenge, extended=extended))
+        except AAError as exc:
+            return aa.AAResult.failed(exc)
+        if sw != SW_OK:
+            return aa.AAResult.failed(AAError(
+                f"INTERNAL AUTHENTICATE rechazado / refused: {sw:04X} {SW_TEXT.get(sw, '')}".strip(), sw))
+        return aa.check(dg15=dg15, challenge=challenge, signature=data, signature_algorithm=signature_algorithm)
+
+    def chip_authenticate(self, dg14: bytes) -> ca.CAResult | None:
+        """Chip Authentication when DG14 offers it (None when it does not), then the new SM session.
+
+        A failure leaves the session unusable: the caller opens the chip again to read on.
+        """
+        try:
+            choice = ca.choose(ca.decode_dg14(dg14))
+        except (SecurityInfosError, CAError) as exc:
+            return ca.CAResult(False, False, None, str(exc))
+        if choice is None:
+            return None
+        terminal = ca.CATerminal(choice)
+        for apdu in terminal.commands():
+            _, sw = self.command(apdu)
+            if sw != SW_OK:
+                return ca.CAResult(True, False, choice.protocol,
+                                   f"el chip rechazó la autenticación de chip / chip refused CA: {sw:04X}", sw)
+        self.sm = terminal.secure_messaging()
+        try:
+            # The first answer under the new keys proves the chip derived them from its private key.
+            self.check(b"\x00\xA4\x04\x0C\x07" + EMRTD_AID, "SELECT eMRTD")
+        except (SMError, ReaderError, CardError) as exc:
+            self.sm = None
+            return ca.CAResult(True, False, choice.protocol,
+                               f"el chip no conoce la clave privada de DG14 / chip lacks DG14's private key: {exc}")
+        return ca.CAResult(True, True, choice.protocol)
+
     def select(self, fid: int) -> int:
         _, sw = self.command(b"\x00\xA4\x02\x0C\x02" + fid.to_bytes(2, "big"))
         return sw
@@ -330,8 +454,12 @@ def _dg_names(ef_com: bytes) -> list[str]:
 
 def read_files(
     session: _Session, progress: Callable[[int, int], None] | None,
+    after_dg14: Callable[[bytes], None] | None = None,
 ) -> tuple[dict[str, bytes], dict[str, str]]:
-    """EF.COM, the data groups it lists and EF.SOD, reporting bytes read of the total."""
+    """EF.COM, the data groups it lists and EF.SOD, reporting bytes read of the total.
+
+    DG14 is read right after EF.COM and handed to `after_dg14` (Chip Authentication) before the rest.
+    """
     files: dict[str, bytes] = {}
     skipped: dict[str, str] = {}
     com = _read_head(session, "EF_COM")
@@ -339,15 +467,26 @@ def read_files(
         raise CardError(f"EF.COM ilegible / unreadable: {com}")
     # EF.COM is small: read it whole before sizing the rest.
     files["EF_COM"] = _read_rest(session, com, lambda n: None)
+    names = _dg_names(files["EF_COM"])
+    if "DG14" in names:
+        names.remove("DG14")
+        head = _read_head(session, "DG14")
+        if isinstance(head, str):
+            skipped["DG14"] = head
+        else:
+            files["DG14"] = _read_rest(session, head, lambda n: None)
+            if after_dg14 is not None:
+                after_dg14(files["DG14"])
     pending: list[_PendingFile] = []
-    for name in _dg_names(files["EF_COM"]) + ["EF_SOD"]:
+    for name in names + ["EF_SOD"]:
         head = _read_head(session, name)
         if isinstance(head, str):
             skipped[name] = head
         else:
             pending.append(head)
-    total = len(files["EF_COM"]) + sum(p.total for p in pending)
-    done = [len(files["EF_COM"]) + sum(len(p.head) for p in pending)]
+    first = sum(len(data) for data in files.values())
+    total = first + sum(p.total for p in pending)
+    done = [first + sum(len(p.head) for p in pending)]
 
     def on_bytes(n: int) -> None:
         done[0] += n
@@ -380,10 +519,16 @@ def read_chip(
     master_list: bytes | None = None,
     run_pa: bool = True,
     prefer_pace: bool = True,
+    chip_authentication: bool = True,
+    active_authentication: bool = True,
+    aa_challenge: bytes | None = None,
 ) -> ChipRead:
     """Read a chip given the printed MRZ, over `transport` or the PC/SC reader `reader_name`.
 
     PACE first when the chip has EF.CardAccess (unless `prefer_pace` is false), BAC otherwise.
+    Chip Authentication when DG14 offers it, Active Authentication with `aa_challenge` (8 bytes,
+    the gate's one-time challenge; random when not given) when DG15 is there: their results are
+    in ChipRead.ca and ChipRead.aa, a failure there (a clone) is a result, not an exception.
     Raises BACError or PACEAuthenticationError for a wrong MRZ, ReaderError for no reader, no
     card, a removed or silent card.
     """
@@ -393,9 +538,36 @@ def read_chip(
     transport = transport or PcscTransport(reader_name)
     try:
         session = _Session(transport)
+        ca_result: list[ca.CAResult] = []
+
+        def after_dg14(dg14: bytes) -> None:
+            result = session.chip_authenticate(dg14)
+            if result is None:
+                return
+            ca_result.append(result)
+            if result.performed and not result.verified and session.sm is None:
+                # Read on under a fresh session, from the master file where EF.CardAccess is.
+                session.command(b"\x00\xA4\x00\x0C\x02\x3F\x00")
+                open_chip(session, mrz_info, prefer_pace=prefer_pace)
+
+        aa_result = None
+        challenge = None
         try:
             access, fallback = open_chip(session, mrz_info, prefer_pace=prefer_pace)
-            files, skipped = read_files(session, progress)
+            files, skipped = read_files(session, progress, after_dg14 if chip_authentication else None)
+            # EF.COM is not signed: DG14 and DG15 that EF.SOD hashes are read even when EF.COM hides them.
+            for name in ("DG14", "DG15"):
+                if name not in files and name not in skipped and int(name[2:]) in _signed_groups(files):
+                    head = _read_head(session, name)
+                    if isinstance(head, str):
+                        skipped[name] = head
+                        continue
+                    files[name] = _read_rest(session, head, lambda n: None)
+                    if name == "DG14" and chip_authentication:
+                        after_dg14(files[name])
+            if active_authentication and "DG15" in files:
+                challenge = aa_challenge if aa_challenge is not None else os.urandom(aa.CHALLENGE_LENGTH)
+                aa_result = session.active_authenticate(challenge, files["DG15"], files.get("DG14"))
         except SMError as exc:
             raise ReaderError(f"sesión segura perdida (¿tarjeta retirada?) / secure session lost: {exc}") from exc
     finally:
@@ -403,4 +575,5 @@ def read_chip(
             transport.close()  # type: ignore[union-attr]
     chip_mrz = decode_dg1(files["DG1"]) if "DG1" in files else None
     pa = _passive_authentication(files, mrz_lines, csca_certs, master_list) if run_pa else None
-    return ChipRead(files, pa, time.perf_counter() - started, skipped, chip_mrz, access, fallback)
+    return ChipRead(files, pa, time.perf_counter() - started, skipped, chip_mrz, access, fallback,
+                    aa_result, ca_result[0] if ca_result else None, challenge)

@@ -1,4 +1,9 @@
-"""Personalization: a passport number allocated once, TD3 MRZ, signed LDS, chip image, then quality control."""
+"""Personalization: a passport number allocated once, TD3 MRZ, signed LDS, chip image, then quality control.
+
+The chip is personalized with PACE, Active Authentication (ECDSA P-256) and Chip Authentication
+(ECDH P-256). Their private keys exist only inside the chip image (Passport.chip_image, the zip
+written to the chip); no other field holds them and they are never logged or sent to a task.
+"""
 import datetime as dt
 import fcntl
 import io
@@ -18,10 +23,10 @@ from biometria import selectors as biometria_selectors
 from biometria import services as biometria_services
 from biometria.models import Enrollment as BiometricEnrollment
 from core.errors import ApplicationError, Conflict
-from mrtd.chip import VirtualChip, start_vpcd_thread
+from mrtd.chip import ChipImage, VirtualChip, start_vpcd_thread
 from mrtd.errors import MRTDError
 from mrtd.mrz import generate_td3
-from mrtd.personalize import personalize
+from mrtd.personalize import personalize_chip
 from mrtd.pki import TestPKI, init_test_pki, load_pki
 from mrtd.reader import read_chip
 from rim import services as rim_services
@@ -57,10 +62,13 @@ class QualityReport:
     face_score: float | None
     failures: list[str]
     read_s: float
+    aa_verified: bool = False
+    ca_verified: bool = False
 
     def as_dict(self) -> dict:
         return {"passed": self.passed, "transport": self.transport, "pa_valid": self.pa_valid,
                 "mrz_matches": self.mrz_matches, "face_score": self.face_score,
+                "aa_verified": self.aa_verified, "ca_verified": self.ca_verified,
                 "failures": self.failures, "read_s": round(self.read_s, 3)}
 
 
@@ -124,11 +132,12 @@ def _mrz_for(application: Application, passport: Passport) -> list[str]:
     )
 
 
-def _chip_files(enrollment: BiometricEnrollment, mrz_lines: list[str], pki: TestPKI) -> dict[str, bytes]:
-    """DG2, DG3 and DG7 from biometria's enrollment (audited reads), signed into the LDS."""
+def _chip_files(enrollment: BiometricEnrollment, mrz_lines: list[str], pki: TestPKI) -> ChipImage:
+    """DG2, DG3 and DG7 from biometria's enrollment (audited reads), signed into the LDS with
+    EF.CardAccess (PACE), DG14 (Chip Authentication) and DG15 (Active Authentication)."""
     data = biometrics.chip_biometrics(actor=ACTOR, enrollment=enrollment)
-    return personalize(mrz_lines=mrz_lines, face_image=data.portrait_jpeg, finger_images=data.fingers,
-                       signature_image=data.signature, pki=pki)
+    return personalize_chip(mrz_lines=mrz_lines, face_image=data.portrait_jpeg, finger_images=data.fingers,
+                            signature_image=data.signature, pki=pki, access="both")
 
 
 def chip_image_zip(files: dict[str, bytes]) -> bytes:
@@ -140,8 +149,14 @@ def chip_image_zip(files: dict[str, bytes]) -> bytes:
 
 
 def chip_image_files(blob: bytes) -> dict[str, bytes]:
+    """The LDS files of a stored chip image (without its private keys)."""
+    return chip_image_load(blob).files
+
+
+def chip_image_load(blob: bytes) -> ChipImage:
+    """The whole stored chip image, private keys included, to serve it as a chip."""
     with zipfile.ZipFile(io.BytesIO(bytes(blob))) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
+        return ChipImage.from_entries({name: archive.read(name) for name in archive.namelist()})
 
 
 def _read_back(chip: VirtualChip, mrz_lines: list[str], pki: TestPKI):
@@ -160,12 +175,13 @@ def _read_back(chip: VirtualChip, mrz_lines: list[str], pki: TestPKI):
             thread.join(3)
 
 
-def quality_control(*, files: dict[str, bytes], mrz_lines: list[str], enrolled_encoding, pki: TestPKI) -> QualityReport:
-    """Serve the chip, read it back with BAC, check passive authentication and the DG2 face (biometria 1:1)."""
+def quality_control(*, image: ChipImage, mrz_lines: list[str], enrolled_encoding, pki: TestPKI) -> QualityReport:
+    """Serve the chip, read it back (PACE, Chip Authentication, Active Authentication), check passive
+    authentication, that the chip proves its keys, and the DG2 face (biometria 1:1)."""
     failures: list[str] = []
     started = time.perf_counter()
     try:
-        transport, read = _read_back(VirtualChip(files, mrz_lines=mrz_lines), mrz_lines, pki)
+        transport, read = _read_back(image.chip(mrz_lines=mrz_lines), mrz_lines, pki)
     except MRTDError as exc:
         return QualityReport(False, "none", False, False, None, [f"lectura: {exc}"], time.perf_counter() - started)
     pa_valid = bool(read.pa is not None and read.pa.valid)
@@ -175,6 +191,12 @@ def quality_control(*, files: dict[str, bytes], mrz_lines: list[str], enrolled_e
     mrz_matches = read.chip_mrz == mrz_lines
     if not mrz_matches:
         failures.append("la MRZ del chip no es la impresa")
+    aa_verified = bool(read.aa is not None and read.aa.verified)
+    ca_verified = bool(read.ca is not None and read.ca.verified)
+    if not aa_verified:
+        failures.append("autenticación activa: " + ((read.aa.reason or "") if read.aa else "no realizada"))
+    if not ca_verified:
+        failures.append("autenticación de chip: " + ((read.ca.reason or "") if read.ca else "no realizada"))
     score = None
     try:
         match = biometria_services.face_verify_document(actor=ACTOR, encoding=enrolled_encoding,
@@ -186,7 +208,7 @@ def quality_control(*, files: dict[str, bytes], mrz_lines: list[str], enrolled_e
     except (KeyError, IndexError, MRTDError, ApplicationError) as exc:
         failures.append(f"DG2: {exc}")
     return QualityReport(not failures, transport, pa_valid, mrz_matches, score, failures,
-                         time.perf_counter() - started)
+                         time.perf_counter() - started, aa_verified, ca_verified)
 
 
 def _enrollment_for_chip(application: Application) -> BiometricEnrollment:
@@ -210,24 +232,24 @@ def passport_personalize(*, application_id: int) -> Passport:
     application.refresh_from_db()
     pki = pki_load()
     mrz_lines = _mrz_for(application, passport)
-    files = _chip_files(enrollment, mrz_lines, pki)
+    image = _chip_files(enrollment, mrz_lines, pki)
     enrolled = biometria_selectors.enrollment_face_encoding(actor=ACTOR, enrollment=enrollment,
                                                            purpose=biometrics.PURPOSE_QC)
-    report = quality_control(files=files, mrz_lines=mrz_lines, enrolled_encoding=enrolled, pki=pki)
-    passport = _finish(application_id, passport.pk, mrz_lines, files, report)
+    report = quality_control(image=image, mrz_lines=mrz_lines, enrolled_encoding=enrolled, pki=pki)
+    passport = _finish(application_id, passport.pk, mrz_lines, image, report)
     if not report.passed:
         raise PersonalizationFailed(_("El control de calidad del chip no pasó."), fields={"qc": "; ".join(report.failures)})
     return passport
 
 
 @transaction.atomic
-def _finish(application_id: int, passport_id: int, mrz_lines: list[str], files: dict[str, bytes],
+def _finish(application_id: int, passport_id: int, mrz_lines: list[str], image: ChipImage,
             report: QualityReport) -> Passport:
     application = application_lock(application_id)
     passport = Passport.objects.select_for_update().get(pk=passport_id)
     if application.status != S.PERSONALIZING:
         return passport  # another run finished it first
-    passport.mrz, passport.chip_image, passport.qc = "\n".join(mrz_lines), chip_image_zip(files), report.as_dict()
+    passport.mrz, passport.chip_image, passport.qc = "\n".join(mrz_lines), chip_image_zip(image.entries()), report.as_dict()
     passport.save(update_fields=["mrz", "chip_image", "qc"])
     CheckResult.objects.create(application=application, source=CheckResult.Source.QUALITY,
                                outcome=CheckResult.Outcome.CLEAR if report.passed else CheckResult.Outcome.HIT,

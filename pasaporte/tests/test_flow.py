@@ -111,7 +111,9 @@ def test_enrollment_personalization_and_delivery(citizen, office, officer, exter
     report = passive_authentication(sod=files["EF_SOD"], data_groups={int(k[2:]): v for k, v in files.items()
                                                                         if k.startswith("DG")},
                                     csca_certs=[load_pki(pki_dir).csca_cert_der])
-    assert report.valid and set(files) >= {"EF_COM", "DG1", "DG2", "DG3", "DG7", "EF_SOD"}
+    assert report.valid and set(files) >= {"EF_COM", "DG1", "DG2", "DG3", "DG7", "DG14", "DG15", "EF_SOD"}
+    # the chip proved its Active and Chip Authentication keys at quality control
+    assert passport.qc["aa_verified"] and passport.qc["ca_verified"]
     assert decode_dg2(files["DG2"])[0].image_bytes[:2] == b"\xff\xd8"
     # running the job again does not take a second number
     services.passport_personalize(application_id=application.pk)

@@ -93,6 +93,8 @@ def _media_in_tmp(settings, tmp_path):
     settings.BIOMETRIA_GALLERY_DIR = str(tmp_path / "gallery")
     # Each test its own audit checkpoints: one signed in another test database would not match.
     settings.AUDIT_CHECKPOINT_DIR = str(tmp_path / "audit-checkpoints")
+    # Personalized chips handed to the card printer (with their private keys): per test too.
+    settings.PASAPORTE_CHIP_OUTPUT_DIR = tmp_path / "chip-output"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

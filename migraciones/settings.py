@@ -257,6 +257,9 @@ OUTBOX_SWEEP_AFTER_S = env.float("OUTBOX_SWEEP_AFTER_S", default=30.0)
 BUZON_DEEMED_AFTER_BUSINESS_DAYS = env.int("BUZON_DEEMED_AFTER_BUSINESS_DAYS", default=5)
 BUZON_ACK_LINK_MAX_AGE_S = env.int("BUZON_ACK_LINK_MAX_AGE_S", default=60 * 86400)
 PASAPORTE_VALIDATION_BACKOFF_S = env.float("PASAPORTE_VALIDATION_BACKOFF_S", default=5.0)
+# Where a personalized chip's whole image (with its Active and Chip Authentication private keys) is
+# handed to the card printer; the database keeps the image without those keys.
+PASAPORTE_CHIP_OUTPUT_DIR = Path(env.str("PASAPORTE_CHIP_OUTPUT_DIR", default=str(VAR_DIR / "chip-output")))
 # Face encodings at control run in this many worker processes per web process (0: in-process).
 CONTROL_FACE_PROCESSES = env.int("CONTROL_FACE_PROCESSES", default=1)
 # The portal's public address: every link in an e-mail and every callback URL given to an external

@@ -1,10 +1,14 @@
 """Personalization: a passport number allocated once, TD3 MRZ, signed LDS, chip image, then quality control.
 
 The chip is personalized with PACE, Active Authentication (ECDSA P-256) and Chip Authentication
-(ECDH P-256). Their private keys exist only inside the chip image (Passport.chip_image, the zip
-written to the chip); no other field holds them and they are never logged or sent to a task.
+(ECDH P-256). Their private keys go only into the chip: the whole image is handed to the card's
+personalization (`chip_image_write`, a 0600 file in PASAPORTE_CHIP_OUTPUT_DIR that the printer
+consumes); the portal's database keeps the image without them (Passport.chip_image: the LDS files and
+how the chip is opened), and they are never logged or sent to a task.
 """
+import dataclasses
 import datetime as dt
+import os
 import fcntl
 import io
 import time
@@ -148,6 +152,20 @@ def chip_image_zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def chip_image_write(number: str, image: ChipImage) -> str:
+    """Hand the whole image (with the chip's private keys) to the card's personalization: a file only
+    the portal's user can read, written whole then renamed; the printer takes it and deletes it."""
+    directory = settings.PASAPORTE_CHIP_OUTPUT_DIR
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    target = directory / f"{number}.zip"
+    temporary = directory / f".{number}.zip.tmp"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(chip_image_zip(image.entries()))
+    os.replace(temporary, target)
+    return str(target)
+
+
 def chip_image_files(blob: bytes) -> dict[str, bytes]:
     """The LDS files of a stored chip image (without its private keys)."""
     return chip_image_load(blob).files
@@ -249,7 +267,8 @@ def _finish(application_id: int, passport_id: int, mrz_lines: list[str], image: 
     passport = Passport.objects.select_for_update().get(pk=passport_id)
     if application.status != S.PERSONALIZING:
         return passport  # another run finished it first
-    passport.mrz, passport.chip_image, passport.qc = "\n".join(mrz_lines), chip_image_zip(image.entries()), report.as_dict()
+    public = dataclasses.replace(image, aa_key=None, ca_key=None)
+    passport.mrz, passport.chip_image, passport.qc = "\n".join(mrz_lines), chip_image_zip(public.entries()), report.as_dict()
     passport.save(update_fields=["mrz", "chip_image", "qc"])
     CheckResult.objects.create(application=application, source=CheckResult.Source.QUALITY,
                                outcome=CheckResult.Outcome.CLEAR if report.passed else CheckResult.Outcome.HIT,
@@ -265,6 +284,8 @@ def _finish(application_id: int, passport_id: int, mrz_lines: list[str], image: 
     )
     passport.rim_document_id = document.pk
     passport.save(update_fields=["rim_document_id"])
+    # The keys go to the card and nowhere else: written last, for a passport that passed quality control.
+    chip_image_write(passport.number, image)
     application.ready_at = timezone.now()
     application.save(update_fields=["ready_at", "updated_at"])
     application_transition(actor=ACTOR, application_id=application.pk, to=S.READY,

@@ -114,6 +114,17 @@ def test_enrollment_personalization_and_delivery(citizen, office, officer, exter
     assert report.valid and set(files) >= {"EF_COM", "DG1", "DG2", "DG3", "DG7", "DG14", "DG15", "EF_SOD"}
     # the chip proved its Active and Chip Authentication keys at quality control
     assert passport.qc["aa_verified"] and passport.qc["ca_verified"]
+    # and those private keys are in the chip's image handed to the card, never in the database
+    from django.conf import settings as live_settings
+
+    from pasaporte.services.personalization import chip_image_load
+
+    stored = chip_image_load(passport.chip_image)
+    assert stored.aa_key is None and stored.ca_key is None and b"PRIVATE" not in passport.chip_image
+    card = live_settings.PASAPORTE_CHIP_OUTPUT_DIR / f"{passport.number}.zip"
+    assert (card.stat().st_mode & 0o777) == 0o600
+    handed = chip_image_load(card.read_bytes())
+    assert handed.aa_key is not None and handed.ca_key is not None and handed.files == stored.files
     assert decode_dg2(files["DG2"])[0].image_bytes[:2] == b"\xff\xd8"
     # running the job again does not take a second number
     services.passport_personalize(application_id=application.pk)

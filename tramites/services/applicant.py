@@ -433,8 +433,12 @@ def case_submit(*, user, case_id: int, submit_key: str, actor: Actor) -> Case:
                 "submit_key": submit_key, "applicant_active_at": now,
                 "form_data": form_errors(spec, case.form_data, complete=True)[0]})
     except IntegrityError:
-        existing = Case.objects.filter(submit_key=submit_key).first()
+        # Only the caller's own filing is the same one: a key another applicant used is theirs.
+        existing = Case.objects.filter(submit_key=submit_key, applicant=user).first()
         if existing is None:
+            if Case.objects.filter(submit_key=submit_key).exists():
+                raise Conflict(_("Esa clave de envío ya se usó. Envíe otra."),
+                               fields={"submit_key": _("Ya usada.")}) from None
             raise
         return existing
     enqueue_task(CONSTANCIA_TASK, kwargs={"case_id": case.pk}, queue="notifications")

@@ -34,7 +34,7 @@ from pagos.selectors import fee_amount, fee_for
 
 from . import selectors, services, uploads
 from .acts import RECORD_KIND
-from .catalogue import MAX_FILE_BYTES, ProcedureSpec, spec_of
+from .catalogue import MAX_FILE_BYTES, ProcedureSpec
 from .models import Case
 from .stages import stages_of
 
@@ -443,7 +443,7 @@ class CasePaymentReceiptApi(_ApplicantWorkApi):
     checks code, amount, payer document and date. PENDING when the bank did not answer (re-checked later)."""
 
     class InputSerializer(serializers.Serializer):
-        receipt_number = serializers.RegexField(r"^\d{4,20}$", help_text="El número de operación del recibo.")
+        receipt_number = serializers.CharField(max_length=20, help_text="El número de operación del comprobante.")
         payment_date = serializers.DateField()
         concept = _concept_field()
 

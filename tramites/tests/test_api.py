@@ -12,6 +12,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from buzon.models import Notice
+from core.errors import Conflict
 from rim import selectors as rim_selectors
 from rim.models import Permit
 from tramites import services
@@ -313,3 +314,19 @@ def test_the_work_endpoints_are_throttled_per_account(worker_user, worker, setti
     codes = [client.get(f"{API}/procedimientos/PRORROGA_RESIDENCIA/elegibilidad/").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
     assert client.get(f"{API}/expedientes/").status_code == 200  # reading one's cases is not throttled
+
+
+def test_a_submit_key_another_applicant_used_never_gives_their_case(worker_user, worker, visitor, bank_receipt):
+    # given: her case filed under a key (as the page sends it, unscoped)
+    case_id = _prorroga_ready(_client(worker_user), bank_receipt)
+    services.case_submit(user=worker_user, case_id=case_id, submit_key="clave-compartida", actor=worker_user)
+    # when: another applicant submits his own draft with the same key
+    user = account(visitor)
+    draft = services.case_draft_start(user=user, procedure_code="PERMISO_FIRMAR_CONTRATOS", actor=user)
+    services.case_draft_save(user=user, case_id=draft.pk, data={"contraparte": "Inmobiliaria Los Olivos SAC"},
+                             actor=user)
+    with pytest.raises(Conflict) as refused:
+        services.case_submit(user=user, case_id=draft.pk, submit_key="clave-compartida", actor=user)
+    # then: he is told to send another key, and his draft stays his, unfiled
+    assert "clave de envío" in refused.value.message
+    assert Case.objects.get(pk=draft.pk).status == S.DRAFT

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -386,6 +386,11 @@ class CaseAnswersSaveApi(_ApplicantApi):
         return Response(self.OutputSerializer({"answers": case.form_data}).data)
 
 
+@extend_schema_field(OpenApiTypes.BINARY)
+class UploadField(serializers.FileField):
+    """A file part of a multipart body (drf-spectacular calls a FileField a URI unless told it is binary)."""
+
+
 class CaseFileUploadApi(_ApplicantWorkApi):
     """POST multipart/form-data with the file in `file`: checked from its bytes and kept as the case's
     document `key` (replacing the one given before). 413 over 3 MB (refused before the body is read),
@@ -394,7 +399,7 @@ class CaseFileUploadApi(_ApplicantWorkApi):
     parser_classes = [MultiPartParser]
 
     class InputSerializer(serializers.Serializer):
-        file = serializers.FileField(help_text="PDF, JPG o PNG según el documento; 3 MB como máximo.")
+        file = UploadField(help_text="PDF, JPG o PNG según el documento; 3 MB como máximo.")
 
     class OutputSerializer(serializers.Serializer):
         key = serializers.CharField()

@@ -304,6 +304,7 @@ def test_the_operations_are_in_the_openapi_schema(client):
             f"{API}/expedientes/{{case_id}}/documentos/{{key}}/"} <= paths
     upload = schema["paths"][f"{API}/expedientes/{{case_id}}/documentos/{{key}}/"]["post"]
     assert "multipart/form-data" in upload["requestBody"]["content"] and "413" in upload["responses"]
+    assert schema["components"]["schemas"]["CaseFileUploadInput"]["properties"]["file"]["format"] == "binary"
     submit = schema["paths"][f"{API}/expedientes/{{case_id}}/presentar/"]["post"]
     assert "Idempotency-Key" in [p["name"] for p in submit["parameters"]]
 

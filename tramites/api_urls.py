@@ -7,6 +7,7 @@ app_name = "tramites_api"
 urlpatterns = [
     path("procedimientos/", apis.ProcedureListApi.as_view(), name="procedures"),
     path("procedimientos/<slug:code>/elegibilidad/", apis.ProcedureEligibilityApi.as_view(), name="eligibility"),
+    path("cuenta/vinculo/", apis.ApplicantLinkApi.as_view(), name="link"),
     path("expedientes/", apis.CaseListApi.as_view(), name="cases"),
     path("expedientes/nuevo/", apis.CaseCreateApi.as_view(), name="case_create"),
     path("expedientes/<int:case_id>/", apis.CaseStatusApi.as_view(), name="case"),

@@ -55,6 +55,14 @@ class ApplicantWorkThrottle(BaseThrottle):
         return True
 
 
+class LinkThrottle(BaseThrottle):
+    """Four data to guess: the page's limits, per address and per account (tramites_link_*)."""
+
+    def allow_request(self, request, view) -> bool:
+        request_throttle(request, address_scope="tramites_link_ip", keyed={"tramites_link_user": str(request.user.pk)})
+        return True
+
+
 class _ApplicantApi(APIView):
     permission_classes = [APPLICANT]
 
@@ -322,6 +330,30 @@ class ProcedureEligibilityApi(_ApplicantWorkApi):
             raise NotFound(_("Ese trámite no existe o ya no se ofrece."), fields={"procedure": code})
         reason = entry.reason if person is not None else _("Vincule primero su cuenta con su registro migratorio.")
         return Response(self.OutputSerializer({"code": code, "eligible": reason is None, "reason": reason}).data)
+
+
+class ApplicantLinkApi(_ApplicantApi):
+    """POST: tie the caller's account to their migratory record, proving it as the Agencia Digital asks
+    (document, birth date, nationality, date of the last entry; a verified e-mail). A mismatch says only
+    that the data do not match."""
+
+    throttle_classes = [LinkThrottle]
+
+    class InputSerializer(serializers.Serializer):
+        document_type = serializers.ChoiceField(choices=["CE", "CPP", "PTP", "PASAPORTE"])
+        document_number = serializers.CharField(max_length=20)
+        birth_date = serializers.DateField()
+        nationality = serializers.CharField(min_length=3, max_length=3, help_text="Código de tres letras (ICAO).")
+        last_entry_date = serializers.DateField()
+
+    class OutputSerializer(serializers.Serializer):
+        linked = serializers.BooleanField()
+
+    @extend_schema(operation_id="tramites_applicant_link", responses={
+        200: OutputSerializer, 400: ErrorOutput, 403: ErrorOutput, 409: ErrorOutput, 429: ErrorOutput})
+    def post(self, request):
+        services.applicant_link(user=request.user, actor=request.user, **self.valid_input(request))
+        return Response(self.OutputSerializer({"linked": True}).data)
 
 
 # ---- the caller's cases ---------------------------------------------------------------------------

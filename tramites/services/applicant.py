@@ -74,9 +74,10 @@ def applicant_link(*, user, document_type: str, document_number: str, birth_date
     number = re.sub(r"\s", "", document_number or "").upper()
     if kind == IdentityDocument.Kind.CARNE_EXTRANJERIA and number.isdigit():
         number = number.zfill(9)
-    person = (Person.objects.select_for_update()
-              .filter(documents__kind=kind, documents__number=number, birth_date=birth_date,
-                      nationality=(nationality or "").upper()).distinct().first())
+    # Found first, then locked by its key: PostgreSQL refuses FOR UPDATE with the DISTINCT a join needs.
+    match = (Person.objects.filter(documents__kind=kind, documents__number=number, birth_date=birth_date,
+                                   nationality=(nationality or "").upper()).values_list("pk", flat=True).first())
+    person = Person.objects.select_for_update().filter(pk=match).first() if match is not None else None
     last_entry = None
     if person is not None:
         last_entry = (Movement.objects.filter(person=person, direction=Movement.Direction.ENTRY)

@@ -331,3 +331,29 @@ def test_a_submit_key_another_applicant_used_never_gives_their_case(worker_user,
     # then: he is told to send another key, and his draft stays his, unfiled
     assert "clave de envío" in refused.value.message
     assert Case.objects.get(pk=draft.pk).status == S.DRAFT
+
+
+def test_a_foreigner_ties_her_account_to_her_record_through_the_api(worker):
+    client = _client(account(worker, linked=False))
+    url = f"{API}/cuenta/vinculo/"
+    proof = {"document_type": "CE", "document_number": "1234567", "birth_date": "1990-03-14", "nationality": "col",
+             "last_entry_date": timezone.localtime(worker.movements.get().occurred_at).date().isoformat()}
+    # given: not yet tied, she is told so
+    assert client.get(f"{API}/procedimientos/").json()["linked"] is False
+    # when: a wrong birth date, then the data as on her carné and her last entry
+    wrong = client.post(url, {**proof, "birth_date": "1990-03-15"}, format="json")
+    right = client.post(url, proof, format="json")
+    # then: the mismatch names no datum; the match ties the account and the catalogue becomes hers
+    assert wrong.status_code == 400 and "no coinciden" in wrong.json()["message"]
+    assert right.status_code == 200 and right.json() == {"linked": True}
+    catalogue = client.get(f"{API}/procedimientos/").json()
+    assert catalogue["linked"] is True
+    assert next(p for p in catalogue["procedures"] if p["code"] == "PRORROGA_RESIDENCIA")["available"] is True
+
+
+def test_guessing_the_link_data_is_throttled_per_account(worker):
+    client = _client(account(worker, linked=False))
+    guess = {"document_type": "CE", "document_number": "001234567", "birth_date": "1990-01-01", "nationality": "COL",
+             "last_entry_date": "2025-01-01"}
+    codes = [client.post(f"{API}/cuenta/vinculo/", guess, format="json").status_code for _ in range(6)]
+    assert codes == [400] * 5 + [429]

@@ -17,6 +17,8 @@ urlpatterns = [
     path("expedientes/<int:case_id>/pago/orden/", apis.CasePaymentOrderApi.as_view(), name="case_pay_order"),
     path("expedientes/<int:case_id>/presentar/", apis.CaseSubmitApi.as_view(), name="case_submit"),
     path("expedientes/<int:case_id>/subsanacion/", apis.CaseCorrectApi.as_view(), name="case_correct"),
+    path("expedientes/<int:case_id>/prorroga/", apis.CaseExtensionRequestApi.as_view(), name="case_extension"),
+    path("expedientes/<int:case_id>/reconsideracion/", apis.CaseAppealApi.as_view(), name="case_appeal"),
     path("expedientes/<int:case_id>/desistimiento/", apis.CaseWithdrawApi.as_view(), name="case_withdraw"),
     path("expedientes/<int:case_id>/notificaciones/", apis.CaseNoticeListApi.as_view(), name="case_notices"),
 ]

@@ -565,6 +565,33 @@ class CaseCorrectApi(_ApplicantApi):
         return _status_reply(request, case_id)
 
 
+class CaseExtensionRequestApi(_ApplicantApi):
+    """POST (no body): the one 30-day extension to answer the observation, where the procedure allows it."""
+
+    OutputSerializer = CaseStatusOutput
+
+    @extend_schema(operation_id="tramites_case_extension_request", parameters=[CASE_ID], request=None)
+    def post(self, request, case_id: int):
+        services.case_extension_request(user=request.user, case_id=case_id, actor=request.user)
+        return _status_reply(request, case_id)
+
+
+class CaseAppealApi(_ApplicantApi):
+    """POST: a reconsideración against an adverse resolution within 15 business days of its notification
+    (`appeal_deadline` in the status), or when the term passed undecided under negative silence."""
+
+    class InputSerializer(serializers.Serializer):
+        text = serializers.CharField(max_length=4000)
+
+    OutputSerializer = CaseStatusOutput
+
+    @extend_schema(operation_id="tramites_case_appeal", parameters=[CASE_ID])
+    def post(self, request, case_id: int):
+        services.case_appeal(user=request.user, case_id=case_id, text=self.valid_input(request)["text"],
+                             actor=request.user)
+        return _status_reply(request, case_id)
+
+
 class CaseWithdrawApi(_ApplicantApi):
     """POST: the caller withdraws (desistimiento) with a reason; the case is closed."""
 

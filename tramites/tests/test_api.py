@@ -112,6 +112,11 @@ def test_an_observation_is_answered_through_the_api_and_the_case_withdrawn(
     assert status["status"] == "OBSERVED" and status["observation"]["text"] == "El contrato no está firmado."
     assert status["observation"]["documents"] == ["sustento"] and status["observation"]["deadline"] is not None
     assert observation_notice.pk in [n["id"] for n in notices]
+    # she asks for the one extension of 30 days; a second is refused
+    extended = client.post(f"{API}/expedientes/{case_id}/prorroga/", format="json")
+    assert extended.status_code == 200 and extended.json()["observation"]["extension_days"] == 30
+    assert extended.json()["observation"]["deadline"] > status["observation"]["deadline"]
+    assert client.post(f"{API}/expedientes/{case_id}/prorroga/", format="json").status_code == 409
     # an answer without the corrected contract is refused, naming it
     early = client.post(f"{API}/expedientes/{case_id}/subsanacion/", {"answer": "Ya lo firmé."}, format="json")
     assert early.status_code == 400 and "sustento" in early.json()["fields"]
@@ -357,3 +362,24 @@ def test_guessing_the_link_data_is_throttled_per_account(worker):
              "last_entry_date": "2025-01-01"}
     codes = [client.post(f"{API}/cuenta/vinculo/", guess, format="json").status_code for _ in range(6)]
     assert codes == [400] * 5 + [429]
+
+
+def test_a_denial_is_appealed_through_the_api_within_its_term(worker_user, worker, officers, bank_receipt):
+    client = _client(worker_user)
+    evaluator, _reviewer = officers
+    case_id = _prorroga_ready(client, bank_receipt)
+    client.post(f"{API}/expedientes/{case_id}/presentar/", {"submit_key": "den-1"}, format="json")
+    # before any resolution there is nothing to reconsider
+    early = client.post(f"{API}/expedientes/{case_id}/reconsideracion/", {"text": "No estoy de acuerdo"},
+                        format="json")
+    assert early.status_code == 409
+    # given: the officer denies it and she confirms the resolution's notice
+    services.case_resolve(actor=evaluator, case_id=case_id, outcome="DENIED", text="El contrato venció.")
+    resolution = Case.objects.get(pk=case_id).acts.get(kind="RESOLUCION")
+    Notice.objects.filter(pk=resolution.notice_id).update(acknowledged_at=timezone.now())
+    # when: she appeals with her reasons
+    appealed = client.post(f"{API}/expedientes/{case_id}/reconsideracion/",
+                           {"text": "Adjunté el contrato vigente."}, format="json")
+    # then: the case goes back to an officer
+    assert appealed.status_code == 200 and appealed.json()["status"] == "APPEALED"
+    assert Case.objects.get(pk=case_id).status == S.APPEALED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 import pikepdf
@@ -264,6 +265,36 @@ def test_the_contracts_permit_is_approved_in_the_request_cycle_and_its_code_veri
     # a second one while it is in force: the reason, not a draft
     again = client.post(f"{API}/expedientes/nuevo/", {"procedure": "PERMISO_FIRMAR_CONTRATOS"}, format="json")
     assert again.status_code == 403 and "Ya tiene un permiso vigente" in again.json()["message"]
+
+
+@pytest.mark.worker
+def test_on_the_real_worker_the_contracts_permit_is_issued_seconds_after_the_submit(
+        visitor, office, external_systems, celery_worker_process):
+    # given: a Celery worker on the broker, as in production (the tasks leave the web process on commit)
+    client = _client(account(visitor))
+    case_id = client.post(f"{API}/expedientes/nuevo/", {"procedure": "PERMISO_FIRMAR_CONTRATOS"},
+                          format="json").json()["id"]
+    client.patch(f"{API}/expedientes/{case_id}/respuestas/", {"answers": {"contraparte": "Constructora Andina SAC"}},
+                 format="json")
+    # when: she submits and polls her status as the app does
+    started = time.monotonic()
+    assert client.post(f"{API}/expedientes/{case_id}/presentar/", {}, format="json",
+                       HTTP_IDEMPOTENCY_KEY="pefc-worker").status_code == 200
+    status = {}
+    while time.monotonic() - started < 30:
+        status = client.get(f"{API}/expedientes/{case_id}/").json()
+        if status["status"] == "EFFECTS_APPLIED" and any(a["kind"] == "PERMISO" for a in status["acts"]):
+            break
+        time.sleep(0.2)
+    # then: the worker approved it and issued the permit, whose code verifies; well before the outbox's
+    # 30-second sweep, so the tasks were published on commit (the issue asks 2 s; the bound leaves room
+    # for a shared machine)
+    elapsed = time.monotonic() - started
+    assert status["status"] == "EFFECTS_APPLIED", f"after 30 s: {status.get('status')}"
+    assert elapsed < 10, f"{elapsed:.1f} s"
+    print(f"PEFC approved and issued {elapsed:.2f} s after the submit")
+    act = next(a for a in status["acts"] if a["kind"] == "PERMISO")
+    assert APIClient().get(f"/api/v1/documentos/verificar/{act['code']}").json()["status"] == "VALID"
 
 
 def test_the_catalogue_gives_each_unavailable_procedures_reason(visitor, worker, worker_user):

@@ -74,10 +74,11 @@ def applicant_link(*, user, document_type: str, document_number: str, birth_date
     number = re.sub(r"\s", "", document_number or "").upper()
     if kind == IdentityDocument.Kind.CARNE_EXTRANJERIA and number.isdigit():
         number = number.zfill(9)
-    # Found first, then locked by its key: PostgreSQL refuses FOR UPDATE with the DISTINCT a join needs.
+    # The match first (a join on documents), then the row locked by its key: PostgreSQL refuses
+    # FOR UPDATE together with the DISTINCT the join needs.
     match = (Person.objects.filter(documents__kind=kind, documents__number=number, birth_date=birth_date,
                                    nationality=(nationality or "").upper()).values_list("pk", flat=True).first())
-    person = Person.objects.select_for_update().filter(pk=match).first() if match is not None else None
+    person = Person.objects.select_for_update().filter(pk=match).first() if match else None
     last_entry = None
     if person is not None:
         last_entry = (Movement.objects.filter(person=person, direction=Movement.Direction.ENTRY)
@@ -434,13 +435,11 @@ def case_submit(*, user, case_id: int, submit_key: str, actor: Actor) -> Case:
                 "submit_key": submit_key, "applicant_active_at": now,
                 "form_data": form_errors(spec, case.form_data, complete=True)[0]})
     except IntegrityError:
-        # Only the caller's own filing is the same one: a key another applicant used is theirs.
+        # The same key won a race a moment ago (a double click on two connections): that filing is this one.
         existing = Case.objects.filter(submit_key=submit_key, applicant=user).first()
         if existing is None:
-            if Case.objects.filter(submit_key=submit_key).exists():
-                raise Conflict(_("Esa clave de envío ya se usó. Envíe otra."),
-                               fields={"submit_key": _("Ya usada.")}) from None
-            raise
+            raise Conflict(_("La clave de envío ya fue usada. Vuelva a la página y presente de nuevo."),
+                           fields={"submit_key": _("Ya usada.")}) from None
         return existing
     enqueue_task(CONSTANCIA_TASK, kwargs={"case_id": case.pk}, queue="notifications")
     enqueue_task(START_TASK, kwargs={"case_id": case.pk})

@@ -419,6 +419,10 @@ THROTTLE_RATES = {
     # Tying a foreigner's account to their record (four data to guess): per address and per account.
     "tramites_link_ip": env.str("THROTTLE_TRAMITES_LINK_IP", default="20/hour"),
     "tramites_link_user": env.str("THROTTLE_TRAMITES_LINK_USER", default="5/hour"),
+    # The tramites API's operations that cost work (eligibility, a draft, an upload, a payment, a submit):
+    # a filing takes about ten; an address may stand for many people (a cabin, an NGO helping a wave).
+    "tramites_api_ip": env.str("THROTTLE_TRAMITES_API_IP", default="600/hour"),
+    "tramites_api_user": env.str("THROTTLE_TRAMITES_API_USER", default="120/hour"),
 }
 
 # Content-Security-Policy (django-csp): scripts and styles only from the portal or carrying the

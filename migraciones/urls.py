@@ -42,6 +42,7 @@ urlpatterns = [
     path("buzon/", include("buzon.urls")),
     path("tramites/", include("tramites.urls")),
     path("api/v1/buzon/", include("buzon.api_urls")),
+    path("api/v1/tramites/", include("tramites.api_urls")),
     path("", include("documentos.urls")),  # /verificar/
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -32,7 +32,11 @@ def _tramites_settings(request, settings):
         return
     request.getfixturevalue("document_signing")
     request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
-    # The catalogues come from data migrations, which a transactional test's flush empties.
+    catalogues_load()
+
+
+def catalogues_load() -> None:
+    """The procedures, fees and calendars: data migrations load them, and a transactional test's flush empties them."""
     from tramites.catalogue import catalogue_sync, read_catalogue
     from tramites.models import ProcedureType
 
@@ -66,6 +70,10 @@ def enter(person: Person, *, days_ago: int) -> Movement:
 
 @pytest.fixture
 def office(db):
+    return lima_office()
+
+
+def lima_office() -> Office:
     return Office.objects.get_or_create(code="LIMA", defaults={"name": "Sede Lima", "address": "Av. España 734",
                                                                "city": "Lima"})[0]
 
@@ -73,6 +81,10 @@ def office(db):
 @pytest.fixture
 def worker(db, office):
     """A resident worker whose residence ends in 60 days: she may ask for the prórroga."""
+    return resident_worker()
+
+
+def resident_worker() -> Person:
     person = PersonFactory(given_names="Ana Lucía", first_surname="Gómez", second_surname="Restrepo",
                            nationality="COL", birth_date=dt.date(1990, 3, 14), sex="F")
     IdentityDocumentFactory(person=person, kind="CARNE_EXTRANJERIA", number="001234567", issuing_state="PER")

@@ -34,6 +34,13 @@ class ChipData:
     dg1: bytes
     dg2: bytes | None
     sod: bytes
+    # Clone detection (issue 14): DG14/DG15 as read, and the chip's answer to the portal's challenge.
+    dg14: bytes | None = None
+    dg15: bytes | None = None
+    aa_challenge: bytes | None = None  # a challenge the portal issued to this device, spent for this crossing
+    aa_signature: bytes | None = None
+    challenge_refused: str = ""  # egates' reason when the challenge sent proves nothing
+    ca_verified: bool | None = None  # the device's report of Chip Authentication, when it ran it
 
 
 def document_validity(mrz: MRZResult, rim_document: IdentityDocument | None, *, today: dt.date) -> CheckOutcome:
@@ -54,8 +61,9 @@ def passive_auth(chip: ChipData | None, printed_mrz: list[str], *, required: boo
     if chip is None:
         return _missing_chip("passive_authentication", required), None
     groups = {1: chip.dg1}
-    if chip.dg2 is not None:
-        groups[2] = chip.dg2
+    for number, data in ((2, chip.dg2), (14, chip.dg14), (15, chip.dg15)):
+        if data is not None:
+            groups[number] = data
     csca_certs, store = pa_anchors()
     report = passive_authentication(sod=chip.sod, data_groups=groups, csca_certs=csca_certs, trust_store=store,
                                     printed_mrz=printed_mrz)
@@ -67,6 +75,49 @@ def passive_auth(chip: ChipData | None, printed_mrz: list[str], *, required: boo
                ("sod", "ds_certificate", "csca_chain", "validity", "signature", "dg_hashes", "dg_listed")]
     return outcome("passive_authentication", FAIL, "chip_pa_failed", detail="; ".join(failed + missing),
                    details=report.to_dict()), report
+
+
+def chip_authentic(chip: ChipData | None, *, required: bool = True) -> CheckOutcome:
+    """Is the chip the one its data were written to? The SOD says whether it holds an Active
+    Authentication key (DG15) or a Chip Authentication key (DG14); such a chip must answer the portal's
+    one-time challenge with that key. A copy of the data groups and SOD into another chip cannot."""
+    from mrtd import aa
+    from mrtd.errors import MRTDError
+    from mrtd.lds import decode_dg14, decode_sod, hash_bytes
+
+    if chip is None:
+        return outcome("chip_authentic", SKIPPED, "chip_not_read", required=False)
+    try:
+        sod = decode_sod(chip.sod)
+    except MRTDError:
+        return outcome("chip_authentic", SKIPPED, "chip_not_read", required=False)  # passive_auth refers it
+    listed = set(sod.dg_hashes)
+    if not listed & {14, 15}:
+        return outcome("chip_authentic", SKIPPED, "chip_no_clone_protection", required=False)
+    if chip.challenge_refused:
+        return outcome("chip_authentic", FAIL, chip.challenge_refused, required=required)
+    if 15 in listed:
+        if chip.dg15 is None or chip.aa_signature is None or chip.aa_challenge is None:
+            return outcome("chip_authentic", FAIL, "chip_aa_missing", required=required)
+        if hash_bytes(sod.hash_algorithm, chip.dg15) != sod.dg_hashes[15]:
+            return outcome("chip_authentic", FAIL, "chip_dg15_altered", required=required)
+        algorithm = None
+        if chip.dg14 is not None:
+            try:
+                infos = decode_dg14(chip.dg14).active_authentication
+                algorithm = infos[0].signature_algorithm if infos else None
+            except MRTDError:
+                algorithm = None  # a DG14 that does not decode names no algorithm; DG15's key decides
+        result = aa.check(dg15=chip.dg15, challenge=chip.aa_challenge, signature=chip.aa_signature,
+                          signature_algorithm=algorithm)
+        if result.verified:
+            return outcome("chip_authentic", PASS, "chip_aa_ok", algorithm=result.algorithm,
+                           details={"aa": result.algorithm, "ca": chip.ca_verified})
+        return outcome("chip_authentic", FAIL, "chip_aa_failed", detail=result.reason or result.algorithm,
+                       details={"aa": result.algorithm}, required=required)
+    if chip.ca_verified:
+        return outcome("chip_authentic", PASS, "chip_ca_reported", details={"ca": True})
+    return outcome("chip_authentic", FAIL, "chip_ca_missing", required=required)
 
 
 def chip_mrz_matches(chip: ChipData | None, printed_mrz: list[str], *, required: bool) -> CheckOutcome:

@@ -20,6 +20,7 @@ from rim.models import Alert, IdentityDocument
 CHECK_LABELS = {
     "document_validity": _("Validez del documento"),
     "passive_authentication": _("Autenticación del chip"),
+    "chip_authentic": _("Chip original (no clonado)"),
     "chip_mrz": _("MRZ del chip"),
     "face": _("Rostro"),
     "alerts_rim": _("Alertas del RIM"),
@@ -121,6 +122,18 @@ REASONS = {
     "minor_entering": _("menor de edad que ingresa: no requiere permiso"),
     "minor_no_permit": _("menor de %(age)s años sin permiso de viaje vigente"),
     "minor_permit_ok": _("permiso de viaje %(reference)s otorgado por %(granted_by)s, vigente hasta %(date)s"),
+    # chip_authentic (clone detection: Active Authentication with the portal's one-time challenge)
+    "chip_no_clone_protection": _("el chip no ofrece autenticación activa ni de chip (pasaporte anterior)"),
+    "chip_aa_ok": _("el chip firmó el desafío con la clave de su DG15 (%(algorithm)s)"),
+    "chip_aa_failed": _("el chip no probó tener la clave de su DG15: posible clon (%(detail)s)"),
+    "chip_aa_missing": _("el chip ofrece autenticación activa pero no se envió su respuesta al desafío"),
+    "chip_dg15_altered": _("el DG15 enviado no es el que firmó el emisor"),
+    "chip_ca_reported": _("la puerta informa la autenticación de chip correcta"),
+    "chip_ca_missing": _("el chip ofrece autenticación de chip pero no se informó su resultado"),
+    "challenge_unknown": _("el desafío enviado no fue emitido por el portal"),
+    "challenge_expired": _("el desafío enviado venció (60 segundos)"),
+    "challenge_other_device": _("el desafío enviado fue emitido para otro dispositivo"),
+    "challenge_reused": _("el desafío enviado ya fue usado"),
     # special_travel_permit (CPP and PTP holders leaving the country)
     "travel_permit_entering": _("ingreso: no requiere permiso especial de viaje"),
     "travel_permit_not_needed": _("no es titular de CPP ni PTP: no requiere permiso especial de viaje"),

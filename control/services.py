@@ -208,6 +208,9 @@ def _run_checks(*, channel: str, direction: str, mrz: MRZResult, chip: ChipData 
     pa_outcome = timed(lambda: checks.passive_auth(chip, mrz.lines, required=gate)[0])
     outcomes.append(pa_outcome)
     outcomes.append(timed(lambda: checks.chip_mrz_matches(chip, mrz.lines, required=gate)))
+    # Devices run Active Authentication with the portal's challenge; the counter's uploaded chip files
+    # carry no answer, so there the result is shown to the officer but does not refer by itself.
+    outcomes.append(timed(lambda: checks.chip_authentic(chip, required=gate)))
     outcomes.append(timed(lambda: _face_outcome(chip, live, person, prereg, actor, required=gate)))
     outcomes.append(timed(lambda: alerts.rim_alerts(subject)))
     stay_result: dict[str, Any] = {}

@@ -39,6 +39,12 @@ class VerificationCreateApi(DeviceApi):
         dg1 = Base64Field()
         dg2 = Base64Field(required=False)
         sod = Base64Field()
+        dg14 = Base64Field(required=False)
+        dg15 = Base64Field(required=False)
+        # Clone detection: the challenge from POST /challenges and the chip's answer to it.
+        aa_challenge = serializers.RegexField(r"^[0-9a-fA-F]{16}$", required=False)
+        aa_signature = Base64Field(required=False)
+        ca_verified = serializers.BooleanField(required=False, allow_null=True, default=None)
 
     class BoardingSerializer(serializers.Serializer):
         flight = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
@@ -94,7 +100,7 @@ class VerificationCreateApi(DeviceApi):
 
     def _decide(self, request: Request, device, actor, store) -> dict:
         data = self._valid(self.InputSerializer, request.data)
-        chip = self._chip(data.get("chip"))
+        chip = self._chip(data.get("chip"), device)
         boarding = Boarding(**self._valid(self.BoardingSerializer, data.get("boarding") or {}))
         face = decode_b64(data["live_face"], field="live_face", limit=MAX_FACE_BYTES) if data.get("live_face") else None
         decision = crossing_decide(
@@ -110,15 +116,26 @@ class VerificationCreateApi(DeviceApi):
         serializer.is_valid(raise_exception=True)
         return dict(serializer.validated_data)
 
-    def _chip(self, raw: dict | None) -> ChipData | None:
+    def _chip(self, raw: dict | None, device=None) -> ChipData | None:
         if not raw:
             return None
         data = self._valid(self.ChipSerializer, raw)
-        dg2 = data.get("dg2")
+
+        def optional(name: str) -> bytes | None:
+            value = data.get(name)
+            return decode_b64(value, field=f"chip.{name}", limit=MAX_DG_BYTES) if value else None
+
+        challenge, refused = None, ""
+        if data.get("aa_challenge") and device is not None:
+            from .challenges import challenge_use
+
+            used = challenge_use(device=device, nonce_hex=data["aa_challenge"])
+            challenge, refused = used.nonce, used.refused
         return ChipData(
-            dg1=decode_b64(data["dg1"], field="chip.dg1", limit=MAX_DG_BYTES),
-            dg2=decode_b64(dg2, field="chip.dg2", limit=MAX_DG_BYTES) if dg2 else None,
-            sod=decode_b64(data["sod"], field="chip.sod", limit=MAX_DG_BYTES),
+            dg1=decode_b64(data["dg1"], field="chip.dg1", limit=MAX_DG_BYTES), dg2=optional("dg2"),
+            sod=decode_b64(data["sod"], field="chip.sod", limit=MAX_DG_BYTES), dg14=optional("dg14"),
+            dg15=optional("dg15"), aa_challenge=challenge, aa_signature=optional("aa_signature"),
+            challenge_refused=refused, ca_verified=data.get("ca_verified"),
         )
 
 

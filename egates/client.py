@@ -52,6 +52,38 @@ def verification_body(*, direction: str, mrz: list[str], face: bytes | None, chi
     return json.dumps(payload).encode()
 
 
+CHALLENGES_PATH = "/api/v1/egates/challenges"
+
+
+def challenge_fetch(base_url: str, credentials: GateCredentials, *, timeout: float = 10.0,
+                    session: requests.Session | None = None) -> str:
+    """A one-time challenge for the chip's Active Authentication (hex), valid 60 s for this device."""
+    response = post_signed(base_url, CHALLENGES_PATH, b"{}", credentials, timeout=timeout, session=session)
+    response.raise_for_status()
+    return response.json()["challenge"]
+
+
+def verification_body_from_read(*, direction: str, mrz: list[str], face: bytes | None, read, challenge: str,
+                                boarding: dict[str, str] | None = None) -> bytes:
+    """The verification of a chip read over PC/SC: its files, and its answers to Active Authentication
+    (with the portal's `challenge`) and Chip Authentication."""
+    files = read.files
+    chip: dict[str, Any] = {"dg1": _b64(files["DG1"]), "sod": _b64(files["EF_SOD"])}
+    for name in ("DG2", "DG14", "DG15"):
+        if name in files:
+            chip[name.lower()] = _b64(files[name])
+    if read.aa is not None and read.aa.signature is not None:
+        chip["aa_challenge"], chip["aa_signature"] = challenge, _b64(read.aa.signature)
+    if read.ca is not None:
+        chip["ca_verified"] = bool(getattr(read.ca, "verified", False))
+    payload: dict[str, Any] = {"direction": direction, "mrz": mrz, "chip": chip}
+    if face is not None:
+        payload["live_face"] = _b64(face)
+    if boarding:
+        payload["boarding"] = boarding
+    return json.dumps(payload).encode()
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 

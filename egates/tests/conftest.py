@@ -16,3 +16,6 @@ def gate(crossing_points):
     credential, _secret = device_register(key_id=GATE_KEY, secret=GATE_SECRET, crossing_point="AIJCH",
                                           actor="test")
     return credential
+
+
+from mrtd.tests.conftest import pcsc_reader  # noqa: E402,F401  (the vpcd reader, for gates reading a chip)

@@ -118,3 +118,50 @@ def test_retry_with_the_same_idempotency_key_returns_the_same_transaction(live_s
     assert (retry["transaction_id"], retry["tam_number"]) == (first["transaction_id"], first["tam_number"])
     assert Crossing.objects.filter(document_number="PX1234567").count() == 1
     assert Tam.objects.filter(document_number="PX1234567").count() == 1
+
+
+@pytest.mark.pcsc
+def test_a_clone_is_referred_and_the_genuine_chip_passes_read_over_pcscd(live_server, gate, external_systems,
+                                                                          faces, foreign_pki, tmp_path, pcsc_reader):
+    """The gate reads the chip through pcscd (PACE, Chip and Active Authentication with the portal's
+    one-time challenge) and sends what it read: the same data groups and SOD in a chip without the
+    private keys (a clone) are referred; the chip they were written to passes."""
+    from io import StringIO
+
+    from mrtd.chip import start_vpcd_thread
+    from mrtd.personalize import personalize_chip
+    from mrtd.tests.conftest import TEST_PORT
+
+    mrz = td3(number="PU1234567")
+    image = personalize_chip(mrz_lines=mrz, face_image=faces.portrait, pki=foreign_pki, access="pace")
+    face_path = tmp_path / "live.jpg"
+    face_path.write_bytes(faces.same_person)
+
+    def through_the_reader(chip) -> dict:
+        thread, stop = start_vpcd_thread(chip, port=TEST_PORT)
+        try:
+            deadline = time.monotonic() + 5
+            while True:
+                time.sleep(0.5)  # pcscd polls the reader before it reports the card
+                out = StringIO()
+                try:
+                    call_command("egate_device", "--mrz", *mrz, "--face", str(face_path), "--direction", "ENTRY",
+                                 "--url", live_server.url, "--key-id", GATE_KEY, "--secret", GATE_SECRET,
+                                 "--flight", "LA2047", "--origin", "Miami", "--reader", pcsc_reader, stdout=out)
+                except CommandError as exc:
+                    if "card" in str(exc).lower() and time.monotonic() < deadline:
+                        continue
+                    if not out.getvalue():
+                        raise
+                return json.loads(out.getvalue())
+        finally:
+            stop.set()
+            thread.join(3)
+
+    clone = through_the_reader(image.clone())
+    assert clone["decision"] == "REFER"
+    check = next(c for c in clone["checks"] if c["name"] == "chip_authentic")
+    assert check["result"] == "FAIL", check
+    genuine = through_the_reader(image.chip())
+    assert genuine["decision"] == "PASS", genuine["reasons"]
+    assert next(c for c in genuine["checks"] if c["name"] == "chip_authentic")["result"] == "PASS"

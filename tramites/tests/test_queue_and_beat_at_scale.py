@@ -71,3 +71,25 @@ def test_the_beat_finds_the_due_case_behind_many_that_are_not(worker, worker_use
     due.refresh_from_db()
     assert due.status == S.FINAL and first["final"] == 1 and second["final"] == 0
     assert Case.objects.filter(status=S.NOTIFIED).count() == 5
+
+
+def test_the_supervisors_dashboard_counts_the_open_cases_of_the_sede(worker, worker_user, office):
+    from cuentas.models import Office
+
+    now = timezone.now()
+    # given: four open cases of the sede (one filed 40 days ago, one due tomorrow, one waiting for a
+    # source), one closed, and one of another sede
+    _case(worker, worker_user, office, due_on=days(30))
+    _case(worker, worker_user, office, due_on=days(1), status=S.IN_EVALUATION)
+    _case(worker, worker_user, office, due_on=days(30), checks_pending=True)
+    old = _case(worker, worker_user, office, due_on=days(20), status=S.CORRECTED)
+    Case.objects.filter(pk=old.pk).update(filed_at=now - dt.timedelta(days=40))
+    _case(worker, worker_user, office, due_on=days(1), status=S.FINAL)
+    elsewhere = Office.objects.create(code="CUSCO", name="Sede Cusco", address="Av. Sol 1", city="Cusco")
+    _case(worker, worker_user, elsewhere, due_on=days(1))
+    # when: the supervisor opens the dashboard
+    board = selectors.dashboard(office_id=office.pk)
+    # then: the backlog, its ageing, the one near silence and the one waiting for a check
+    assert board.backlog == [{"procedure__code": "PRORROGA_RESIDENCIA", "n": 4}]
+    assert [n for _label, n in board.ageing] == [3, 0, 1]
+    assert board.near_silence == 1 and board.checks_pending == 1

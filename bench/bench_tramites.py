@@ -1,15 +1,15 @@
 """Benchmarks of tramites (issue 13): filing over HTTP, the officers' queue over 1,000,000 cases, and the
 beat's deadline task over them. Each against a baseline measured in the same run.
 
-  # 1,000,000 cases in a dedicated database (once: about 3 minutes)
+  # 1,000,000 cases in a dedicated database (once: about 3 minutes with the migrations)
   createdb -h 127.0.0.1 -U postgres mig_hbench_1m
   export DATABASE_URL=postgres://postgres@127.0.0.1:5432/mig_hbench_1m
   .venv/bin/python manage.py migrate && .venv/bin/python bench/bench_tramites.py seed --cases 1000000
 
   # the officers' queue page over HTTP (gunicorn) against /tramites/ (the catalogue) as the plain page
-  .venv/bin/python bench/bench_tramites.py queue --requests 200 --clients 2
+  .venv/bin/python bench/bench_tramites.py queue --requests 150 --clients 2 --explain
   # the beat's deadline task (run inside a transaction that is rolled back, so it can be repeated)
-  .venv/bin/python bench/bench_tramites.py deadlines --runs 3
+  .venv/bin/python bench/bench_tramites.py deadlines --runs 2
 
   # filing over HTTP with concurrent clients (a throw-away test_<name> database; bank simulator on loopback)
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/mig_hbench .venv/bin/python bench/bench_tramites.py filing \
@@ -164,7 +164,6 @@ def _explain(office_code: str) -> None:
 
 def cmd_queue(args) -> None:
     django_setup()
-    from django.conf import settings
     from django.db import connection
 
     from tramites import selectors
@@ -230,7 +229,6 @@ def cmd_queue(args) -> None:
         for url in (args.broker, args.cache):
             redis.Redis.from_url(url).flushdb()  # only this benchmark's database numbers
     print(results)
-    del settings
 
 
 # ---- the deadline task ---------------------------------------------------------------------------------------

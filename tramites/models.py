@@ -113,6 +113,13 @@ class Case(models.Model):
             models.Index(fields=["office", "status", "due_on", "id"], name="tramites_case_queue_idx"),
             models.Index(fields=["applicant", "-created_at"], name="tramites_case_applicant_idx"),
             models.Index(fields=["status", "due_on"], name="tramites_case_status_due_idx"),
+            # The queue in its order (all open statuses at once, and an officer's own), and the appeal
+            # terms the beat checks: partial, so they hold only the rows those reads can return.
+            models.Index(fields=["office", "due_on", "id"], name="tramites_case_open_queue_idx",
+                         condition=Q(status__in=["FILED", "IN_EVALUATION", "CORRECTED", "APPEALED"])),
+            models.Index(fields=["assigned_to", "due_on", "id"], name="tramites_case_open_mine_idx",
+                         condition=Q(status__in=["FILED", "IN_EVALUATION", "CORRECTED", "APPEALED"])),
+            models.Index(fields=["notified_on"], name="tramites_case_notified_idx", condition=Q(status="NOTIFIED")),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status="DRAFT") | Q(number__isnull=False),

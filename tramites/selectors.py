@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,29 +82,54 @@ def case_for_officer(case_id: int, *, actor: Actor) -> Case:
 
 
 def business_days_left(case: Case, *, today: dt.date | None = None) -> int | None:
+    """Business days until the case's legal deadline (negative: how many since it passed). The queue
+    computes them once per due date of its page (see `queue`); any other case is counted here."""
     if case.due_on is None:
         return None
     today = today or timezone.localdate()
+    known = getattr(case, "_days_left", None)
+    if known is not None and known[0] == (today, case.due_on):
+        return known[1]
     if case.due_on < today:
         return -business_days_between(case.due_on, today)
     return business_days_between(today, case.due_on)
 
 
 def queue(*, office_id: int, procedure_code: str = "", status: str = "", assigned_to=None,
-          limit: int = 50, after: tuple[str, int] | None = None) -> QuerySet[Case]:
-    """Open cases of a sede, nearest legal deadline first (the ones at risk of silence lead); keyset
-    pagination on (due_on, id) so a page costs the same on the millionth case as on the first."""
-    rows = Case.objects.filter(office_id=office_id, status__in=UNDECIDED).select_related("procedure", "assigned_to")
+          limit: int = 50, after: tuple[dt.date | None, int] | None = None) -> list[Case]:
+    """Open cases of a sede, nearest legal deadline first (the ones at risk of silence lead), those with
+    no legal term last; keyset pagination on (due_on, id) so a page costs the same on the millionth case
+    as on the first (the partial indexes of migration 0003 give the rows in this order). Each row comes
+    with its business days left, counted once per due date of the page."""
+    rows = (Case.objects.filter(office_id=office_id, status__in=UNDECIDED).select_related("procedure", "assigned_to")
+            .defer("procedure__spec"))  # spec_of keeps each version's spec: read only on its first use
     if procedure_code:
         rows = rows.filter(procedure__code=procedure_code)
     if status:
         rows = rows.filter(status=status)
     if assigned_to is not None:
         rows = rows.filter(assigned_to=assigned_to)
-    if after is not None:
-        due, pk = after
-        rows = rows.filter(Q(due_on__gt=due) | Q(due_on=due, pk__gt=pk))
-    return rows.order_by(F("due_on").asc(nulls_last=True), "id")[:limit]
+    page: list[Case] = []
+    if after is None or after[0] is not None:
+        dated = rows.filter(due_on__isnull=False)
+        if after is not None:
+            due, pk = after
+            # due_on >= due bounds the index range; the OR only trims the first due date's rows.
+            dated = dated.filter(Q(due_on__gte=due) & (Q(due_on__gt=due) | Q(pk__gt=pk)))
+        page = list(dated.order_by("due_on", "id")[:limit])
+    if len(page) < limit:
+        undated = rows.filter(due_on__isnull=True)
+        if after is not None and after[0] is None:
+            undated = undated.filter(pk__gt=after[1])
+        page += list(undated.order_by("id")[:limit - len(page)])
+    today = timezone.localdate()
+    counted: dict[dt.date, int | None] = {}
+    for case in page:
+        if case.due_on is not None:
+            if case.due_on not in counted:
+                counted[case.due_on] = business_days_left(case, today=today)
+            case._days_left = ((today, case.due_on), counted[case.due_on])
+    return page
 
 
 def queue_position(case: Case) -> int | None:
@@ -125,26 +150,36 @@ class Dashboard:
 
 
 def dashboard(*, office_id: int, today: dt.date | None = None) -> Dashboard:
-    """The supervisor's view of a sede: backlog per procedure, ageing, resolutions per officer (30 days)."""
+    """The supervisor's view of a sede: backlog per procedure, ageing, resolutions per officer (30 days).
+    The open cases are read once (one pass with filtered counts per procedure), not once per figure."""
+    from calendario.services import add_business_days
+
     today = today or timezone.localdate()
-    open_rows = Case.objects.filter(office_id=office_id, status__in=UNDECIDED)
-    backlog = list(open_rows.values("procedure__code").annotate(n=Count("id")).order_by("-n"))
     now = timezone.now()
     week, month = now - dt.timedelta(days=7), now - dt.timedelta(days=30)
-    ageing = [
-        (_("0 a 7 días"), open_rows.filter(filed_at__gte=week).count()),
-        (_("8 a 30 días"), open_rows.filter(filed_at__lt=week, filed_at__gte=month).count()),
-        (_("Más de 30 días"), open_rows.filter(filed_at__lt=month).count()),
-    ]
+    risk_until = add_business_days(today, AT_RISK_BUSINESS_DAYS)
+    per_procedure = (Case.objects.filter(office_id=office_id, status__in=UNDECIDED).order_by().values("procedure_id")
+                     .annotate(n=Count("id"), recent=Count("id", filter=Q(filed_at__gte=week)),
+                               middle=Count("id", filter=Q(filed_at__lt=week, filed_at__gte=month)),
+                               old=Count("id", filter=Q(filed_at__lt=month)),
+                               near=Count("id", filter=Q(due_on__isnull=False, due_on__lte=risk_until)),
+                               pending=Count("id", filter=Q(checks_pending=True))))
+    codes = dict(ProcedureType.objects.values_list("pk", "code"))
+    by_code: dict[str, int] = {}
+    totals = {"recent": 0, "middle": 0, "old": 0, "near": 0, "pending": 0}
+    for row in per_procedure:
+        code = codes[row["procedure_id"]]  # a procedure's versions count together
+        by_code[code] = by_code.get(code, 0) + row["n"]
+        for key in totals:
+            totals[key] += row[key]
+    backlog = [{"procedure__code": code, "n": n} for code, n in sorted(by_code.items(), key=lambda item: -item[1])]
+    ageing = [(_("0 a 7 días"), totals["recent"]), (_("8 a 30 días"), totals["middle"]),
+              (_("Más de 30 días"), totals["old"])]
     throughput = list(Case.objects.filter(office_id=office_id, resolved_at__gte=now - dt.timedelta(days=30),
                                           resolved_by__isnull=False)
                       .values("resolved_by__username").annotate(n=Count("id")).order_by("-n"))
-    from calendario.services import add_business_days
-
-    risk_until = add_business_days(today, AT_RISK_BUSINESS_DAYS)
-    near = open_rows.filter(due_on__isnull=False, due_on__lte=risk_until).count()
-    return Dashboard(backlog=backlog, ageing=ageing, throughput=throughput, near_silence=near,
-                     checks_pending=open_rows.filter(checks_pending=True).count())
+    return Dashboard(backlog=backlog, ageing=ageing, throughput=throughput, near_silence=totals["near"],
+                     checks_pending=totals["pending"])
 
 
 def person_records(person_id: int) -> list[PersonRecord]:

@@ -53,9 +53,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     if status not in Case.Status.values:
         status = ""
     after = None
-    if request.GET.get("desde_fecha") and request.GET.get("desde_id", "").isdigit():
+    if request.GET.get("desde_id", "").isdigit():
+        # The last row's legal date, or none (cases without a term come last): the next page starts after it.
         try:
-            after = (dt.date.fromisoformat(request.GET["desde_fecha"]), int(request.GET["desde_id"]))
+            due = dt.date.fromisoformat(request.GET["desde_fecha"]) if request.GET.get("desde_fecha") else None
+            after = (due, int(request.GET["desde_id"]))
         except ValueError:
             after = None
     mine = request.GET.get("mios") == "1"

@@ -457,7 +457,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    # Libraries that narrate routine work at INFO: pikepdf's start-up line, weasyprint's seven layout
+    # steps per PDF (every act, receipt and TAM), fontTools' subsetting.
+    "loggers": {name: {"level": "WARNING"} for name in ("axes", "pikepdf", "weasyprint", "fontTools")},
 }
 
 if PRODUCTION:

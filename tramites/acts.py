@@ -6,7 +6,6 @@ gives back the one issued) and, when it is an act with legal effect, deposited i
 """
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.utils import timezone, translation
@@ -102,7 +101,3 @@ def case_notice(*, case: Case, title: tuple[str, str], body: tuple[str, str], ac
                           record_kind=RECORD_KIND, record_id=case.pk, expediente=case.number or "",
                           attachment=attachment, deadline_business_days=deadline_business_days,
                           person_id=case.person_id, actor=actor)
-
-
-def local_date(moment: dt.datetime | None) -> dt.date | None:
-    return timezone.localtime(moment).date() if moment else None

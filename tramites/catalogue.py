@@ -197,8 +197,7 @@ def _check(spec: ProcedureSpec) -> None:
             problems.append(f"field {f.key}: type {f.type!r}")
         if f.type == "choice" and not f.choices:
             problems.append(f"field {f.key}: a choice without choices")
-    keys = [d.key for d in spec.documents] + [f.key for f in spec.fields]
-    if len(keys) != len(set(keys)) and len({d.key for d in spec.documents}) != len(spec.documents):
+    if len({d.key for d in spec.documents}) != len(spec.documents):
         problems.append("a document key is repeated")
     if problems:
         raise CatalogueError(f"{spec.code}: " + "; ".join(problems))

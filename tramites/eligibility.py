@@ -19,6 +19,7 @@ from rim import selectors as rim_selectors
 from rim.models import IdentityDocument, Movement, Person, ResidenceStatus
 
 from .models import Case
+from .results import add_months
 
 RuleFn = Callable[..., "str | None"]
 RULES: dict[str, RuleFn] = {}
@@ -52,18 +53,6 @@ class Context:
         if self.person is None:
             return None
         return Movement.objects.filter(person=self.person).order_by("-occurred_at", "-id").first()
-
-
-def _months_before(day: dt.date, months: int) -> dt.date:
-    month = day.month - months
-    year = day.year + (month - 1) // 12
-    month = (month - 1) % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 @rule("any")
@@ -141,15 +130,11 @@ def _held_months(ctx: Context, *, months: int) -> str | None:
     status = ctx.status
     if status is None:
         return _("No tiene un permiso vigente en el registro.")
-    since = _months_before(ctx.today, months)
+    since = add_months(ctx.today, -months)
     if status.valid_from > since:
         return _("Debe tener su permiso al menos %(months)s meses: podrá pedirlo desde el %(date)s.") % {
-            "months": months, "date": f"{_months_after(status.valid_from, months):%d/%m/%Y}"}
+            "months": months, "date": f"{add_months(status.valid_from, months):%d/%m/%Y}"}
     return None
-
-
-def _months_after(day: dt.date, months: int) -> dt.date:
-    return _months_before(day, -months)
 
 
 @rule("in_country")

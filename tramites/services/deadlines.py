@@ -23,7 +23,7 @@ from ..catalogue import spec_of
 from ..models import Case, CaseAct, Observation, ProcedureType
 from ..workflows import CASE
 from .applicant import APPEAL_BUSINESS_DAYS, FINE_PURPOSE, PAYMENT_PURPOSE, observation_deadline
-from .evaluation import _lock, _resolve, checks_state
+from .evaluation import _resolve, checks_state
 
 S = Case.Status
 O = Case.Outcome
@@ -110,14 +110,14 @@ def case_positive_silence(*, case_id: int, today: dt.date, actor: Actor = SYSTEM
     """The term passed with no resolution on a positive-silence procedure: approved by silence, with its
     effects; never while a check is pending or showed a record (such a case waits for an officer)."""
     with transaction.atomic():
-        case = Case.objects.select_for_update().filter(pk=case_id, status__in=(S.FILED, S.IN_EVALUATION,
-                                                                                S.CORRECTED)).first()
+        case = (Case.objects.select_for_update(of=("self",))
+                .select_related("procedure", "person", "office", "applicant")
+                .filter(pk=case_id, status__in=(S.FILED, S.IN_EVALUATION, S.CORRECTED)).first())
         if case is None or case.due_on is None or today <= case.due_on:
             return False
         spec = spec_of(case.procedure)
         if spec.silence != "POSITIVE" or checks_state(case) in ("pending", "hit"):
             return False
-        case = _lock(case_id)
         _resolve(case, outcome=O.APPROVED_BY_SILENCE,
                  text="Aprobado por silencio administrativo positivo (art. 35 del TUO de la Ley 27444): el plazo "
                       f"legal venció el {case.due_on:%d/%m/%Y} sin resolución notificada.", actor=actor)
